@@ -1,0 +1,80 @@
+/**
+ * The demo clinic `npm start` loads: the booking guide's own examples, with the guide's uuids and
+ * values, so the guide's requests work as written against localhost — plus what a demo needs
+ * (three chairs, a hygienist, Dr. Chen's hours). Loading it twice changes nothing: every item is
+ * created with a fixed uuid and only if it does not exist.
+ */
+import { createPatient } from '#shared/domain/patients.ts';
+import {
+  createAppointmentType,
+  createLocation,
+  createOperatory,
+  createOrg,
+  createProvider,
+  setWorkingHours,
+  type WeeklyHours,
+} from '#shared/domain/practice.ts';
+import { getPatient } from '#shared/domain/patients.ts';
+import type { CreatePatientInput } from '#shared/schemas/patients.ts';
+import { ApiError } from '#shared/errors.ts';
+
+export const DEMO = {
+  orgId: '0d0e1f2a-3b4c-4d5e-8f60-718293a4b5c6',
+  location: { uuid: 'c3d4e5f6-a7b8-9012-cdef-123456789012', name: 'Main Street Dental', time_zone: 'America/Los_Angeles', address: '100 Main Street, San Francisco, CA 94105' },
+  drChen: { uuid: 'd4e5f6a7-b8c9-0123-defa-234567890123', first_name: 'Michael', last_name: 'Chen', title: 'DDS' },
+  hygienist: { uuid: '5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d', first_name: 'Sarah', last_name: 'Patel', title: 'RDH' },
+  operatories: [
+    { uuid: '1a2b3c4d-0001-4000-8000-00000000a001', name: 'Operatory 1' },
+    { uuid: '1a2b3c4d-0002-4000-8000-00000000a002', name: 'Operatory 2' },
+    { uuid: '1a2b3c4d-0003-4000-8000-00000000a003', name: 'Operatory 3 (Hygiene)' },
+  ],
+  types: [
+    { uuid: 'b2c3d4e5-f6a7-8901-bcde-f12345678901', code: 'NPE', name: 'New Patient Exam', duration_minutes: 60, color: '#4f46e5', requires_exam: true },
+    { uuid: 'c4d5e6f7-a8b9-0123-cdef-345678901234', code: 'HYG', name: 'Hygiene / Cleaning', duration_minutes: 45, color: '#059669', requires_exam: false },
+    { uuid: 'e6f7a8b9-c0d1-2345-efab-567890123456', code: 'EMG', name: 'Emergency Visit', duration_minutes: 30, color: '#dc2626', requires_exam: true },
+  ],
+  patients: [
+    {
+      uuid: 'a1b2c3d4-e5f6-7890-abcd-ef1234567890',
+      first_name: 'Jane',
+      last_name: 'Smith',
+      date_of_birth: '1986-04-12',
+      primary_phone: '+1-415-555-0148',
+      email: 'jane.smith@example.com',
+      preferred_provider_uuid: 'd4e5f6a7-b8c9-0123-defa-234567890123',
+    },
+    {
+      uuid: 'f0e1d2c3-b4a5-6789-0123-456789abcdef',
+      first_name: 'Jonathan',
+      last_name: 'Smith',
+      date_of_birth: '1972-11-30',
+      primary_phone: '+1-415-555-0223',
+      email: 'j.smith@example.com',
+      preferred_provider_uuid: null,
+    },
+  ],
+} as const;
+
+const weekdays = (intervals: { start: string; end: string }[]): WeeklyHours => ({ '1': intervals, '2': intervals, '3': intervals, '4': intervals, '5': intervals });
+
+export async function loadDemoClinic(): Promise<void> {
+  const orgId = DEMO.orgId;
+  await createOrg({ uuid: orgId, name: 'Main Street Dental Group' });
+  await createLocation(orgId, DEMO.location);
+  for (const operatory of DEMO.operatories) await createOperatory(orgId, { ...operatory, location_uuid: DEMO.location.uuid });
+  await createProvider(orgId, DEMO.drChen);
+  await createProvider(orgId, DEMO.hygienist);
+  await setWorkingHours(orgId, DEMO.drChen.uuid, DEMO.location.uuid, weekdays([{ start: '08:00', end: '17:00' }]));
+  await setWorkingHours(orgId, DEMO.hygienist.uuid, DEMO.location.uuid, weekdays([{ start: '08:00', end: '12:00' }, { start: '13:00', end: '17:00' }]));
+  for (const type of DEMO.types) await createAppointmentType(orgId, type);
+  for (const { uuid, ...patient } of DEMO.patients) {
+    const exists = await getPatient(orgId, uuid).then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof ApiError && error.status === 404) return false;
+        throw error;
+      },
+    );
+    if (!exists) await createPatient(orgId, patient as CreatePatientInput, uuid);
+  }
+}

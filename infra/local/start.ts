@@ -1,0 +1,99 @@
+/**
+ * `npm start`: the product on one machine.
+ *
+ *   DynamoDB Local (started here, data kept in .local/dynamodb) -> the table, from the stack's own
+ *   definition -> the demo clinic -> the local API Gateway on http://127.0.0.1:$PORT.
+ *
+ * Flags: `--fresh` drops the local data first. `DYNAMODB_ENDPOINT` uses an existing DynamoDB instead
+ * of starting one. Ctrl-C, SIGTERM or a crash stops DynamoDB Local too.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
+
+const { values: flags } = parseArgs({
+  options: { fresh: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+});
+if (flags.help) {
+  console.log('Usage: npm start [-- --fresh]\n  --fresh   delete local data and start from the demo clinic\nEnvironment: PORT (3000), DYNAMODB_ENDPOINT, LOCAL_STATE_DIR (.local)');
+  process.exit(0);
+}
+
+const stateDir = resolve(process.env.LOCAL_STATE_DIR ?? join(import.meta.dirname, '..', '..', '.local'));
+const dataDir = join(stateDir, 'dynamodb');
+const devFile = join(stateDir, 'dev.json');
+const port = Number(process.env.PORT ?? 3000);
+
+let dynamo: DynamoDbLocal | undefined;
+let shuttingDown = false;
+
+async function shutdown(code: number) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  await dynamo?.stop();
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+process.on('uncaughtException', (error) => {
+  console.error('Crashed:', error);
+  void shutdown(1);
+});
+process.on('unhandledRejection', (error) => {
+  console.error('Crashed:', error);
+  void shutdown(1);
+});
+
+async function main() {
+  if (flags.fresh) {
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(devFile, { force: true });
+  }
+  mkdirSync(dataDir, { recursive: true });
+
+  if (!process.env.DYNAMODB_ENDPOINT) {
+    dynamo = await startDynamoDbLocal({ dbPath: dataDir });
+    process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
+  }
+  process.env.TABLE_NAME ??= 'dental-booking-local';
+  process.env.AWS_REGION ??= 'local';
+
+  // Modules that read the environment load only now that it is set.
+  const { createClient } = await import('#shared/db/client-factory.ts');
+  const { ensureTable } = await import('./create-table.ts');
+  const { loadDemoClinic, DEMO } = await import('./demo-clinic.ts');
+  const { createToken, tokenExists, ALL_SCOPES } = await import('#shared/domain/tokens.ts');
+  const { createLocalApi, listen } = await import('./api-gateway.ts');
+
+  await ensureTable(createClient(process.env.DYNAMODB_ENDPOINT, process.env.AWS_REGION), process.env.TABLE_NAME);
+  await loadDemoClinic();
+
+  const previous = existsSync(devFile) ? (JSON.parse(readFileSync(devFile, 'utf8')) as { api_token?: string; org_id?: string }) : {};
+  const apiToken =
+    previous.api_token && previous.org_id === DEMO.orgId && (await tokenExists(previous.api_token))
+      ? previous.api_token
+      : (await createToken(DEMO.orgId, { scopes: ALL_SCOPES, label: 'local demo' })).secret;
+
+  const server = createLocalApi();
+  const actualPort = await listen(server, port);
+  const apiUrl = `http://127.0.0.1:${actualPort}`;
+  writeFileSync(devFile, `${JSON.stringify({ api_url: apiUrl, org_id: DEMO.orgId, api_token: apiToken }, null, 2)}\n`);
+
+  console.log(`
+Dental booking API (local) is running at ${apiUrl}
+  DynamoDB:  ${process.env.DYNAMODB_ENDPOINT} (table ${process.env.TABLE_NAME})
+  org_id:    ${DEMO.orgId}
+  api_token: ${apiToken}
+  (also in ${devFile})
+
+Try:
+  curl -H "Authorization: Bearer ${apiToken}" "${apiUrl}/api/v1/${DEMO.orgId}/patients?query=Smith&page=1&page_size=5"
+
+Ctrl-C stops the API and DynamoDB Local.`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  void shutdown(1);
+});

@@ -1,0 +1,63 @@
+/**
+ * Key builders: the only place a key string is formed.
+ *
+ * Every key of tenant data starts with `ORG#<org>`, so a query built for one organisation cannot
+ * reach another's items. The one exception is the token lookup, which has to find the organisation
+ * from the secret's hash before it knows it.
+ */
+type Key = { pk: string; sk: string };
+
+const org = (orgId: string) => `ORG#${orgId}`;
+
+export const keys = {
+  org: (orgId: string): Key => ({ pk: org(orgId), sk: 'ORG' }),
+
+  /** API token, found by the SHA-256 of its secret (the secret itself is never stored). */
+  token: (secretHash: string): Key => ({ pk: `TOKEN#${secretHash}`, sk: 'TOKEN' }),
+
+  patient: (orgId: string, patientId: string): Key => ({ pk: `${org(orgId)}#PATIENT#${patientId}`, sk: 'PATIENT' }),
+  /** One item per normalised name token of a patient, indexed by `patientsByName`. */
+  patientNameToken: (orgId: string, patientId: string, token: string): Key => ({
+    pk: `${org(orgId)}#PATIENT#${patientId}`,
+    sk: `NAME#${token}`,
+  }),
+  patientsByName: {
+    partition: (orgId: string) => `${org(orgId)}#PATIENT_NAMES`,
+    /** Sorted by token, then patient: begins_with(token prefix) finds every patient with such a name. */
+    sort: (token: string, patientId: string) => `${token}#${patientId}`,
+  },
+
+  /** Org-level catalogue items share the org partition: one Query lists a kind (begins_with prefix). */
+  appointmentType: (orgId: string, typeId: string): Key => ({ pk: org(orgId), sk: `APPTTYPE#${typeId}` }),
+  appointmentTypes: (orgId: string) => ({ pk: org(orgId), skPrefix: 'APPTTYPE#' }),
+  location: (orgId: string, locationId: string): Key => ({ pk: org(orgId), sk: `LOCATION#${locationId}` }),
+  /** Operatories sort under their location, so one Query lists a location's chairs. */
+  operatory: (orgId: string, locationId: string, operatoryId: string): Key => ({
+    pk: org(orgId),
+    sk: `OPERATORY#${locationId}#${operatoryId}`,
+  }),
+  operatoriesOf: (orgId: string, locationId: string) => ({ pk: org(orgId), skPrefix: `OPERATORY#${locationId}#` }),
+  provider: (orgId: string, providerId: string): Key => ({ pk: org(orgId), sk: `PROVIDER#${providerId}` }),
+  /** Weekly working hours of a provider at a location. */
+  workingHours: (orgId: string, providerId: string, locationId: string): Key => ({
+    pk: org(orgId),
+    sk: `HOURS#${providerId}#${locationId}`,
+  }),
+
+  appointment: (orgId: string, appointmentId: string): Key => ({ pk: `${org(orgId)}#APPT#${appointmentId}`, sk: 'APPT' }),
+
+  /**
+   * Slot locks: one item per resource and granule, sort key = the granule's UTC start. A conditional
+   * put (attribute_not_exists) of every granule an appointment covers is what makes double booking
+   * impossible; a Query with `between` reads a resource's taken granules for a window.
+   */
+  providerSlot: (orgId: string, providerId: string, granule: string): Key => ({
+    pk: `${org(orgId)}#SLOT#PROVIDER#${providerId}`,
+    sk: granule,
+  }),
+  operatorySlot: (orgId: string, operatoryId: string, granule: string): Key => ({
+    pk: `${org(orgId)}#SLOT#OPERATORY#${operatoryId}`,
+    sk: granule,
+  }),
+  operatorySlots: (orgId: string, operatoryId: string) => ({ pk: `${org(orgId)}#SLOT#OPERATORY#${operatoryId}` }),
+} as const;

@@ -1,0 +1,31 @@
+/**
+ * The one DynamoDB table, described once. The CDK stack and the local runtime (DynamoDB Local, the
+ * tests) both build the table from this, so the two can never disagree about keys or indexes.
+ */
+export const KEY = { partition: 'pk', sort: 'sk' } as const;
+
+/** Time-to-live attribute (epoch seconds): slot locks of the past expire on their own. */
+export const TTL_ATTRIBUTE = 'expires_at';
+
+/**
+ * Global secondary indexes, named after the access pattern they serve.
+ * Items opt in by carrying the index's key attributes (sparse indexes).
+ */
+export const INDEXES = {
+  /** Patients by normalised name token: one item per name token, begins_with on the token. */
+  patientsByName: {
+    name: 'patients-by-name',
+    partitionKey: 'gsi1pk',
+    sortKey: 'gsi1sk',
+    /** Only what narrowing a search needs; the page itself is read from the patient items. */
+    projection: { type: 'INCLUDE', attributes: ['patient_uuid', 'name_tokens', 'sort_name'] },
+  },
+} as const;
+
+export type IndexName = (typeof INDEXES)[keyof typeof INDEXES]['name'];
+
+export const KEY_ATTRIBUTES: readonly string[] = [
+  KEY.partition,
+  KEY.sort,
+  ...Object.values(INDEXES).flatMap((i) => [i.partitionKey, i.sortKey]),
+];

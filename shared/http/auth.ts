@@ -1,0 +1,69 @@
+/**
+ * Bearer tokens: what the authorizer attaches to a request, and the check every route runs on it.
+ *
+ * The Lambda authorizer answers "who is this token?" (organisation and scopes, or why it is not
+ * valid). It always lets the request through with that verdict attached: API Gateway HTTP APIs
+ * cannot shape an authorizer's denial, so a denial there would be a bare `{"message":"Forbidden"}`
+ * with the wrong status for an unknown token. The first middleware of every route (here) enforces
+ * the verdict, so callers always get a problem+json 401/403 — in AWS and locally alike.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Scope } from '../routes.ts';
+import { ApiError } from '../errors.ts';
+
+/** Recognisable prefix, so secret scanners can find a leaked token. */
+export const TOKEN_PREFIX = 'dbk_';
+
+/** What the authorizer attaches; API Gateway context values must be strings. */
+export type AuthorizerContext =
+  | { org_id: string; token_id: string; scopes: string }
+  | { rejection: 'missing_token' | 'invalid_token' };
+
+export type Principal = { orgId: string; tokenId: string; scopes: readonly Scope[] };
+
+export function generateTokenSecret(): string {
+  return `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+}
+
+/** Tokens are 256 random bits, so a plain SHA-256 is a safe one-way store (no slow hash needed). */
+export function hashTokenSecret(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+/** The secret of an `Authorization: Bearer <secret>` header, or undefined. */
+export function bearerSecret(header: string | undefined): string | undefined {
+  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  const secret = match?.[1];
+  return secret && secret.startsWith(TOKEN_PREFIX) && secret.length <= 200 ? secret : undefined;
+}
+
+/**
+ * Enforces the authorizer's verdict for one route: a valid token, of the organisation in the path,
+ * holding the route's scope.
+ */
+export function requirePrincipal(
+  context: Partial<Record<string, unknown>> | undefined,
+  pathOrgId: string | undefined,
+  scope: Scope,
+): Principal {
+  const orgId = typeof context?.org_id === 'string' ? context.org_id : undefined;
+  const tokenId = typeof context?.token_id === 'string' ? context.token_id : undefined;
+  if (!orgId || !tokenId) {
+    throw new ApiError(
+      'unauthenticated',
+      context?.rejection === 'invalid_token'
+        ? 'The bearer token is not valid (unknown, revoked or expired).'
+        : 'Send an API token as `Authorization: Bearer <token>`.',
+    );
+  }
+  const scopes = String(context?.scopes ?? '')
+    .split(' ')
+    .filter(Boolean) as Scope[];
+  if (pathOrgId?.toLowerCase() !== orgId) {
+    throw new ApiError('forbidden', 'This token does not belong to the organisation in the path.');
+  }
+  if (!scopes.includes(scope)) {
+    throw new ApiError('forbidden', `This token lacks the \`${scope}\` scope this route needs.`);
+  }
+  return { orgId, tokenId, scopes };
+}

@@ -1,0 +1,47 @@
+/** RFC 9457 problem details: the one shape of every error response. */
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { ApiError, problemTypeUri } from '../errors.ts';
+import { isTransactionConflictOnly } from '../db/errors.ts';
+
+/** DynamoDB errors that mean "try again shortly", not "your request is wrong". */
+const RETRYABLE = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'TransactionInProgressException',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'TimeoutError',
+]);
+
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  const name = error instanceof Error ? error.name : '';
+  if (RETRYABLE.has(name) || isTransactionConflictOnly(error)) {
+    return new ApiError('unavailable', 'The database is busy; retry the request shortly.');
+  }
+  return new ApiError('internal', 'An unexpected error occurred. It has been logged.');
+}
+
+export function problemBody(error: ApiError, requestId?: string) {
+  return {
+    type: problemTypeUri(error.type),
+    title: error.title,
+    status: error.status,
+    detail: error.detail,
+    ...(requestId ? { instance: `urn:request:${requestId}` } : {}),
+    ...error.extensions,
+  };
+}
+
+export function problemResult(error: ApiError, requestId?: string): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: error.status,
+    headers: {
+      'content-type': 'application/problem+json',
+      'cache-control': 'no-store',
+      ...(error.status === 503 ? { 'retry-after': '1' } : {}),
+    },
+    body: JSON.stringify(problemBody(error, requestId)),
+  };
+}

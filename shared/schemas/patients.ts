@@ -1,0 +1,49 @@
+import * as z from 'zod';
+import { IsoDate, OrgPath, Text, Uuid, queryInt } from './common.ts';
+
+export const PATIENT_PAGE_SIZE = { default: 20, max: 100 } as const;
+
+export const SearchPatientsQuery = z.strictObject({
+  /** Prefixes of first and/or last name; every word must match one of them. */
+  query: Text(100),
+  page: queryInt(1, 10_000, 1),
+  page_size: queryInt(1, PATIENT_PAGE_SIZE.max, PATIENT_PAGE_SIZE.default),
+});
+
+export const PatientPath = OrgPath.extend({ patient_uuid: Uuid });
+
+const Phone = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9][0-9 ().-]{5,30}$/, 'must be a phone number such as +1-415-555-0148');
+
+export const CreatePatientBody = z.strictObject({
+  first_name: Text(100),
+  last_name: Text(100),
+  date_of_birth: IsoDate.refine((s) => s >= '1900-01-01', 'must be on or after 1900-01-01').refine(
+    (s) => s <= new Date().toISOString().slice(0, 10),
+    'must not be in the future',
+  ),
+  primary_phone: Phone.nullable().optional(),
+  email: z.email('must be an email address').max(254).nullable().optional(),
+  preferred_provider_uuid: Uuid.nullable().optional(),
+});
+export type CreatePatientInput = z.infer<typeof CreatePatientBody>;
+
+export const Patient = z.object({
+  uuid: z.string(),
+  first_name: z.string(),
+  last_name: z.string(),
+  date_of_birth: z.string(),
+  primary_phone: z.string().nullable(),
+  email: z.string().nullable(),
+  preferred_provider_uuid: z.string().nullable(),
+});
+export type Patient = z.infer<typeof Patient>;
+
+export const PatientPage = z.object({
+  items: z.array(Patient),
+  page: z.number().int(),
+  page_size: z.number().int(),
+  total: z.number().int(),
+});

@@ -1,0 +1,46 @@
+/**
+ * Slot granules: the units a booking locks.
+ *
+ * A granule is a `granularityMinutes`-long stretch on a grid anchored at the Unix epoch (UTC), and
+ * an appointment locks every granule its [start, end) interval touches. Anchoring the grid in UTC
+ * rather than in local time means two appointments of the same provider always lock comparable keys,
+ * even across locations in different zones or across a daylight-saving change; when a zone's offset
+ * is a multiple of the granularity (every real zone for 5/10/15 minutes except a handful of
+ * ±:30/:45 zones at 10 minutes) the locked granules are exactly the appointment, and otherwise they
+ * cover a little more — never less, so a double booking is impossible either way.
+ */
+import type { DateTime } from 'luxon';
+
+export const DEFAULT_GRANULARITY_MINUTES = 15;
+export const ALLOWED_GRANULARITIES = [5, 10, 15] as const;
+
+/** One transaction holds at most 100 items: the appointment, and a provider and an operatory lock per granule, with room to spare. */
+export const MAX_TRANSACTION_ITEMS = 100;
+const RESERVED_TRANSACTION_ITEMS = 4;
+export const MAX_GRANULES_PER_BOOKING = Math.floor((MAX_TRANSACTION_ITEMS - 1 - RESERVED_TRANSACTION_ITEMS) / 2);
+/** A longer visit is booked as two appointments; no dental visit on one chair runs longer. */
+export const MAX_DURATION_MINUTES = 8 * 60;
+
+export function maxDurationMinutes(granularityMinutes: number): number {
+  return Math.min(MAX_DURATION_MINUTES, MAX_GRANULES_PER_BOOKING * granularityMinutes);
+}
+
+/** Is the wall-clock time on the granularity grid (minutes a multiple of it, no seconds)? */
+export function isAligned(local: DateTime, granularityMinutes: number): boolean {
+  return local.minute % granularityMinutes === 0 && local.second === 0 && local.millisecond === 0;
+}
+
+/** Epoch milliseconds of every granule start that [startMs, endMs) touches. */
+export function granuleStarts(startMs: number, endMs: number, granularityMinutes: number): number[] {
+  if (!(endMs > startMs)) throw new RangeError('end must be after start');
+  const step = granularityMinutes * 60_000;
+  const first = Math.floor(startMs / step) * step;
+  const starts: number[] = [];
+  for (let t = first; t < endMs; t += step) starts.push(t);
+  return starts;
+}
+
+/** The UTC ISO form of a granule start, as used in slot keys. */
+export function granuleId(epochMs: number): string {
+  return new Date(epochMs).toISOString().replace('.000Z', 'Z');
+}

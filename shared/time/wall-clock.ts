@@ -1,0 +1,131 @@
+/**
+ * Wall-clock times of a location, and the UTC instants behind them.
+ *
+ * The public API speaks in the location's local time (`2025-05-20T10:00:00`), as the booking guide
+ * does; storage and slot locks speak in UTC instants. Everything that crosses that line goes through
+ * here so daylight-saving rules live in one place (and in luxon's copy of the IANA database, not in
+ * hand arithmetic).
+ */
+import { DateTime, IANAZone } from 'luxon';
+
+/** `YYYY-MM-DDTHH:mm[:ss[.SSS]]` with an optional `Z` or `±HH:mm` offset. */
+const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:\d{2})?$/;
+
+export type WallClockProblem =
+  | { kind: 'malformed' }
+  | { kind: 'nonexistent'; detail: string }
+  | { kind: 'ambiguous'; detail: string; offsets: string[] }
+  | { kind: 'offset_mismatch'; detail: string };
+
+export type WallClockResult =
+  | { ok: true; instant: DateTime<true>; local: string }
+  | { ok: false; problem: WallClockProblem };
+
+export function isValidTimeZone(zone: string): boolean {
+  return IANAZone.isValidZone(zone);
+}
+
+function fieldsOf(text: string) {
+  const m = LOCAL_DATE_TIME.exec(text);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s, ms, offset] = m;
+  return {
+    fields: {
+      year: Number(y),
+      month: Number(mo),
+      day: Number(d),
+      hour: Number(h),
+      minute: Number(mi),
+      second: Number(s ?? 0),
+      millisecond: Number((ms ?? '0').padEnd(3, '0')),
+    },
+    offset,
+  };
+}
+
+/**
+ * Resolves a wall-clock time in `zone` to one instant.
+ *
+ * - A time that the zone skips (spring forward) is `nonexistent`.
+ * - A time that the zone repeats (fall back) is `ambiguous` unless the text carries the offset that
+ *   picks one of the two.
+ * - An explicit offset must be one the zone really has at that wall time.
+ */
+export function resolveWallClock(text: string, zone: string): WallClockResult {
+  const parsed = fieldsOf(text);
+  if (!parsed) return { ok: false, problem: { kind: 'malformed' } };
+  const { fields, offset } = parsed;
+  const dt = DateTime.fromObject(fields, { zone });
+  if (!dt.isValid) return { ok: false, problem: { kind: 'malformed' } };
+  const sameWall =
+    dt.year === fields.year &&
+    dt.month === fields.month &&
+    dt.day === fields.day &&
+    dt.hour === fields.hour &&
+    dt.minute === fields.minute;
+  if (!sameWall) {
+    return {
+      ok: false,
+      problem: {
+        kind: 'nonexistent',
+        detail: `${text.slice(0, 19)} does not exist in ${zone}: the clocks skip it (daylight-saving change)`,
+      },
+    };
+  }
+  const candidates = dt.getPossibleOffsets().filter((c) => c.isValid) as DateTime<true>[];
+  if (offset !== undefined) {
+    const minutes = offset === 'Z' ? 0 : offsetMinutes(offset);
+    const match = candidates.find((c) => c.offset === minutes);
+    if (!match) {
+      return {
+        ok: false,
+        problem: {
+          kind: 'offset_mismatch',
+          detail: `${text} is not a time in ${zone}: its offset there is ${candidates.map((c) => c.toFormat('ZZ')).join(' or ')}`,
+        },
+      };
+    }
+    return { ok: true, instant: match, local: formatWallClock(match) };
+  }
+  if (candidates.length > 1) {
+    return {
+      ok: false,
+      problem: {
+        kind: 'ambiguous',
+        detail: `${text} happens twice in ${zone} (daylight-saving change); add the offset, e.g. ${candidates.map((c) => c.toFormat("yyyy-LL-dd'T'HH:mm:ssZZ")).join(' or ')}`,
+        offsets: candidates.map((c) => c.toFormat('ZZ')),
+      },
+    };
+  }
+  const only = candidates[0] ?? dt;
+  return { ok: true, instant: only, local: formatWallClock(only) };
+}
+
+function offsetMinutes(offset: string): number {
+  const sign = offset.startsWith('-') ? -1 : 1;
+  const [h, m] = offset.slice(1).split(':').map(Number);
+  return sign * ((h ?? 0) * 60 + (m ?? 0));
+}
+
+/**
+ * The wall-clock form the API answers with: `YYYY-MM-DDTHH:mm:ss`, plus the offset only when the
+ * wall time alone would be ambiguous (the repeated hour of a fall-back day), so every time we print
+ * names exactly one instant.
+ */
+export function formatWallClock(instant: DateTime<true>): string {
+  const wall = instant.toFormat("yyyy-LL-dd'T'HH:mm:ss");
+  const repeated = instant.getPossibleOffsets().length > 1;
+  return repeated ? `${wall}${instant.toFormat('ZZ')}` : wall;
+}
+
+/** An instant from its UTC ISO form, shown as wall-clock time in `zone`. */
+export function toWallClock(utcIso: string, zone: string): string {
+  const dt = DateTime.fromISO(utcIso, { zone: 'utc' }).setZone(zone);
+  if (!dt.isValid) throw new Error('invalid stored instant');
+  return formatWallClock(dt);
+}
+
+/** `2025-05-20T17:00:00Z`: the one UTC form stored and used in keys. */
+export function toUtcIso(instant: DateTime<true>): string {
+  return instant.toUTC().toFormat("yyyy-LL-dd'T'HH:mm:ss'Z'");
+}

@@ -1,0 +1,42 @@
+/**
+ * The API served in-process by the local API Gateway (route table -> authorizer -> handler), on a
+ * free port, for integration tests that speak HTTP.
+ */
+import type { Server } from 'node:http';
+import { createLocalApi, listen } from '../../infra/local/api-gateway.ts';
+
+export type ApiResponse<T = unknown> = { status: number; headers: Headers; body: T };
+
+export async function startLocalApi() {
+  const server: Server = createLocalApi();
+  const port = await listen(server, 0);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  return {
+    baseUrl,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A small client bound to one base URL and (optionally) one token. */
+export function client(baseUrl: string, token?: string) {
+  async function call<T = any>(method: string, path: string, options: { body?: unknown; rawBody?: string; headers?: Record<string, string>; token?: string | null } = {}): Promise<ApiResponse<T>> {
+    const bearer = options.token === undefined ? token : options.token;
+    const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+    if (bearer) headers.authorization = `Bearer ${bearer}`;
+    let body: string | undefined;
+    if (options.rawBody !== undefined) body = options.rawBody;
+    else if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const res = await fetch(`${baseUrl}${path}`, { method, headers, body });
+    const text = await res.text();
+    const type = res.headers.get('content-type') ?? '';
+    return { status: res.status, headers: res.headers, body: (type.includes('json') && text ? JSON.parse(text) : text) as T };
+  }
+  return {
+    call,
+    get: <T = any>(path: string, options?: Parameters<typeof call>[2]) => call<T>('GET', path, options),
+    post: <T = any>(path: string, body: unknown, options?: Parameters<typeof call>[2]) => call<T>('POST', path, { ...options, body }),
+  };
+}
