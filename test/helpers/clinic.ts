@@ -10,7 +10,7 @@ import { ALL_SCOPES, createToken } from '#shared/domain/tokens.ts';
 import type { Scope } from '#shared/routes.ts';
 
 export async function createTestClinic(options: { granularity?: number; operatories?: number } = {}) {
-  const org = await createOrg({ name: `Test clinic ${randomUUID().slice(0, 8)}`, slot_granularity_minutes: options.granularity ?? 15 });
+  const org = await createOrg({ name: `Test clinic ${randomUUID().slice(0, 8)}`, slot_granularity_minutes: options.granularity ?? 15, booking_horizon_days: 730 });
   const orgId = org.uuid;
   const location = await createLocation(orgId, { name: 'Main Street Dental', time_zone: 'America/Los_Angeles' });
   const operatories = [];
