@@ -56,8 +56,8 @@ async function main() {
     dynamo = await startDynamoDbLocal({ dbPath: dataDir });
     process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
   }
-  process.env.TABLE_NAME ??= 'dental-booking-local';
-  process.env.AWS_REGION ??= 'local';
+  process.env.TABLE_NAME ||= 'dental-booking-local';
+  process.env.AWS_REGION ||= 'local';
 
   // Modules that read the environment load only now that it is set.
   const { createClient } = await import('#shared/db/client-factory.ts');

@@ -1,0 +1,200 @@
+/**
+ * The booking guide, end to end, against `npm start` as a developer runs it: a real process that
+ * starts its own DynamoDB Local, loads the demo clinic and serves HTTP. Also checks what the
+ * command promises around it: data survives a restart, the demo is not loaded twice, and no Java
+ * process outlives it — after SIGTERM, and after SIGKILL, when no exit handler can run.
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DateTime } from 'luxon';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const stateDir = mkdtempSync(join(tmpdir(), 'dental-e2e-'));
+const devFile = join(stateDir, 'dev.json');
+let current: ChildProcess | undefined;
+
+type Dev = { api_url: string; org_id: string; api_token: string };
+
+/** Java processes of DynamoDB Local serving this test's data folder. */
+function dynamoJavaPids(): number[] {
+  const ps = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
+  return ps
+    .split('\n')
+    .filter((line) => line.includes('DynamoDBLocal.jar') && line.includes(stateDir) && line.trim().split(/\s+/)[1]?.endsWith('java'))
+    .map((line) => Number(line.trim().split(/\s+/)[0]));
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = probe();
+    if (value) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** The environment of a developer's shell: no DynamoDB endpoint or table of the test run. */
+function startEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', LOCAL_STATE_DIR: stateDir, LOG_LEVEL: 'silent' };
+  delete env.DYNAMODB_ENDPOINT;
+  delete env.TABLE_NAME;
+  return env;
+}
+
+async function start(): Promise<{ proc: ChildProcess; dev: Dev; output: () => string }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], {
+    cwd: ROOT,
+    env: startEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  current = proc;
+  let output = '';
+  proc.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+  proc.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+  await waitFor('the ready message', () => {
+    if (proc.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
+    return output.includes('is running at');
+  });
+  const dev = JSON.parse(readFileSync(devFile, 'utf8')) as Dev;
+  return { proc, dev, output: () => output };
+}
+
+function exited(proc: ChildProcess) {
+  return proc.exitCode !== null || proc.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => proc.once('exit', () => r()));
+}
+
+async function call(dev: Dev, method: string, path: string, body?: unknown) {
+  const res = await fetch(`${dev.api_url}${path.replace('{org_id}', dev.org_id)}`, {
+    method,
+    headers: { Authorization: `Bearer ${dev.api_token}`, Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+afterAll(async () => {
+  if (current && current.exitCode === null) {
+    current.kill('SIGKILL');
+    await exited(current);
+  }
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+describe('the booking guide against `npm start`', () => {
+  let bookedId = '';
+  const day = DateTime.now().setZone('America/Los_Angeles').plus({ days: 14 }).toISODate();
+
+  it('runs the four steps as the guide writes them', async () => {
+    const { proc, dev, output } = await start();
+    expect(dev.api_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(dev.api_token).toMatch(/^dbk_/);
+    expect(output()).toContain('/patients?query=Smith');
+
+    // 1. Find the patient: the guide's response, to the letter.
+    const search = await call(dev, 'GET', '/api/v1/{org_id}/patients?query=Smith&page=1&page_size=5');
+    expect(search).toEqual({
+      status: 200,
+      body: {
+        items: [
+          { uuid: 'a1b2c3d4-e5f6-7890-abcd-ef1234567890', first_name: 'Jane', last_name: 'Smith', date_of_birth: '1986-04-12', primary_phone: '+1-415-555-0148', email: 'jane.smith@example.com', preferred_provider_uuid: 'd4e5f6a7-b8c9-0123-defa-234567890123' },
+          { uuid: 'f0e1d2c3-b4a5-6789-0123-456789abcdef', first_name: 'Jonathan', last_name: 'Smith', date_of_birth: '1972-11-30', primary_phone: '+1-415-555-0223', email: 'j.smith@example.com', preferred_provider_uuid: null },
+        ],
+        page: 1,
+        page_size: 5,
+        total: 2,
+      },
+    });
+
+    // 2. The appointment types: the guide's three.
+    const types = await call(dev, 'GET', '/api/v1/{org_id}/appointment-types?is_active=true');
+    expect(types.status).toBe(200);
+    expect(types.body.total).toBe(3);
+    expect(types.body.items).toEqual(
+      expect.arrayContaining([
+        { uuid: 'b2c3d4e5-f6a7-8901-bcde-f12345678901', code: 'NPE', name: 'New Patient Exam', duration_minutes: 60, color: '#4f46e5', requires_exam: true, is_active: true },
+        { uuid: 'c4d5e6f7-a8b9-0123-cdef-345678901234', code: 'HYG', name: 'Hygiene / Cleaning', duration_minutes: 45, color: '#059669', requires_exam: false, is_active: true },
+        { uuid: 'e6f7a8b9-c0d1-2345-efab-567890123456', code: 'EMG', name: 'Emergency Visit', duration_minutes: 30, color: '#dc2626', requires_exam: true, is_active: true },
+      ]),
+    );
+
+    // 3. Book: the guide's body with a future date.
+    const body = {
+      patient_uuid: 'a1b2c3d4-e5f6-7890-abcd-ef1234567890',
+      appointment_type_uuid: 'b2c3d4e5-f6a7-8901-bcde-f12345678901',
+      location_uuid: 'c3d4e5f6-a7b8-9012-cdef-123456789012',
+      provider_uuid: 'd4e5f6a7-b8c9-0123-defa-234567890123',
+      scheduled_start: `${day}T10:00:00`,
+      scheduled_end: `${day}T11:00:00`,
+      notes: 'New patient — first visit',
+    };
+    const booked = await call(dev, 'POST', '/api/v1/{org_id}/appointments', body);
+    expect(booked.status).toBe(201);
+    expect(booked.body).toMatchObject({
+      status: 'scheduled',
+      patient: { uuid: body.patient_uuid, first_name: 'Jane', last_name: 'Smith' },
+      appointment_type: { uuid: body.appointment_type_uuid, name: 'New Patient Exam', duration_minutes: 60, color: '#4f46e5' },
+      scheduled_start: body.scheduled_start,
+      scheduled_end: body.scheduled_end,
+      location: { uuid: body.location_uuid, name: 'Main Street Dental' },
+      provider: { uuid: body.provider_uuid, first_name: 'Michael', last_name: 'Chen', title: 'DDS' },
+      notes: body.notes,
+    });
+    bookedId = booked.body.uuid;
+
+    // The same window again is the guide's 409.
+    const again = await call(dev, 'POST', '/api/v1/{org_id}/appointments', { ...body, patient_uuid: 'f0e1d2c3-b4a5-6789-0123-456789abcdef' });
+    expect(again.status).toBe(409);
+    expect(again.body.conflicts[0]).toMatchObject({ resource: 'provider', appointment_uuid: bookedId });
+
+    // 4. Read the confirmation back.
+    const read = await call(dev, 'GET', `/api/v1/{org_id}/appointments/${bookedId}`);
+    expect(read).toEqual({ status: 200, body: booked.body });
+
+    // SIGTERM stops the server and DynamoDB Local with it.
+    expect(dynamoJavaPids()).toHaveLength(1);
+    proc.kill('SIGTERM');
+    await exited(proc);
+    expect(proc.exitCode).toBe(0);
+    expect(dynamoJavaPids()).toEqual([]);
+  });
+
+  it('keeps data across restarts without loading the demo twice, and leaves no Java behind after SIGKILL', async () => {
+    const before = JSON.parse(readFileSync(devFile, 'utf8')) as Dev;
+    const { proc, dev } = await start();
+    expect(dev.api_token).toBe(before.api_token);
+    expect((await call(dev, 'GET', `/api/v1/{org_id}/appointments/${bookedId}`)).status).toBe(200);
+    expect((await call(dev, 'GET', '/api/v1/{org_id}/patients?query=Smith')).body.total).toBe(2);
+    expect((await call(dev, 'GET', '/api/v1/{org_id}/appointment-types')).body.total).toBe(3);
+
+    // A crash that runs no handler at all: the watchdog still ends Java.
+    expect(dynamoJavaPids()).toHaveLength(1);
+    proc.kill('SIGKILL');
+    await exited(proc);
+    await waitFor('DynamoDB Local to stop after SIGKILL', () => dynamoJavaPids().length === 0, 15_000);
+  });
+
+  it('starts fresh with --fresh', async () => {
+    const proc = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts', '--fresh'], {
+      cwd: ROOT,
+      env: startEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    current = proc;
+    let output = '';
+    proc.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+    await waitFor('the ready message', () => {
+      if (proc.exitCode !== null) throw new Error(`npm start --fresh exited early:\n${output}`);
+      return output.includes('is running at');
+    });
+    const dev = JSON.parse(readFileSync(devFile, 'utf8')) as Dev;
+    expect((await call(dev, 'GET', `/api/v1/{org_id}/appointments/${bookedId}`)).status).toBe(404);
+    expect((await call(dev, 'GET', '/api/v1/{org_id}/patients?query=Smith')).body.total).toBe(2);
+    proc.kill('SIGINT');
+    await exited(proc);
+    expect(dynamoJavaPids()).toEqual([]);
+  });
+});
