@@ -1,0 +1,302 @@
+/**
+ * The whole product in one stack: one DynamoDB table, one HTTP API, and one Lambda function per entry
+ * of the route table (plus the bearer-token authorizer). Nothing here knows a path or a handler by
+ * name: routes, table keys and indexes all come from shared/, so the stack cannot drift from the
+ * handlers or from the local runtime.
+ */
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  HttpApi,
+  HttpMethod,
+  HttpRoute,
+  HttpRouteKey,
+  HttpStage,
+  LogGroupLogDestination,
+  PayloadFormatVersion,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { fileURLToPath } from 'node:url';
+import { INDEXES, KEY, TTL_ATTRIBUTE, type IndexName } from '#shared/db/table-definition.ts';
+import { authorizerFunction, routeList, type TableAccess } from '#shared/routes.ts';
+
+/** Item reads a function may make. Query covers the GSIs, whose ARNs are granted separately. */
+export const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;
+
+/**
+ * Item writes of a `read-write` function. ConditionCheckItem is what the condition-only entries of a
+ * TransactWriteItems are authorised as; the transaction's puts and deletes need PutItem/DeleteItem.
+ */
+export const WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:ConditionCheckItem',
+] as const;
+
+/** The shape every entry of INDEXES has; spelled out so a new index with another projection compiles. */
+type IndexDefinition = {
+  name: string;
+  partitionKey: string;
+  sortKey?: string;
+  projection: { type: 'ALL' } | { type: 'KEYS_ONLY' } | { type: 'INCLUDE'; attributes: readonly string[] };
+};
+
+export type ThrottleSettings = { rateLimit: number; burstLimit: number };
+
+export interface BookingStackProps extends StackProps {
+  /** Environment name (`dev`, `prod`, ...). `prod` keeps the table and logs when the stack is deleted. */
+  stage: string;
+  /** Default throttling of the API stage, shared by all routes. */
+  throttle?: ThrottleSettings;
+  /** How long function and access logs are kept. */
+  logRetention?: RetentionDays;
+}
+
+export const DEFAULT_THROTTLE: ThrottleSettings = { rateLimit: 50, burstLimit: 100 };
+
+/** Repository root, from which `functions/<handler>.ts` entries are resolved (independent of the cwd). */
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * Fields of one access-log line. Deliberately no `$context.path`, no query string and no headers:
+ * paths and queries carry patient names and ids (`/patients?name=...`). `routeKey` is the route
+ * template (`GET /api/v1/{org_id}/patients`), which says what was called without saying about whom.
+ * The authorizer's verdict (organisation, token id — never the secret — or the rejection reason)
+ * answers "who called"; sourceIp is kept to trace abuse back to a client.
+ */
+const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  requestTime: '$context.requestTime',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationStatus: '$context.integrationStatus',
+  integrationLatency: '$context.integrationLatency',
+  integrationError: '$context.integrationErrorMessage',
+  errorMessage: '$context.error.message',
+  errorResponseType: '$context.error.responseType',
+  authorizerError: '$context.authorizer.error',
+  orgId: '$context.authorizer.org_id',
+  tokenId: '$context.authorizer.token_id',
+  authRejection: '$context.authorizer.rejection',
+  sourceIp: '$context.identity.sourceIp',
+} as const;
+
+export class BookingStack extends Stack {
+  readonly stage: string;
+  readonly table: Table;
+  readonly api: HttpApi;
+  readonly apiStage: HttpStage;
+  /** The function of each route, by route name, plus `authorizer`. */
+  readonly functions: ReadonlyMap<string, NodejsFunction>;
+
+  constructor(scope: Construct, id: string, props: BookingStackProps) {
+    super(scope, id, props);
+    this.stage = props.stage;
+    const isProd = props.stage === 'prod';
+    // Data (and, in prod, its audit trail) outlives the stack; a dev stack cleans up after itself.
+    const removalPolicy = isProd ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
+
+    this.table = this.createTable(isProd, removalPolicy);
+
+    const functions = new Map<string, NodejsFunction>();
+    const authorizerFn = this.createFunction('Authorizer', {
+      handler: authorizerFunction.handler,
+      description: 'Bearer-token authorizer: identifies the token, every route enforces the verdict',
+      // One GetItem of the token item by its hash: no Query, no index, no writes.
+      statements: [this.tableStatement(['dynamodb:GetItem'], [])],
+      logRetention,
+      removalPolicy,
+    });
+    functions.set('authorizer', authorizerFn);
+
+    // Routes are created explicitly below, so no default stage: the one stage is created with access
+    // logging and throttling (the stage HttpApi would create has neither).
+    this.api = new HttpApi(this, 'Api', {
+      apiName: `dental-booking-${props.stage}`,
+      description: `Dental booking API (${props.stage})`,
+      createDefaultStage: false,
+    });
+
+    /*
+     * The authorizer always answers isAuthorized:true with its verdict in the context, and the route
+     * enforces it (shared/http/auth.ts), so callers get problem+json 401/403 rather than API
+     * Gateway's bare `{"message":"Forbidden"}`. It has no identity source and no result cache: with
+     * the Authorization header as identity source, API Gateway would itself answer a request without
+     * the header with a bare 401 the contract does not allow, and a cache would keep a revoked token
+     * working for its TTL. The price is one small Lambda call and one GetItem per request — fractions
+     * of a cent per thousand calls, and nothing while idle.
+     */
+    const authorizer = new HttpLambdaAuthorizer('BearerTokenAuthorizer', authorizerFn, {
+      authorizerName: 'bearer-token',
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      identitySource: [],
+      resultsCacheTtl: Duration.seconds(0),
+    });
+
+    for (const route of routeList) {
+      const id = pascalCase(route.name);
+      const fn = this.createFunction(id, {
+        handler: route.handler,
+        description: `${route.method} ${route.path}: ${route.summary}`,
+        statements: this.routeStatements(route.table, route.indexes ?? []),
+        logRetention,
+        removalPolicy,
+      });
+      functions.set(route.name, fn);
+      new HttpRoute(this, `${id}Route`, {
+        httpApi: this.api,
+        routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
+        // Payload 2.0: the APIGatewayProxyEventV2 the handlers (and the local server) are written for.
+        integration: new HttpLambdaIntegration(`${id}Integration`, fn, {
+          payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+        }),
+        authorizer,
+      });
+    }
+    this.functions = functions;
+
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: logRetention, removalPolicy });
+    this.apiStage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: props.throttle ?? DEFAULT_THROTTLE,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+      },
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.apiStage.url, description: 'Base URL of the API' });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'The single DynamoDB table' });
+  }
+
+  private createTable(isProd: boolean, removalPolicy: RemovalPolicy): Table {
+    const table = new Table(this, 'Table', {
+      partitionKey: { name: KEY.partition, type: AttributeType.STRING },
+      sortKey: { name: KEY.sort, type: AttributeType.STRING },
+      // Pay per request: nothing to pay while idle, nothing to size.
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // AWS-managed KMS key: key use shows in CloudTrail, no key to administer or pay for monthly.
+      encryption: TableEncryption.AWS_MANAGED,
+      timeToLiveAttribute: TTL_ATTRIBUTE,
+      deletionProtection: isProd,
+      removalPolicy,
+    });
+    for (const index of Object.values(INDEXES) as readonly IndexDefinition[]) {
+      const { projection } = index;
+      table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        // Index keys are strings by convention (token prefixes, ISO instants), like pk/sk.
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        ...(index.sortKey ? { sortKey: { name: index.sortKey, type: AttributeType.STRING } } : {}),
+        ...(projection.type === 'INCLUDE'
+          ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...projection.attributes] }
+          : { projectionType: projection.type === 'ALL' ? ProjectionType.ALL : ProjectionType.KEYS_ONLY }),
+      });
+    }
+    return table;
+  }
+
+  /** DynamoDB access of a route: reads on the table and exactly its indexes, writes on the table. */
+  private routeStatements(access: TableAccess, indexes: readonly IndexName[]): PolicyStatement[] {
+    const statements = [this.tableStatement([...READ_ACTIONS], indexes)];
+    if (access === 'read-write') statements.push(this.tableStatement([...WRITE_ACTIONS], []));
+    return statements;
+  }
+
+  private tableStatement(actions: string[], indexes: readonly IndexName[]): PolicyStatement {
+    return new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions,
+      resources: [this.table.tableArn, ...indexes.map((name) => `${this.table.tableArn}/index/${name}`)],
+    });
+  }
+
+  /**
+   * One function with its own role and log group. The role is ours rather than CDK's default so it
+   * carries no AWS managed policy (AWSLambdaBasicExecutionRole may write to every log group of the
+   * account): it may write to its own log group and do what `statements` say, nothing else.
+   */
+  private createFunction(
+    id: string,
+    options: {
+      handler: string;
+      description: string;
+      statements: PolicyStatement[];
+      logRetention: RetentionDays;
+      removalPolicy: RemovalPolicy;
+    },
+  ): NodejsFunction {
+    const logGroup = new LogGroup(this, `${id}Logs`, {
+      retention: options.logRetention,
+      removalPolicy: options.removalPolicy,
+    });
+    const role = new Role(this, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${options.handler}`,
+      inlinePolicies: {
+        access: new PolicyDocument({
+          statements: [
+            // The log group's ARN attribute is `arn:...:log-group:<name>:*`: its own streams only.
+            new PolicyStatement({
+              actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+              resources: [logGroup.logGroupArn],
+            }),
+            ...options.statements,
+          ],
+        }),
+      },
+    });
+
+    return new NodejsFunction(this, `${id}Function`, {
+      entry: `${REPO_ROOT}functions/${options.handler}.ts`,
+      handler: 'handler',
+      description: options.description.slice(0, 256),
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      role,
+      logGroup,
+      environment: {
+        TABLE_NAME: this.table.tableName,
+        // Stack traces point at the TypeScript sources (the bundles carry source maps).
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        format: OutputFormat.ESM,
+        target: 'node24',
+        // Prefer packages' ESM builds, which tree-shake better.
+        mainFields: ['module', 'main'],
+        // ESM has no `require`, but CommonJS dependencies bundled into the ESM output still call it.
+        banner: "import { createRequire as topLevelCreateRequire } from 'module';const require = topLevelCreateRequire(import.meta.url);",
+        // Always the local esbuild (a devDependency): no Docker needed to synth or deploy.
+        forceDockerBundling: false,
+        // Bundle the AWS SDK too: the version is the one package-lock pins and the tests ran against,
+        // not whatever the Lambda runtime happens to ship.
+        externalModules: [],
+      },
+    });
+  }
+}
+
+/** `searchPatients` -> `SearchPatients`, for construct ids. */
+function pascalCase(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
