@@ -1,4 +1,4 @@
-import { routes } from '#shared/routes.ts';
+import { pathOf, routes } from '#shared/routes.ts';
 import { apiHandler, created } from '#shared/http/handler.ts';
 import { OrgPath } from '#shared/schemas/common.ts';
 import { BookAppointmentBody } from '#shared/schemas/appointments.ts';
@@ -6,5 +6,5 @@ import { bookAppointment } from '#shared/domain/appointments.ts';
 
 export const handler = apiHandler(routes.bookAppointment, { params: OrgPath, body: BookAppointmentBody }, async ({ body, principal }) => {
   const appointment = await bookAppointment(principal.orgId, principal.tokenId, body);
-  return created(appointment, `/api/v1/${principal.orgId}/appointments/${appointment.uuid}`);
+  return created(appointment, pathOf(routes.getAppointment, { org_id: principal.orgId, appointment_uuid: appointment.uuid }));
 });

@@ -1,4 +1,4 @@
-import { routes } from '#shared/routes.ts';
+import { pathOf, routes } from '#shared/routes.ts';
 import { apiHandler, created } from '#shared/http/handler.ts';
 import { OrgPath } from '#shared/schemas/common.ts';
 import { CreatePatientBody } from '#shared/schemas/patients.ts';
@@ -6,5 +6,5 @@ import { createPatient } from '#shared/domain/patients.ts';
 
 export const handler = apiHandler(routes.createPatient, { params: OrgPath, body: CreatePatientBody }, async ({ body, principal }) => {
   const patient = await createPatient(principal.orgId, body);
-  return created(patient, `/api/v1/${principal.orgId}/patients/${patient.uuid}`);
+  return created(patient, pathOf(routes.getPatient, { org_id: principal.orgId, patient_uuid: patient.uuid }));
 });

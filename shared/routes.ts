@@ -99,3 +99,12 @@ export const authorizerFunction = { handler: 'authorizer', table: 'read' } as co
 export function pathParameterNames(path: string): string[] {
   return [...path.matchAll(/\{([a-z_]+)\}/g)].map((m) => m[1] as string);
 }
+
+/** A concrete path of a route, its `{name}` parameters filled in (for `Location` headers and links). */
+export function pathOf(route: RouteSpec, params: Record<string, string>): string {
+  return route.path.replace(/\{([a-z_]+)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`missing path parameter ${name}`);
+    return encodeURIComponent(value);
+  });
+}

@@ -198,3 +198,36 @@ describe('the booking guide against `npm start`', () => {
     expect(dynamoJavaPids()).toEqual([]);
   });
 });
+
+describe('npm start with DYNAMODB_ENDPOINT', () => {
+  it('uses the DynamoDB it is given and starts no Java of its own', async () => {
+    const { startDynamoDbLocal } = await import('../../infra/local/dynamodb-local.ts');
+    const external = await startDynamoDbLocal();
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'dental-e2e-endpoint-'));
+      const proc = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], {
+        cwd: ROOT,
+        env: { ...startEnv(), LOCAL_STATE_DIR: dir, DYNAMODB_ENDPOINT: external.endpoint },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      current = proc;
+      let output = '';
+      proc.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+      proc.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+      await waitFor('the ready message', () => {
+        if (proc.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
+        return output.includes('is running at');
+      });
+      expect(output).toContain(external.endpoint);
+      const javaProcesses = execFileSync('ps', ['-eo', 'args='], { encoding: 'utf8' }).split('\n').filter((l) => l.includes('DynamoDBLocal.jar') && l.includes(dir));
+      expect(javaProcesses).toEqual([]);
+      const dev = JSON.parse(readFileSync(join(dir, 'dev.json'), 'utf8')) as Dev;
+      expect((await call(dev, 'GET', '/api/v1/{org_id}/patients?query=jane')).body.total).toBe(1);
+      proc.kill('SIGTERM');
+      await exited(proc);
+      rmSync(dir, { recursive: true, force: true });
+    } finally {
+      await external.stop();
+    }
+  });
+});

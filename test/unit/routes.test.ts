@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathOf, pathParameterNames, routeList, routes } from '#shared/routes.ts';
+
+describe('the route table', () => {
+  it('has one entry per method and path, each with a handler module that exists', () => {
+    const keys = routeList.map((r) => `${r.method} ${r.path}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const route of routeList) {
+      expect(existsSync(join(import.meta.dirname, '..', '..', 'functions', `${route.handler}.ts`)), route.handler).toBe(true);
+      expect(route.path.startsWith('/api/v1/{org_id}/')).toBe(true);
+    }
+  });
+
+  it('gives GETs read-only table access and the read scope', () => {
+    for (const route of routeList.filter((r) => r.method === 'GET')) {
+      expect([route.name, route.table, route.scope]).toEqual([route.name, 'read', 'read']);
+    }
+  });
+
+  it('fills path templates', () => {
+    expect(pathParameterNames(routes.getPatient.path)).toEqual(['org_id', 'patient_uuid']);
+    expect(pathOf(routes.getPatient, { org_id: 'o1', patient_uuid: 'p 1' })).toBe('/api/v1/o1/patients/p%201');
+    expect(() => pathOf(routes.getPatient, { org_id: 'o1' })).toThrow(/patient_uuid/);
+  });
+});
