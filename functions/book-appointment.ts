@@ -1,10 +1,8 @@
 import { pathOf, routes } from '#shared/routes.ts';
 import { apiHandler, created } from '#shared/http/handler.ts';
-import { OrgPath } from '#shared/schemas/common.ts';
-import { BookAppointmentBody } from '#shared/schemas/appointments.ts';
 import { bookAppointment } from '#shared/domain/appointments.ts';
 
-export const handler = apiHandler(routes.bookAppointment, { params: OrgPath, body: BookAppointmentBody }, async ({ body, principal }) => {
+export const handler = apiHandler(routes.bookAppointment, async ({ body, principal }) => {
   const appointment = await bookAppointment(principal.orgId, principal.tokenId, body);
   return created(appointment, pathOf(routes.getAppointment, { org_id: principal.orgId, appointment_uuid: appointment.uuid }));
 });

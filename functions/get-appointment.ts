@@ -1,8 +1,7 @@
 import { routes } from '#shared/routes.ts';
 import { apiHandler, ok } from '#shared/http/handler.ts';
-import { AppointmentPath } from '#shared/schemas/appointments.ts';
 import { getAppointment } from '#shared/domain/appointments.ts';
 
-export const handler = apiHandler(routes.getAppointment, { params: AppointmentPath }, async ({ params, principal }) =>
+export const handler = apiHandler(routes.getAppointment, async ({ params, principal }) =>
   ok(await getAppointment(principal.orgId, params.appointment_uuid)),
 );

@@ -1,8 +1,7 @@
 import { routes } from '#shared/routes.ts';
 import { apiHandler, ok } from '#shared/http/handler.ts';
-import { PatientPath } from '#shared/schemas/patients.ts';
 import { getPatient } from '#shared/domain/patients.ts';
 
-export const handler = apiHandler(routes.getPatient, { params: PatientPath }, async ({ params, principal }) =>
+export const handler = apiHandler(routes.getPatient, async ({ params, principal }) =>
   ok(await getPatient(principal.orgId, params.patient_uuid)),
 );

@@ -1,12 +1,25 @@
 /**
- * The route table: the only place an API path is written.
+ * The route table: the only place an API path is written, and the whole contract of each route.
  *
- * The CDK stack makes one Lambda function and one HTTP API route per entry and grants it exactly the
- * table access listed here; the local server routes the same paths to the same handler modules; the
- * tests enumerate it. Add a route here and it appears everywhere.
+ * Each entry says how the route is called (method, path, request schemas), what it answers
+ * (response schemas and the problem statuses it can produce), who may call it (scope) and what it may
+ * touch (table access, indexes). Everything else reads it:
+ * - the CDK stack makes one Lambda function, one HTTP API route and one least-privilege policy per entry;
+ * - the local server routes the same paths to the same handler modules;
+ * - `apiHandler` validates requests with these very schemas;
+ * - the OpenAPI document, the docs page and the typed client are generated from it;
+ * - the tests enumerate it.
+ * Add a route here and it appears everywhere.
  */
+import type * as z from 'zod';
 import type { IndexName } from './db/table-definition.ts';
 import { INDEXES } from './db/table-definition.ts';
+import { OrgPath } from './schemas/common.ts';
+import { CreatePatientBody, Patient, PatientPage, PatientPath, SearchPatientsQuery } from './schemas/patients.ts';
+import { AppointmentTypeList, ListAppointmentTypesQuery } from './schemas/appointment-types.ts';
+import { Appointment, AppointmentPath, BookAppointmentBody } from './schemas/appointments.ts';
+import { DocsAssetPath } from './schemas/docs.ts';
+import { examples } from './schemas/examples.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -15,9 +28,24 @@ export type Scope = 'read' | 'write' | 'admin';
 
 /**
  * DynamoDB actions a route's function may call. `read` can only read; `read-write` adds item writes
- * (PutItem, UpdateItem, DeleteItem, ConditionCheckItem — what TransactWriteItems is authorised as).
+ * (PutItem, UpdateItem, DeleteItem, ConditionCheckItem — what TransactWriteItems is authorised as);
+ * `none` gets no table access at all.
  */
-export type TableAccess = 'read' | 'read-write';
+export type TableAccess = 'none' | 'read' | 'read-write';
+
+/** Problem statuses a route's own logic can answer with (the generic ones are added per route shape). */
+export type DomainErrorStatus = 404 | 409 | 412 | 422;
+
+export type ResponseSpec = {
+  description: string;
+  /** JSON body schema (output side); omit for non-JSON bodies. */
+  schema?: z.ZodType;
+  /** Content type when the body is not JSON. */
+  contentType?: string;
+  example?: unknown;
+  /** Response headers worth documenting, name -> description. */
+  headers?: Record<string, string>;
+};
 
 export type RouteSpec = {
   method: HttpMethod;
@@ -25,11 +53,19 @@ export type RouteSpec = {
   path: string;
   /** Module under `functions/` that exports `handler`. */
   handler: string;
-  scope: Scope;
+  summary: string;
+  description?: string;
+  /** Grouping on the docs page. */
+  tag: 'Patients' | 'Scheduling' | 'API description';
+  /** The token scope the route needs; `public` routes skip the authorizer (API description only). */
+  scope: Scope | 'public';
   table: TableAccess;
   /** Indexes the function queries; it may query no others. */
   indexes?: readonly IndexName[];
-  summary: string;
+  request: { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType; bodyExample?: unknown };
+  /** Success responses by status. */
+  responses: Record<number, ResponseSpec>;
+  errors: readonly DomainErrorStatus[];
 };
 
 const V1 = '/api/v1/{org_id}';
@@ -39,50 +75,119 @@ export const routes = {
     method: 'GET',
     path: `${V1}/patients`,
     handler: 'search-patients',
+    tag: 'Patients',
+    summary: 'Search patients by name',
+    description:
+      'Case- and accent-insensitive prefix match on first or last name. Several words narrow the search: each must match the first or the last name (`jan smi` finds Jane Smith, not Jonathan Smith). Ordered by last name, then first name.',
     scope: 'read',
     table: 'read',
     indexes: [INDEXES.patientsByName.name],
-    summary: 'Search patients by first or last name prefix',
+    request: { params: OrgPath, query: SearchPatientsQuery },
+    responses: { 200: { description: 'One page of matching patients', schema: PatientPage, example: examples.patientPage } },
+    errors: [422],
   },
   createPatient: {
     method: 'POST',
     path: `${V1}/patients`,
     handler: 'create-patient',
+    tag: 'Patients',
+    summary: 'Create a patient',
     scope: 'write',
     table: 'read-write',
-    summary: 'Create a patient',
+    request: { params: OrgPath, body: CreatePatientBody, bodyExample: examples.createPatient },
+    responses: {
+      201: { description: 'The patient, created', schema: Patient, example: examples.patient, headers: { Location: 'The new patient’s URL' } },
+    },
+    errors: [422],
   },
   getPatient: {
     method: 'GET',
     path: `${V1}/patients/{patient_uuid}`,
     handler: 'get-patient',
+    tag: 'Patients',
+    summary: 'Read a patient',
     scope: 'read',
     table: 'read',
-    summary: 'Read one patient',
+    request: { params: PatientPath },
+    responses: { 200: { description: 'The patient', schema: Patient, example: examples.patient } },
+    errors: [404],
   },
   listAppointmentTypes: {
     method: 'GET',
     path: `${V1}/appointment-types`,
     handler: 'list-appointment-types',
+    tag: 'Scheduling',
+    summary: "List the practice's appointment types",
+    description: 'Ordered by name. `is_active=true` leaves out archived types.',
     scope: 'read',
     table: 'read',
-    summary: "List the practice's appointment types",
+    request: { params: OrgPath, query: ListAppointmentTypesQuery },
+    responses: { 200: { description: 'The appointment types', schema: AppointmentTypeList, example: examples.appointmentTypes } },
+    errors: [],
   },
   bookAppointment: {
     method: 'POST',
     path: `${V1}/appointments`,
     handler: 'book-appointment',
+    tag: 'Scheduling',
+    summary: 'Book an appointment',
+    description:
+      'Books the provider and an operatory (the one named, or a free one of the location) for the window, atomically. `409` if either is already booked: `conflicts` names the resource and the appointment in the way. Adjacent windows never conflict.',
     scope: 'write',
     table: 'read-write',
-    summary: 'Book an appointment (409 if the provider or operatory is taken)',
+    request: { params: OrgPath, body: BookAppointmentBody, bodyExample: examples.bookAppointment },
+    responses: {
+      201: { description: 'The appointment, booked', schema: Appointment, example: examples.appointment, headers: { Location: 'The new appointment’s URL' } },
+    },
+    errors: [409, 422],
   },
   getAppointment: {
     method: 'GET',
     path: `${V1}/appointments/{appointment_uuid}`,
     handler: 'get-appointment',
+    tag: 'Scheduling',
+    summary: 'Read an appointment',
     scope: 'read',
     table: 'read',
-    summary: 'Read one appointment',
+    request: { params: AppointmentPath },
+    responses: { 200: { description: 'The appointment', schema: Appointment, example: examples.appointment } },
+    errors: [404],
+  },
+  getOpenApiDocument: {
+    method: 'GET',
+    path: '/api/v1/openapi.json',
+    handler: 'get-openapi-document',
+    tag: 'API description',
+    summary: 'This API as an OpenAPI 3.1 document',
+    scope: 'public',
+    table: 'none',
+    request: {},
+    responses: { 200: { description: 'The OpenAPI document', contentType: 'application/json' } },
+    errors: [],
+  },
+  getDocsPage: {
+    method: 'GET',
+    path: '/docs',
+    handler: 'get-docs-page',
+    tag: 'API description',
+    summary: 'Human-readable API reference',
+    scope: 'public',
+    table: 'none',
+    request: {},
+    responses: { 200: { description: 'The reference page (Swagger UI)', contentType: 'text/html' } },
+    errors: [],
+  },
+  getDocsAsset: {
+    method: 'GET',
+    path: '/docs/{asset}',
+    handler: 'get-docs-asset',
+    tag: 'API description',
+    summary: 'Script and style of the reference page',
+    scope: 'public',
+    table: 'none',
+    request: { params: DocsAssetPath },
+    responses: { 200: { description: 'The file', contentType: 'application/octet-stream' } },
+    errors: [404],
   },
 } as const satisfies Record<string, RouteSpec>;
 
@@ -92,7 +197,7 @@ export const routeList: ReadonlyArray<RouteSpec & { name: RouteName }> = Object.
   ([name, spec]) => ({ name: name as RouteName, ...spec }),
 );
 
-/** The Lambda authorizer that runs before every route (in AWS and in the local server). */
+/** The Lambda authorizer that runs before every non-public route (in AWS and in the local server). */
 export const authorizerFunction = { handler: 'authorizer', table: 'read' } as const;
 
 /** Path parameter names of a route path, in order. */

@@ -110,7 +110,8 @@ async function dispatch(req: IncomingMessage): Promise<APIGatewayProxyStructured
   } catch {
     return problemResult(new ApiError('not-found', 'The path is not valid.'), requestId);
   }
-  const headers = singleValued(req.headers);
+  // API Gateway adds these; the OpenAPI document uses them to name its server.
+  const headers: Record<string, string> = { 'x-forwarded-proto': 'http', ...singleValued(req.headers) };
   const body = await readBody(req);
   const now = new Date();
   const routeKey = `${m.route.method} ${m.route.path}`;
@@ -136,15 +137,37 @@ async function dispatch(req: IncomingMessage): Promise<APIGatewayProxyStructured
     pathParameters,
   };
 
+  const verdict = m.route.scope === 'public' ? { isAuthorized: true, context: undefined } : await authorize(base, requestContext, method, url.pathname, headers, requestId);
+  if (!verdict.isAuthorized) return problemResult(new ApiError('forbidden', 'The authorizer denied the request.'), requestId);
+
+  const event = {
+    ...base,
+    isBase64Encoded: false,
+    body,
+    requestContext: { ...requestContext, ...(verdict.context ? { authorizer: { lambda: verdict.context } } : {}) },
+  } as unknown as ApiEvent;
+  const handler = (await load(m.route.handler)).handler as LambdaHandler<ApiEvent, APIGatewayProxyStructuredResultV2>;
+  return handler(event, lambdaContext(m.route.handler, requestId));
+}
+
+/** Runs the same Lambda authorizer API Gateway would run, with the event it would send. */
+async function authorize(
+  base: Record<string, unknown>,
+  requestContext: Record<string, unknown>,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  requestId: string,
+) {
   const authorizer = (await load(authorizerFunction.handler)).handler as LambdaHandler<
     APIGatewayRequestAuthorizerEventV2,
     { isAuthorized: boolean; context?: Record<string, unknown> }
   >;
-  const verdict = await authorizer(
+  return authorizer(
     {
       ...base,
       type: 'REQUEST',
-      routeArn: `arn:aws:execute-api:local:000000000000:local/$default/${method}${url.pathname}`,
+      routeArn: `arn:aws:execute-api:local:000000000000:local/$default/${method}${path}`,
       identitySource: headers.authorization ? [headers.authorization] : [],
       cookies: [],
       stageVariables: {},
@@ -152,16 +175,6 @@ async function dispatch(req: IncomingMessage): Promise<APIGatewayProxyStructured
     } as unknown as APIGatewayRequestAuthorizerEventV2,
     lambdaContext('authorizer', requestId),
   );
-  if (!verdict.isAuthorized) return problemResult(new ApiError('forbidden', 'The authorizer denied the request.'), requestId);
-
-  const event = {
-    ...base,
-    isBase64Encoded: false,
-    body,
-    requestContext: { ...requestContext, authorizer: { lambda: verdict.context ?? {} } },
-  } as unknown as ApiEvent;
-  const handler = (await load(m.route.handler)).handler as LambdaHandler<ApiEvent, APIGatewayProxyStructuredResultV2>;
-  return handler(event, lambdaContext(m.route.handler, requestId));
 }
 
 export function createLocalApi(): Server {

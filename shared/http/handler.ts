@@ -1,11 +1,12 @@
 /**
  * The middy stack every route shares. A route's function is one call:
  *
- *   export const handler = apiHandler(routes.getPatient, { params: PatientPath },
+ *   export const handler = apiHandler(routes.getPatient,
  *     async ({ params, principal }) => ok(await getPatient(principal.orgId, params.patient_uuid)));
  *
- * i.e. parse (zod) -> one domain call -> shape the response. Authentication, body parsing,
- * validation, problem+json errors and the access log happen here, once.
+ * i.e. parse (with the route table's zod schemas, the ones the OpenAPI document shows) -> one domain
+ * call -> shape the response. Authentication, body parsing, validation, problem+json errors and the
+ * access log happen here, once.
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
@@ -91,11 +92,11 @@ function toResult(reply: Reply): ApiResult {
   };
 }
 
-export function apiHandler<S extends Schemas>(
-  route: RouteSpec,
-  schemas: S,
-  action: (request: ApiRequest<S>) => Promise<Reply>,
-) {
+export function apiHandler<R extends RouteSpec>(route: R, action: (request: ApiRequest<R['request']>) => Promise<Reply>) {
+  type S = R['request'];
+  const schemas: S = route.request;
+  if (route.scope === 'public') throw new Error(`${route.path} is public: use publicHandler`);
+  const scope = route.scope;
   return middy<ApiEvent, ApiResult, Error, Context>()
     .use(accessLog(route))
     .use(problemErrors())
@@ -103,7 +104,7 @@ export function apiHandler<S extends Schemas>(
       const principal = requirePrincipal(
         event.requestContext?.authorizer?.lambda as Record<string, unknown> | undefined,
         event.pathParameters?.org_id,
-        route.scope,
+        scope,
       );
       const errors: FieldError[] = [];
       const params = parsePart<S['params']>('path', schemas.params, event.pathParameters ?? {}, errors);
@@ -112,6 +113,25 @@ export function apiHandler<S extends Schemas>(
       if (errors.length > 0) throw invalidRequest(errors);
       const reply = await action({ params, query, body, principal, requestId: context.awsRequestId });
       return toResult(reply);
+    });
+}
+
+/**
+ * A route without a token (the API description): the same error handling and access log, and its
+ * path parameters validated; the action shapes the whole result (HTML, scripts, JSON).
+ */
+export function publicHandler<R extends RouteSpec>(
+  route: R,
+  action: (request: { params: Parsed<R['request']['params']>; event: ApiEvent }) => Promise<ApiResult>,
+) {
+  return middy<ApiEvent, ApiResult, Error, Context>()
+    .use(accessLog(route))
+    .use(problemErrors())
+    .handler(async (event) => {
+      const errors: FieldError[] = [];
+      const params = parsePart<R['request']['params']>('path', route.request.params, event.pathParameters ?? {}, errors);
+      if (errors.length > 0) throw new ApiError('not-found', 'No such document.');
+      return action({ params, event });
     });
 }
 

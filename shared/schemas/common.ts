@@ -29,14 +29,23 @@ export const LocalDateTime = z
     'must be an ISO 8601 local date-time such as 2025-05-20T10:00:00',
   );
 
+/**
+ * Query-string integers. On the wire they are text, so the schema parses text; the registry tells
+ * the OpenAPI generator to describe them as what they mean (an integer with bounds and a default).
+ */
+export const queryIntegers = z.registry<{ minimum: number; maximum: number; default: number }>();
+
 /** Query-string integer with bounds and a default. */
-export const queryInt = (min: number, max: number, fallback: number) =>
-  z
+export const queryInt = (min: number, max: number, fallback: number) => {
+  const schema = z
     .string()
     .regex(/^\d{1,9}$/, 'must be a whole number')
     .transform(Number)
     .pipe(z.number().int().min(min).max(max))
     .default(fallback);
+  queryIntegers.add(schema, { minimum: min, maximum: max, default: fallback });
+  return schema;
+};
 
 export const queryBoolean = z.enum(['true', 'false']).transform((v) => v === 'true');
 

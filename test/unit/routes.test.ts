@@ -9,13 +9,24 @@ describe('the route table', () => {
     expect(new Set(keys).size).toBe(keys.length);
     for (const route of routeList) {
       expect(existsSync(join(import.meta.dirname, '..', '..', 'functions', `${route.handler}.ts`)), route.handler).toBe(true);
-      expect(route.path.startsWith('/api/v1/{org_id}/')).toBe(true);
+      // Tenant data lives under the organisation's path; only the API description is public.
+      if (route.scope === 'public') expect([route.name, route.method, route.table]).toEqual([route.name, 'GET', 'none']);
+      else expect(route.path.startsWith('/api/v1/{org_id}/'), route.name).toBe(true);
     }
   });
 
   it('gives GETs read-only table access and the read scope', () => {
-    for (const route of routeList.filter((r) => r.method === 'GET')) {
+    for (const route of routeList.filter((r) => r.method === 'GET' && r.scope !== 'public')) {
       expect([route.name, route.table, route.scope]).toEqual([route.name, 'read', 'read']);
+    }
+  });
+
+  it('declares a schema for every path parameter, and a body schema for every POST', () => {
+    for (const route of routeList) {
+      const params = route.request.params as { shape?: Record<string, unknown> } | undefined;
+      expect(Object.keys(params?.shape ?? {}), route.name).toEqual(pathParameterNames(route.path));
+      if (route.method === 'POST') expect(route.request.body, route.name).toBeDefined();
+      expect(Object.keys(route.responses).length, route.name).toBeGreaterThan(0);
     }
   });
 

@@ -1,0 +1,27 @@
+import { pathOf, routes } from '#shared/routes.ts';
+import { publicHandler } from '#shared/http/handler.ts';
+
+/** Swagger UI, served from the swagger-ui-dist package by `getDocsAsset` (no CDN), reading the live document. */
+const page = `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>Dental booking API — reference</title>
+  <link rel="stylesheet" href="${pathOf(routes.getDocsAsset, { asset: 'swagger-ui.css' })}">
+</head>
+<body>
+  <div id="reference"></div>
+  <script src="${pathOf(routes.getDocsAsset, { asset: 'swagger-ui-bundle.js' })}"></script>
+  <script>
+    window.ui = SwaggerUIBundle({ url: '${routes.getOpenApiDocument.path}', dom_id: '#reference', deepLinking: true, tryItOutEnabled: false });
+  </script>
+</body>
+</html>
+`;
+
+export const handler = publicHandler(routes.getDocsPage, async () => ({
+  statusCode: 200,
+  headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'public, max-age=300' },
+  body: page,
+}));

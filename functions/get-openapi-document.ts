@@ -1,0 +1,16 @@
+import { routes } from '#shared/routes.ts';
+import { publicHandler } from '#shared/http/handler.ts';
+import { buildOpenApiDocument } from '#shared/contract/openapi.ts';
+
+/** Built once per server URL and kept for the life of the container. */
+const documents = new Map<string, string>();
+
+export const handler = publicHandler(routes.getOpenApiDocument, async ({ event }) => {
+  const serverUrl = `${event.headers['x-forwarded-proto'] ?? 'https'}://${event.requestContext.domainName}`;
+  let body = documents.get(serverUrl);
+  if (!body) {
+    body = JSON.stringify(buildOpenApiDocument({ serverUrl }));
+    documents.set(serverUrl, body);
+  }
+  return { statusCode: 200, headers: { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' }, body };
+});
