@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', '.local/', '.cdk/', 'coverage/'] },
+  { ignores: ['node_modules/', 'cdk.out/', '.local/', '.cdk/', 'coverage/', 'shared/contract/api-types.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

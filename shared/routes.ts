@@ -18,7 +18,7 @@ import { OrgPath } from './schemas/common.ts';
 import { CreatePatientBody, Patient, PatientPage, PatientPath, SearchPatientsQuery } from './schemas/patients.ts';
 import { AppointmentTypeList, ListAppointmentTypesQuery } from './schemas/appointment-types.ts';
 import { Appointment, AppointmentPath, BookAppointmentBody } from './schemas/appointments.ts';
-import { DocsAssetPath } from './schemas/docs.ts';
+import { DOCS_ASSETS, DocsAssetPath } from './schemas/docs.ts';
 import { examples } from './schemas/examples.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -40,8 +40,8 @@ export type ResponseSpec = {
   description: string;
   /** JSON body schema (output side); omit for non-JSON bodies. */
   schema?: z.ZodType;
-  /** Content type when the body is not JSON. */
-  contentType?: string;
+  /** Media types of a body that has no JSON schema (documents, pages, files). */
+  contentTypes?: readonly string[];
   example?: unknown;
   /** Response headers worth documenting, name -> description. */
   headers?: Record<string, string>;
@@ -139,7 +139,7 @@ export const routes = {
     responses: {
       201: { description: 'The appointment, booked', schema: Appointment, example: examples.appointment, headers: { Location: 'The new appointment’s URL' } },
     },
-    errors: [409, 422],
+    errors: [404, 409, 422],
   },
   getAppointment: {
     method: 'GET',
@@ -162,7 +162,7 @@ export const routes = {
     scope: 'public',
     table: 'none',
     request: {},
-    responses: { 200: { description: 'The OpenAPI document', contentType: 'application/json' } },
+    responses: { 200: { description: 'The OpenAPI document', contentTypes: ['application/json'] } },
     errors: [],
   },
   getDocsPage: {
@@ -174,7 +174,7 @@ export const routes = {
     scope: 'public',
     table: 'none',
     request: {},
-    responses: { 200: { description: 'The reference page (Swagger UI)', contentType: 'text/html' } },
+    responses: { 200: { description: 'The reference page (Swagger UI)', contentTypes: ['text/html'] } },
     errors: [],
   },
   getDocsAsset: {
@@ -186,7 +186,7 @@ export const routes = {
     scope: 'public',
     table: 'none',
     request: { params: DocsAssetPath },
-    responses: { 200: { description: 'The file', contentType: 'application/octet-stream' } },
+    responses: { 200: { description: 'The file', contentTypes: [...new Set(Object.values(DOCS_ASSETS).map((t) => t.split(';')[0]!))] } },
     errors: [404],
   },
 } as const satisfies Record<string, RouteSpec>;

@@ -33,13 +33,13 @@ function toSchema(schema: z.ZodType, io: Io): JsonSchema {
   const json = z.toJSONSchema(schema, {
     target: 'draft-2020-12',
     io,
-    metadata: z.registry(),
     unrepresentable: 'any',
     override: (ctx) => {
       const integer = queryIntegers.get(ctx.zodSchema as unknown as z.ZodType);
       if (!integer) return;
+      const { description } = ctx.jsonSchema;
       for (const key of Object.keys(ctx.jsonSchema)) delete (ctx.jsonSchema as JsonSchema)[key];
-      Object.assign(ctx.jsonSchema, { type: 'integer', ...integer });
+      Object.assign(ctx.jsonSchema, { type: 'integer', ...integer }, description ? { description } : {});
     },
   }) as JsonSchema;
   delete json.$schema;
@@ -106,7 +106,9 @@ function operation(route: RouteSpec & { name: string }) {
         : {}),
       content: spec.schema
         ? { 'application/json': { schema: schemaOrRef(spec.schema, 'output'), ...(spec.example ? { example: spec.example } : {}) } }
-        : { [spec.contentType ?? 'application/octet-stream']: { schema: { type: 'string' } } },
+        : Object.fromEntries(
+            (spec.contentTypes ?? ['application/octet-stream']).map((type) => [type, { schema: type.endsWith('json') ? { type: 'object' } : { type: 'string' } }]),
+          ),
     };
   }
   for (const status of errorStatuses(route)) {

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { queryBoolean } from './common.ts';
 
 export const ListAppointmentTypesQuery = z.strictObject({
-  is_active: queryBoolean.optional(),
+  is_active: queryBoolean.optional().describe('`true`: only active types; `false`: only archived ones; absent: all.'),
 });
 
 export const AppointmentType = z.object({

@@ -4,10 +4,9 @@ import { IsoDate, OrgPath, Text, Uuid, queryInt } from './common.ts';
 export const PATIENT_PAGE_SIZE = { default: 20, max: 100 } as const;
 
 export const SearchPatientsQuery = z.strictObject({
-  /** Prefixes of first and/or last name; every word must match one of them. */
-  query: Text(100),
-  page: queryInt(1, 10_000, 1),
-  page_size: queryInt(1, PATIENT_PAGE_SIZE.max, PATIENT_PAGE_SIZE.default),
+  query: Text(100).describe('Name prefixes: each word must start the first or the last name (case and accents ignored).'),
+  page: queryInt(1, 10_000, 1).describe('Page number, from 1.'),
+  page_size: queryInt(1, PATIENT_PAGE_SIZE.max, PATIENT_PAGE_SIZE.default).describe('Patients per page.'),
 });
 
 export const PatientPath = OrgPath.extend({ patient_uuid: Uuid });

@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
+import { createBookingClient } from '#shared/contract/client.ts';
+import { contractMiddleware } from '../helpers/contract.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const stateDir = mkdtempSync(join(tmpdir(), 'dental-e2e-'));
@@ -67,13 +69,9 @@ function exited(proc: ChildProcess) {
   return proc.exitCode !== null || proc.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => proc.once('exit', () => r()));
 }
 
-async function call(dev: Dev, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${dev.api_url}${path.replace('{org_id}', dev.org_id)}`, {
-    method,
-    headers: { Authorization: `Bearer ${dev.api_token}`, Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, body: (await res.json()) as any };
+/** The typed client generated from the OpenAPI document; every response is checked against it. */
+function api(dev: Dev) {
+  return createBookingClient({ baseUrl: dev.api_url, token: dev.api_token, middleware: [contractMiddleware] });
 }
 
 afterAll(async () => {
@@ -95,25 +93,25 @@ describe('the booking guide against `npm start`', () => {
     expect(output()).toContain('/patients?query=Smith');
 
     // 1. Find the patient: the guide's response, to the letter.
-    const search = await call(dev, 'GET', '/api/v1/{org_id}/patients?query=Smith&page=1&page_size=5');
-    expect(search).toEqual({
-      status: 200,
-      body: {
-        items: [
-          { uuid: 'a1b2c3d4-e5f6-7890-abcd-ef1234567890', first_name: 'Jane', last_name: 'Smith', date_of_birth: '1986-04-12', primary_phone: '+1-415-555-0148', email: 'jane.smith@example.com', preferred_provider_uuid: 'd4e5f6a7-b8c9-0123-defa-234567890123' },
-          { uuid: 'f0e1d2c3-b4a5-6789-0123-456789abcdef', first_name: 'Jonathan', last_name: 'Smith', date_of_birth: '1972-11-30', primary_phone: '+1-415-555-0223', email: 'j.smith@example.com', preferred_provider_uuid: null },
-        ],
-        page: 1,
-        page_size: 5,
-        total: 2,
-      },
+    const client = api(dev);
+    const org_id = dev.org_id;
+    const search = await client.GET('/api/v1/{org_id}/patients', { params: { path: { org_id }, query: { query: 'Smith', page: 1, page_size: 5 } } });
+    expect(search.response.status).toBe(200);
+    expect(search.data).toEqual({
+      items: [
+        { uuid: 'a1b2c3d4-e5f6-7890-abcd-ef1234567890', first_name: 'Jane', last_name: 'Smith', date_of_birth: '1986-04-12', primary_phone: '+1-415-555-0148', email: 'jane.smith@example.com', preferred_provider_uuid: 'd4e5f6a7-b8c9-0123-defa-234567890123' },
+        { uuid: 'f0e1d2c3-b4a5-6789-0123-456789abcdef', first_name: 'Jonathan', last_name: 'Smith', date_of_birth: '1972-11-30', primary_phone: '+1-415-555-0223', email: 'j.smith@example.com', preferred_provider_uuid: null },
+      ],
+      page: 1,
+      page_size: 5,
+      total: 2,
     });
 
     // 2. The appointment types: the guide's three.
-    const types = await call(dev, 'GET', '/api/v1/{org_id}/appointment-types?is_active=true');
-    expect(types.status).toBe(200);
-    expect(types.body.total).toBe(3);
-    expect(types.body.items).toEqual(
+    const types = await client.GET('/api/v1/{org_id}/appointment-types', { params: { path: { org_id }, query: { is_active: 'true' } } });
+    expect(types.response.status).toBe(200);
+    expect(types.data?.total).toBe(3);
+    expect(types.data?.items).toEqual(
       expect.arrayContaining([
         { uuid: 'b2c3d4e5-f6a7-8901-bcde-f12345678901', code: 'NPE', name: 'New Patient Exam', duration_minutes: 60, color: '#4f46e5', requires_exam: true, is_active: true },
         { uuid: 'c4d5e6f7-a8b9-0123-cdef-345678901234', code: 'HYG', name: 'Hygiene / Cleaning', duration_minutes: 45, color: '#059669', requires_exam: false, is_active: true },
@@ -131,9 +129,9 @@ describe('the booking guide against `npm start`', () => {
       scheduled_end: `${day}T11:00:00`,
       notes: 'New patient — first visit',
     };
-    const booked = await call(dev, 'POST', '/api/v1/{org_id}/appointments', body);
-    expect(booked.status).toBe(201);
-    expect(booked.body).toMatchObject({
+    const booked = await client.POST('/api/v1/{org_id}/appointments', { params: { path: { org_id } }, body });
+    expect(booked.response.status).toBe(201);
+    expect(booked.data).toMatchObject({
       status: 'scheduled',
       patient: { uuid: body.patient_uuid, first_name: 'Jane', last_name: 'Smith' },
       appointment_type: { uuid: body.appointment_type_uuid, name: 'New Patient Exam', duration_minutes: 60, color: '#4f46e5' },
@@ -143,16 +141,17 @@ describe('the booking guide against `npm start`', () => {
       provider: { uuid: body.provider_uuid, first_name: 'Michael', last_name: 'Chen', title: 'DDS' },
       notes: body.notes,
     });
-    bookedId = booked.body.uuid;
+    bookedId = booked.data!.uuid;
 
     // The same window again is the guide's 409.
-    const again = await call(dev, 'POST', '/api/v1/{org_id}/appointments', { ...body, patient_uuid: 'f0e1d2c3-b4a5-6789-0123-456789abcdef' });
-    expect(again.status).toBe(409);
-    expect(again.body.conflicts[0]).toMatchObject({ resource: 'provider', appointment_uuid: bookedId });
+    const again = await client.POST('/api/v1/{org_id}/appointments', { params: { path: { org_id } }, body: { ...body, patient_uuid: 'f0e1d2c3-b4a5-6789-0123-456789abcdef' } });
+    expect(again.response.status).toBe(409);
+    expect(again.error?.conflicts?.[0]).toMatchObject({ resource: 'provider', appointment_uuid: bookedId });
 
     // 4. Read the confirmation back.
-    const read = await call(dev, 'GET', `/api/v1/{org_id}/appointments/${bookedId}`);
-    expect(read).toEqual({ status: 200, body: booked.body });
+    const read = await client.GET('/api/v1/{org_id}/appointments/{appointment_uuid}', { params: { path: { org_id, appointment_uuid: bookedId } } });
+    expect(read.response.status).toBe(200);
+    expect(read.data).toEqual(booked.data);
 
     // SIGTERM stops the server and DynamoDB Local with it.
     expect(dynamoJavaPids()).toHaveLength(1);
@@ -166,9 +165,11 @@ describe('the booking guide against `npm start`', () => {
     const before = JSON.parse(readFileSync(devFile, 'utf8')) as Dev;
     const { proc, dev } = await start();
     expect(dev.api_token).toBe(before.api_token);
-    expect((await call(dev, 'GET', `/api/v1/{org_id}/appointments/${bookedId}`)).status).toBe(200);
-    expect((await call(dev, 'GET', '/api/v1/{org_id}/patients?query=Smith')).body.total).toBe(2);
-    expect((await call(dev, 'GET', '/api/v1/{org_id}/appointment-types')).body.total).toBe(3);
+    const client = api(dev);
+    const org_id = dev.org_id;
+    expect((await client.GET('/api/v1/{org_id}/appointments/{appointment_uuid}', { params: { path: { org_id, appointment_uuid: bookedId } } })).response.status).toBe(200);
+    expect((await client.GET('/api/v1/{org_id}/patients', { params: { path: { org_id }, query: { query: 'Smith' } } })).data?.total).toBe(2);
+    expect((await client.GET('/api/v1/{org_id}/appointment-types', { params: { path: { org_id } } })).data?.total).toBe(3);
 
     // A crash that runs no handler at all: the watchdog still ends Java.
     expect(dynamoJavaPids()).toHaveLength(1);
@@ -191,8 +192,10 @@ describe('the booking guide against `npm start`', () => {
       return output.includes('is running at');
     });
     const dev = JSON.parse(readFileSync(devFile, 'utf8')) as Dev;
-    expect((await call(dev, 'GET', `/api/v1/{org_id}/appointments/${bookedId}`)).status).toBe(404);
-    expect((await call(dev, 'GET', '/api/v1/{org_id}/patients?query=Smith')).body.total).toBe(2);
+    const client = api(dev);
+    const org_id = dev.org_id;
+    expect((await client.GET('/api/v1/{org_id}/appointments/{appointment_uuid}', { params: { path: { org_id, appointment_uuid: bookedId } } })).response.status).toBe(404);
+    expect((await client.GET('/api/v1/{org_id}/patients', { params: { path: { org_id }, query: { query: 'Smith' } } })).data?.total).toBe(2);
     proc.kill('SIGINT');
     await exited(proc);
     expect(dynamoJavaPids()).toEqual([]);
@@ -222,7 +225,8 @@ describe('npm start with DYNAMODB_ENDPOINT', () => {
       const javaProcesses = execFileSync('ps', ['-eo', 'args='], { encoding: 'utf8' }).split('\n').filter((l) => l.includes('DynamoDBLocal.jar') && l.includes(dir));
       expect(javaProcesses).toEqual([]);
       const dev = JSON.parse(readFileSync(join(dir, 'dev.json'), 'utf8')) as Dev;
-      expect((await call(dev, 'GET', '/api/v1/{org_id}/patients?query=jane')).body.total).toBe(1);
+      const found = await api(dev).GET('/api/v1/{org_id}/patients', { params: { path: { org_id: dev.org_id }, query: { query: 'jane' } } });
+      expect(found.data?.total).toBe(1);
       proc.kill('SIGTERM');
       await exited(proc);
       rmSync(dir, { recursive: true, force: true });

@@ -4,6 +4,7 @@
  */
 import type { Server } from 'node:http';
 import { createLocalApi, listen } from '../../infra/local/api-gateway.ts';
+import { assertMatchesContract } from './contract.ts';
 
 export type ApiResponse<T = unknown> = { status: number; headers: Headers; body: T };
 
@@ -19,7 +20,12 @@ export async function startLocalApi() {
 
 /** A small client bound to one base URL and (optionally) one token. */
 export function client(baseUrl: string, token?: string) {
-  async function call<T = any>(method: string, path: string, options: { body?: unknown; rawBody?: string; headers?: Record<string, string>; token?: string | null } = {}): Promise<ApiResponse<T>> {
+  /** `contract: false` only for requests that are meant to miss every route (404/405 tests). */
+  async function call<T = any>(
+    method: string,
+    path: string,
+    options: { body?: unknown; rawBody?: string; headers?: Record<string, string>; token?: string | null; contract?: boolean } = {},
+  ): Promise<ApiResponse<T>> {
     const bearer = options.token === undefined ? token : options.token;
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
     if (bearer) headers.authorization = `Bearer ${bearer}`;
@@ -32,7 +38,9 @@ export function client(baseUrl: string, token?: string) {
     const res = await fetch(`${baseUrl}${path}`, { method, headers, body });
     const text = await res.text();
     const type = res.headers.get('content-type') ?? '';
-    return { status: res.status, headers: res.headers, body: (type.includes('json') && text ? JSON.parse(text) : text) as T };
+    const parsed = (type.includes('json') && text ? JSON.parse(text) : text) as T;
+    if (options.contract !== false) assertMatchesContract(method, path, res.status, res.headers.get('content-type'), parsed);
+    return { status: res.status, headers: res.headers, body: parsed };
   }
   return {
     call,
