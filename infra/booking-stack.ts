@@ -4,10 +4,11 @@
  * name: routes, table keys and indexes all come from shared/, so the stack cannot drift from the
  * handlers or from the local runtime.
  */
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import {
   HttpApi,
   HttpMethod,
+  HttpNoneAuthorizer,
   HttpRoute,
   HttpRouteKey,
   HttpStage,
@@ -20,7 +21,7 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
@@ -64,6 +65,17 @@ export const DEFAULT_THROTTLE: ThrottleSettings = { rateLimit: 50, burstLimit: 1
 
 /** Repository root, from which `functions/<handler>.ts` entries are resolved (independent of the cwd). */
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+
+/**
+ * Why the public routes have no authorizer (cdk-nag AwsSolutions-APIG4, acknowledged on each of those
+ * routes and nowhere else).
+ */
+const PUBLIC_ROUTE_REASON =
+  'Public by design: the OpenAPI description of this API and its reference page (Swagger UI and its ' +
+  'static script and style). They serve only what is in the code, no tenant or patient data; their ' +
+  'functions have no table access (no DynamoDB permissions, no table name). Every other route has the ' +
+  'bearer-token authorizer.';
 
 /**
  * Fields of one access-log line. Deliberately no `$context.path`, no query string and no headers:
@@ -114,6 +126,7 @@ export class BookingStack extends Stack {
     const authorizerFn = this.createFunction('Authorizer', {
       handler: authorizerFunction.handler,
       description: 'Bearer-token authorizer: identifies the token, every route enforces the verdict',
+      table: authorizerFunction.table,
       // One GetItem of the token item by its hash: no Query, no index, no writes.
       statements: [this.tableStatement(['dynamodb:GetItem'], [])],
       logRetention,
@@ -150,20 +163,26 @@ export class BookingStack extends Stack {
       const fn = this.createFunction(id, {
         handler: route.handler,
         description: `${route.method} ${route.path}: ${route.summary}`,
+        table: route.table,
         statements: this.routeStatements(route.table, route.indexes ?? []),
+        packageFiles: route.bundleFiles,
         logRetention,
         removalPolicy,
       });
       functions.set(route.name, fn);
-      new HttpRoute(this, `${id}Route`, {
+      const isPublic = route.scope === 'public';
+      const httpRoute = new HttpRoute(this, `${id}Route`, {
         httpApi: this.api,
         routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
         // Payload 2.0: the APIGatewayProxyEventV2 the handlers (and the local server) are written for.
         integration: new HttpLambdaIntegration(`${id}Integration`, fn, {
           payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
         }),
-        authorizer,
+        // Explicitly none (not just omitted) for public routes, so a default authorizer added to the
+        // API later cannot silently change them.
+        authorizer: isPublic ? new HttpNoneAuthorizer() : authorizer,
       });
+      if (isPublic) Validations.of(httpRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason: PUBLIC_ROUTE_REASON });
     }
     this.functions = functions;
 
@@ -211,8 +230,15 @@ export class BookingStack extends Stack {
     return table;
   }
 
-  /** DynamoDB access of a route: reads on the table and exactly its indexes, writes on the table. */
+  /**
+   * DynamoDB access of a route: reads on the table and exactly its indexes, writes on the table;
+   * nothing at all for `none`.
+   */
   private routeStatements(access: TableAccess, indexes: readonly IndexName[]): PolicyStatement[] {
+    if (access === 'none') {
+      if (indexes.length > 0) throw new Error(`A route without table access cannot query indexes (${indexes.join(', ')})`);
+      return [];
+    }
     const statements = [this.tableStatement([...READ_ACTIONS], indexes)];
     if (access === 'read-write') statements.push(this.tableStatement([...WRITE_ACTIONS], []));
     return statements;
@@ -229,14 +255,18 @@ export class BookingStack extends Stack {
   /**
    * One function with its own role and log group. The role is ours rather than CDK's default so it
    * carries no AWS managed policy (AWSLambdaBasicExecutionRole may write to every log group of the
-   * account): it may write to its own log group and do what `statements` say, nothing else.
+   * account): it may write to its own log group and do what `statements` say, nothing else. A
+   * function without table access does not get the table's name either.
    */
   private createFunction(
     id: string,
     options: {
       handler: string;
       description: string;
+      table: TableAccess;
       statements: PolicyStatement[];
+      /** Paths under node_modules to copy next to index.mjs (the route's `bundleFiles`). */
+      packageFiles?: readonly string[];
       logRetention: RetentionDays;
       removalPolicy: RemovalPolicy;
     },
@@ -264,6 +294,9 @@ export class BookingStack extends Stack {
 
     return new NodejsFunction(this, `${id}Function`, {
       entry: `${REPO_ROOT}functions/${options.handler}.ts`,
+      // Bundle from the repository root whatever the cwd: it is the commandHooks' inputDir.
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: `${REPO_ROOT}package-lock.json`,
       handler: 'handler',
       description: options.description.slice(0, 256),
       runtime: Runtime.NODEJS_24_X,
@@ -273,7 +306,7 @@ export class BookingStack extends Stack {
       role,
       logGroup,
       environment: {
-        TABLE_NAME: this.table.tableName,
+        ...(options.table === 'none' ? {} : { TABLE_NAME: this.table.tableName }),
         // Stack traces point at the TypeScript sources (the bundles carry source maps).
         NODE_OPTIONS: '--enable-source-maps',
       },
@@ -291,9 +324,29 @@ export class BookingStack extends Stack {
         // Bundle the AWS SDK too: the version is the one package-lock pins and the tests ran against,
         // not whatever the Lambda runtime happens to ship.
         externalModules: [],
+        ...(options.packageFiles?.length ? { commandHooks: copyPackageFiles(options.packageFiles) } : {}),
       },
     });
   }
+}
+
+/**
+ * Bundling hooks that copy `node_modules/<path>` files into the bundle directory, flat (beside
+ * index.mjs). The commands run in bash (local bundling, or Docker bundling's Linux image).
+ */
+function copyPackageFiles(paths: readonly string[]): ICommandHooks {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir, outputDir) => [
+      `cp -- ${paths.map((path) => shellQuote(`${inputDir}/node_modules/${path}`)).join(' ')} ${shellQuote(`${outputDir}/`)}`,
+    ],
+  };
+}
+
+/** POSIX single-quoting: the argument as one word, whatever it contains. */
+function shellQuote(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
 /** `searchPatients` -> `SearchPatients`, for construct ids. */

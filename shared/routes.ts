@@ -66,6 +66,8 @@ export type RouteSpec = {
   /** Success responses by status. */
   responses: Record<number, ResponseSpec>;
   errors: readonly DomainErrorStatus[];
+  /** Files from node_modules the deployed function reads at run time, copied beside its bundle. */
+  bundleFiles?: readonly string[];
 };
 
 const V1 = '/api/v1/{org_id}';
@@ -186,6 +188,7 @@ export const routes = {
     scope: 'public',
     table: 'none',
     request: { params: DocsAssetPath },
+    bundleFiles: Object.keys(DOCS_ASSETS).map((name) => `swagger-ui-dist/${name}`),
     responses: { 200: { description: 'The file', contentTypes: [...new Set(Object.values(DOCS_ASSETS).map((t) => t.split(';')[0]!))] } },
     errors: [404],
   },

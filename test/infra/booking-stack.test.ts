@@ -6,19 +6,23 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { Validations, type App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { CfnRoute, HttpMethod, HttpRoute, HttpRouteKey } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { createBookingApp, stackName } from '../../infra/booking-app.ts';
 import type { BookingStack } from '../../infra/booking-stack.ts';
 import { INDEXES, KEY, TTL_ATTRIBUTE } from '#shared/db/table-definition.ts';
-import { authorizerFunction, routeList } from '#shared/routes.ts';
+import { authorizerFunction, routeList, routes } from '#shared/routes.ts';
+import { DOCS_ASSETS } from '#shared/schemas/docs.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Synthesis helpers
@@ -110,6 +114,14 @@ function authorizerWiring(json: Json): { authorizerId: string; functionId: strin
   return { authorizerId, functionId, roleId: referencedId(json.Resources[functionId].Properties.Role) };
 }
 
+const routeKeyOf = (route: { method: string; path: string }) => `${route.method} ${route.path}`;
+const publicRoutes = routeList.filter((r) => r.scope === 'public');
+const tenantRoutes = routeList.filter((r) => r.scope !== 'public');
+const tablelessRoutes = routeList.filter((r) => r.table === 'none');
+
+/** Where the files the docs-asset function serves come from. */
+const swaggerUiFile = (name: string) => fileURLToPath(import.meta.resolve(`swagger-ui-dist/${name}`));
+
 const WRITE_ACTIONS = [
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
@@ -134,13 +146,30 @@ describe('one function and one route per route-table entry', () => {
     dev.template.resourceCountIs('AWS::Lambda::Function', routeList.length + 1);
   });
 
-  it('has exactly the routes of the route table, each behind the bearer-token authorizer', () => {
+  it('has exactly the routes of the route table', () => {
+    const routes = resourcesOfType(dev.json, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
+    expect(routes.map((r) => r.RouteKey).sort()).toEqual(routeList.map(routeKeyOf).sort());
+  });
+
+  it('puts every tenant route behind the bearer-token authorizer', () => {
     const { authorizerId } = authorizerWiring(dev.json);
     const routes = resourcesOfType(dev.json, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
-    expect(routes.map((r) => r.RouteKey).sort()).toEqual(routeList.map((r) => `${r.method} ${r.path}`).sort());
-    for (const route of routes) {
-      expect(route, route.RouteKey).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId } });
+    expect(tenantRoutes.length).toBeGreaterThan(0);
+    for (const key of tenantRoutes.map(routeKeyOf)) {
+      expect(routes.find((r) => r.RouteKey === key), key).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId } });
     }
+  });
+
+  it('leaves exactly the public routes (the API description) without authorization', () => {
+    const routes = resourcesOfType(dev.json, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
+    const unauthorized = routes.filter((r) => r.AuthorizationType !== 'CUSTOM');
+    expect(unauthorized.map((r) => r.RouteKey).sort()).toEqual(publicRoutes.map(routeKeyOf).sort());
+    for (const route of unauthorized) {
+      expect(route.AuthorizationType, route.RouteKey).toBe('NONE');
+      expect(route.AuthorizerId, route.RouteKey).toBeUndefined();
+    }
+    // The public routes are the API description and nothing else.
+    expect(publicRoutes.map((r) => r.tag)).toEqual(publicRoutes.map(() => 'API description'));
   });
 
   it('gives every route its own function (no function serves two routes)', () => {
@@ -193,22 +222,106 @@ describe('bundles', () => {
     expect(sourceMap.sources.some((s) => s.includes('node_modules/@aws-sdk/'))).toBe(true);
   });
 
-  it('loads in plain Node.js as an ES module exporting a handler function', () => {
-    // A separate node process, so the bundles go through Node's own ESM loader (not vitest's).
-    // Importing runs module-load code (config, SDK client) but sends nothing.
-    const urls = bundled.map(({ routeKey }) => pathToFileURL(join(bundleDir(functionIdOf(routeKey)), 'index.mjs')).href);
-    const script = `for (const url of ${JSON.stringify(urls)}) console.log(typeof (await import(url)).handler);`;
-    const out = execFileSync(process.execPath, ['--input-type=module', '--enable-source-maps', '-e', script], {
+  /** Runs an ES module script in a separate node process (Node's own ESM loader, not vitest's). */
+  const runNode = (script: string, env: Record<string, string> = {}) =>
+    execFileSync(process.execPath, ['--input-type=module', '--enable-source-maps', '-e', script], {
       encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
       env: {
         PATH: process.env.PATH,
-        TABLE_NAME: 'bundle-load-test',
         AWS_REGION: 'eu-west-1',
+        LOG_LEVEL: 'silent',
         // The bundled SDK warns that the Node.js running this test (not Lambda's 24) will age out.
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        ...env,
       },
     });
-    expect(out.trim().split('\n')).toEqual(bundled.map(() => 'function'));
+  const indexUrl = (routeKey: string | undefined) => pathToFileURL(join(bundleDir(functionIdOf(routeKey)), 'index.mjs')).href;
+
+  it('loads in plain Node.js as an ES module exporting a handler function', () => {
+    // Importing runs module-load code (config, SDK client) but sends nothing.
+    const withTable = bundled.filter(({ routeKey }) => !tablelessRoutes.some((r) => routeKeyOf(r) === routeKey));
+    const script = (urls: string[]) => `for (const url of ${JSON.stringify(urls)}) console.log(typeof (await import(url)).handler);`;
+    const out = runNode(script(withTable.map(({ routeKey }) => indexUrl(routeKey))), { TABLE_NAME: 'bundle-load-test' });
+    expect(out.trim().split('\n')).toEqual(withTable.map(() => 'function'));
+    // Functions without table access get no TABLE_NAME: they must load without one.
+    const tableless = runNode(script(tablelessRoutes.map((r) => indexUrl(routeKeyOf(r)))));
+    expect(tableless.trim().split('\n')).toEqual(tablelessRoutes.map(() => 'function'));
+  });
+
+  it('ships the reference page files beside the docs-asset bundle, and only there', () => {
+    const names = Object.keys(DOCS_ASSETS);
+    expect(names.length).toBeGreaterThan(0);
+    const docsAssetDir = bundleDir(functionIdOf(routeKeyOf(routes.getDocsAsset)));
+    expect(readdirSync(docsAssetDir).sort()).toEqual(['index.mjs', 'index.mjs.map', ...names].sort());
+    for (const name of names) {
+      expect(readFileSync(join(docsAssetDir, name)).equals(readFileSync(swaggerUiFile(name))), name).toBe(true);
+    }
+    // Every other bundle is esbuild's output and nothing more.
+    for (const { handler, routeKey } of bundled.filter((b) => b.handler !== routes.getDocsAsset.handler)) {
+      expect(readdirSync(bundleDir(functionIdOf(routeKey))).sort(), handler).toEqual(['index.mjs', 'index.mjs.map']);
+    }
+  });
+
+  it('docs-asset bundle serves the files it ships (plain and gzip)', () => {
+    const dir = bundleDir(functionIdOf(routeKeyOf(routes.getDocsAsset)));
+    const invoke = (asset: string, headers: Record<string, string>) => ({
+      asset,
+      event: {
+        version: '2.0',
+        routeKey: routeKeyOf(routes.getDocsAsset),
+        rawPath: `/docs/${asset}`,
+        rawQueryString: '',
+        headers,
+        pathParameters: { asset },
+        isBase64Encoded: false,
+        requestContext: {
+          accountId: '123456789012',
+          apiId: 'bundle-test',
+          domainName: 'bundle-test.example',
+          domainPrefix: 'bundle-test',
+          requestId: `bundle-test-${asset}`,
+          routeKey: routeKeyOf(routes.getDocsAsset),
+          stage: '$default',
+          time: '01/Jan/2025:00:00:00 +0000',
+          timeEpoch: 1_735_689_600_000,
+          http: { method: 'GET', path: `/docs/${asset}`, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'vitest' },
+        },
+      },
+    });
+    const calls = [invoke('swagger-ui.css', {}), invoke('swagger-ui-bundle.js', { 'accept-encoding': 'gzip, deflate, br' })];
+    // The bundle must not fall back to the package: outside the repository, nothing resolves it.
+    const script = `
+      import { createRequire } from 'node:module';
+      const url = ${JSON.stringify(pathToFileURL(join(dir, 'index.mjs')).href)};
+      let resolvable = true;
+      try { createRequire(url).resolve('swagger-ui-dist/package.json'); } catch { resolvable = false; }
+      const { handler } = await import(url);
+      const results = [];
+      for (const { asset, event } of ${JSON.stringify(calls)}) {
+        const context = { awsRequestId: event.requestContext.requestId, functionName: 'get-docs-asset', getRemainingTimeInMillis: () => 10_000 };
+        const started = performance.now();
+        const result = await handler(event, context);
+        results.push({ asset, ms: Math.round(performance.now() - started), result });
+      }
+      console.log(JSON.stringify({ resolvable, results }));`;
+    const { resolvable, results } = JSON.parse(runNode(script)) as {
+      resolvable: boolean;
+      results: Array<{ asset: keyof typeof DOCS_ASSETS; ms: number; result: Json }>;
+    };
+    expect(resolvable, 'swagger-ui-dist resolvable from the bundle directory').toBe(false);
+
+    const [css, js] = results;
+    expect(css!.result).toMatchObject({ statusCode: 200, isBase64Encoded: true, headers: { 'content-type': DOCS_ASSETS['swagger-ui.css'] } });
+    expect(css!.result.headers['content-encoding']).toBeUndefined();
+    expect(Buffer.from(css!.result.body, 'base64').equals(readFileSync(swaggerUiFile('swagger-ui.css')))).toBe(true);
+
+    expect(js!.result).toMatchObject({
+      statusCode: 200,
+      isBase64Encoded: true,
+      headers: { 'content-type': DOCS_ASSETS['swagger-ui-bundle.js'], 'content-encoding': 'gzip' },
+    });
+    expect(gunzipSync(Buffer.from(js!.result.body, 'base64')).equals(readFileSync(swaggerUiFile('swagger-ui-bundle.js')))).toBe(true);
   });
 });
 
@@ -219,7 +332,7 @@ describe('least privilege', () => {
   const dynamoStatements = (roleId: string) =>
     statementsOfRole(dev.json, roleId).filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
 
-  it.each(routeList)('$name ($table): exactly its table access, on the table and its own indexes', (route) => {
+  it.each(routeList.filter((r) => r.table !== 'none'))('$name ($table): exactly its table access, on the table and its own indexes', (route) => {
     const { roleId } = wiringOfRoute(dev.json, `${route.method} ${route.path}`);
     const statements = dynamoStatements(roleId);
     const actions = actionsOf(statements);
@@ -234,6 +347,13 @@ describe('least privilege', () => {
     const expected = [tableArn(), ...(route.indexes ?? []).map(indexArn)];
     expect(resources).toEqual(expect.arrayContaining(expected));
     expect(resources.filter((r) => !expected.some((e) => JSON.stringify(e) === JSON.stringify(r)))).toEqual([]);
+  });
+
+  it.each(tablelessRoutes)('$name (none): no DynamoDB action in any of its policies, only its own logs', (route) => {
+    const { roleId } = wiringOfRoute(dev.json, routeKeyOf(route));
+    const actions = actionsOf(statementsOfRole(dev.json, roleId));
+    expect(actions.filter((a) => a.toLowerCase().startsWith('dynamodb:'))).toEqual([]);
+    expect(actions.sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
   });
 
   it('authorizer: GetItem on the table, nothing more', () => {
@@ -330,8 +450,10 @@ describe('table', () => {
 });
 
 describe('functions', () => {
-  it('run Node.js 24 on arm64 with 512 MB, 10 s, the table name and source maps', () => {
+  it('run Node.js 24 on arm64 with 512 MB, 10 s, source maps and (with table access) the table name', () => {
     const tableId = resourcesOfType(dev.json, 'AWS::DynamoDB::Table')[0]![0];
+    const tableless = new Set(tablelessRoutes.map((r) => wiringOfRoute(dev.json, routeKeyOf(r)).functionId));
+    expect(tableless.size).toBe(tablelessRoutes.length);
     for (const [id, fn] of resourcesOfType(dev.json, 'AWS::Lambda::Function')) {
       expect(fn.Properties, id).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -339,7 +461,10 @@ describe('functions', () => {
         MemorySize: 512,
         Timeout: 10,
         Handler: 'index.handler',
-        Environment: { Variables: { TABLE_NAME: { Ref: tableId }, NODE_OPTIONS: '--enable-source-maps' } },
+      });
+      expect(fn.Properties.Environment.Variables, id).toEqual({
+        ...(tableless.has(id) ? {} : { TABLE_NAME: { Ref: tableId } }),
+        NODE_OPTIONS: '--enable-source-maps',
       });
     }
   });
@@ -418,12 +543,48 @@ describe('cdk-nag (AWS Solutions)', () => {
     expect(written.pluginReports.flatMap((p: Json) => p.violations ?? [])).toEqual([]);
   });
 
-  it('acknowledges nothing (every acknowledgement must be added here, with its reason)', () => {
-    const acknowledged = dev.app.node
-      .findAll()
-      .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
-      .map((m) => m.data as Record<string, string>);
-    expect(acknowledged).toEqual([]);
+  /** Every acknowledgement in an app: where, which rule, why. */
+  const acknowledgementsOf = (app: App) =>
+    app.node.findAll().flatMap((c) =>
+      c.node.metadata
+        .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((m) =>
+          Object.entries(m.data as Record<string, string>).map(([rule, reason]) => ({
+            construct: c,
+            rule: rule.replace(/^annotation::/i, ''),
+            reason,
+          })),
+        ),
+    );
+
+  it.each(['dev', 'prod'])(
+    '%s: acknowledges only AwsSolutions-APIG4, on each public route and nowhere else (every acknowledgement must be listed here, with its reason)',
+    (stage) => {
+      const acknowledged = acknowledgementsOf(stage === 'dev' ? dev.app : prod.app);
+      expect(acknowledged.map((a) => a.rule)).toEqual(publicRoutes.map(() => 'AwsSolutions-APIG4'));
+      // Acknowledged on the routes themselves (their CfnRoute is the only resource below), not a parent.
+      const routeKeys = acknowledged.map(({ construct }) => {
+        expect(construct).toBeInstanceOf(HttpRoute);
+        const resources = construct.node.findAll().filter((c) => c instanceof CfnRoute);
+        expect(resources).toHaveLength(1);
+        return (resources[0] as CfnRoute).routeKey;
+      });
+      expect(routeKeys.sort()).toEqual(publicRoutes.map(routeKeyOf).sort());
+      for (const { reason } of acknowledged) {
+        expect(reason).toMatch(/public/i);
+        expect(reason).toMatch(/no table access/i);
+      }
+    },
+  );
+
+  it('fails synthesis on a route without authorization that is not acknowledged (the acknowledgement is per route)', () => {
+    const { app, stack } = buildApp('dev', { bundle: false });
+    new HttpRoute(stack, 'ScratchRoute', {
+      httpApi: stack.api,
+      routeKey: HttpRouteKey.with('/scratch', HttpMethod.GET),
+      integration: new HttpLambdaIntegration('ScratchIntegration', stack.functions.get('getDocsPage')!),
+    });
+    expect(() => app.synth()).toThrow(/AwsSolutions-APIG4/);
   });
 
   it('fails synthesis on an unacknowledged error finding in the stack', () => {
