@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOpenApiDocument } from '#shared/contract/openapi.ts';
 import { routes } from '#shared/routes.ts';
 import { client, startLocalApi } from '../helpers/local-api.ts';
+import { assertMatchesContract } from '../helpers/contract.ts';
 
 let api: Awaited<ReturnType<typeof startLocalApi>>;
 let http: ReturnType<typeof client>;
@@ -40,9 +41,11 @@ describe('the API description, served without a token', () => {
     expect(plain.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(plain.headers.get('content-encoding')).toBeNull();
     expect(await plain.text()).toBe(file);
+    assertMatchesContract('GET', '/docs/swagger-ui-bundle.js', plain.status, plain.headers.get('content-type'), file);
     const gzipped = await fetch(`${api.baseUrl}/docs/swagger-ui-bundle.js`, { headers: { 'accept-encoding': 'gzip' } });
     expect(gzipped.headers.get('content-encoding')).toBe('gzip');
     expect(await gzipped.text()).toBe(file); // fetch inflates it
+    assertMatchesContract('GET', '/docs/swagger-ui-bundle.js', gzipped.status, gzipped.headers.get('content-type'), file);
     const css = await http.get('/docs/swagger-ui.css');
     expect(css.status).toBe(200);
   });
