@@ -27,6 +27,7 @@ export const PROBLEM_TYPES = {
   'unprocessable': { status: 422, title: 'The request cannot be carried out' },
   'unavailable': { status: 503, title: 'Temporarily unavailable' },
   'internal': { status: 500, title: 'Internal error' },
+  duplicate: { status: 409, title: 'The value is already taken' },
 } as const;
 
 export type ProblemType = keyof typeof PROBLEM_TYPES;

@@ -5,15 +5,8 @@
  * created with a fixed uuid and only if it does not exist.
  */
 import { createPatient } from '#shared/domain/patients.ts';
-import {
-  createAppointmentType,
-  createLocation,
-  createOperatory,
-  createOrg,
-  createProvider,
-  setWorkingHours,
-  type WeeklyHours,
-} from '#shared/domain/practice.ts';
+import { createAppointmentType, createLocation, createOperatory, createOrg, createProvider } from '#shared/domain/practice.ts';
+import { putWorkingHours } from '#shared/domain/schedule.ts';
 import { getPatient } from '#shared/domain/patients.ts';
 import type { CreatePatientInput } from '#shared/schemas/patients.ts';
 import { ApiError } from '#shared/errors.ts';
@@ -55,7 +48,7 @@ export const DEMO = {
   ],
 } as const;
 
-const weekdays = (intervals: { start: string; end: string }[]): WeeklyHours => ({ '1': intervals, '2': intervals, '3': intervals, '4': intervals, '5': intervals });
+const weekdays = (intervals: { start: string; end: string }[]) => ({ monday: intervals, tuesday: intervals, wednesday: intervals, thursday: intervals, friday: intervals });
 
 export async function loadDemoClinic(): Promise<void> {
   const orgId = DEMO.orgId;
@@ -64,8 +57,14 @@ export async function loadDemoClinic(): Promise<void> {
   for (const operatory of DEMO.operatories) await createOperatory(orgId, { ...operatory, location_uuid: DEMO.location.uuid });
   await createProvider(orgId, DEMO.drChen);
   await createProvider(orgId, DEMO.hygienist);
-  await setWorkingHours(orgId, DEMO.drChen.uuid, DEMO.location.uuid, weekdays([{ start: '08:00', end: '17:00' }]));
-  await setWorkingHours(orgId, DEMO.hygienist.uuid, DEMO.location.uuid, weekdays([{ start: '08:00', end: '12:00' }, { start: '13:00', end: '17:00' }]));
+  await putWorkingHours(orgId, DEMO.drChen.uuid, DEMO.location.uuid, { weekly: weekdays([{ start: '08:00', end: '17:00' }]) }, { onlyIfAbsent: true });
+  await putWorkingHours(
+    orgId,
+    DEMO.hygienist.uuid,
+    DEMO.location.uuid,
+    { weekly: { ...weekdays([{ start: '08:00', end: '12:00' }, { start: '13:00', end: '17:00' }]), saturday: [{ start: '09:00', end: '13:00' }] } },
+    { onlyIfAbsent: true },
+  );
   for (const type of DEMO.types) await createAppointmentType(orgId, type);
   for (const { uuid, ...patient } of DEMO.patients) {
     const exists = await getPatient(orgId, uuid).then(

@@ -78,7 +78,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   401: 'No token, or an unknown, revoked or expired one.',
   403: "The token belongs to another organisation, or lacks this route's scope.",
   404: 'The resource in the path does not exist in this organisation.',
-  409: 'The provider or operatory is already booked in the window; `conflicts` names the resource and the appointment.',
+  409: 'A conflict: for a booking, the provider or operatory is already booked in the window (`conflicts` names the resource and the appointment); elsewhere, a value that must be unique is taken.',
   412: 'The resource changed since the ETag in If-Match.',
   415: 'The body is not `application/json`.',
   422: 'The request is well-formed but cannot be carried out; `errors` lists the fields.',
@@ -104,11 +104,11 @@ function operation(route: RouteSpec & { name: string }) {
       ...(spec.headers
         ? { headers: Object.fromEntries(Object.entries(spec.headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }])) }
         : {}),
-      content: spec.schema
-        ? { 'application/json': { schema: schemaOrRef(spec.schema, 'output'), ...(spec.example ? { example: spec.example } : {}) } }
-        : Object.fromEntries(
-            (spec.contentTypes ?? ['application/octet-stream']).map((type) => [type, { schema: type.endsWith('json') ? { type: 'object' } : { type: 'string' } }]),
-          ),
+      ...(spec.schema
+        ? { content: { 'application/json': { schema: schemaOrRef(spec.schema, 'output'), ...(spec.example ? { example: spec.example } : {}) } } }
+        : spec.contentTypes
+          ? { content: Object.fromEntries(spec.contentTypes.map((type) => [type, { schema: type.endsWith('json') ? { type: 'object' } : { type: 'string' } }])) }
+          : {}),
     };
   }
   for (const status of errorStatuses(route)) {
@@ -171,6 +171,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}) {
     tags: [
       { name: 'Patients', description: 'Who is being booked' },
       { name: 'Scheduling', description: 'What kind of visit, and when' },
+      { name: 'Practice setup', description: 'Locations, operatories, providers, working hours, time off and settings' },
       { name: 'API description', description: 'This document and its reference page' },
     ],
     paths,

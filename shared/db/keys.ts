@@ -30,7 +30,10 @@ export const keys = {
   /** Org-level catalogue items share the org partition: one Query lists a kind (begins_with prefix). */
   appointmentType: (orgId: string, typeId: string): Key => ({ pk: org(orgId), sk: `APPTTYPE#${typeId}` }),
   appointmentTypes: (orgId: string) => ({ pk: org(orgId), skPrefix: 'APPTTYPE#' }),
+  /** Claims a type code within the org, so two types cannot share one (written with the type). */
+  appointmentTypeCode: (orgId: string, code: string): Key => ({ pk: org(orgId), sk: `APPTTYPECODE#${code}` }),
   location: (orgId: string, locationId: string): Key => ({ pk: org(orgId), sk: `LOCATION#${locationId}` }),
+  locations: (orgId: string) => ({ pk: org(orgId), skPrefix: 'LOCATION#' }),
   /** Operatories sort under their location, so one Query lists a location's chairs. */
   operatory: (orgId: string, locationId: string, operatoryId: string): Key => ({
     pk: org(orgId),
@@ -38,10 +41,27 @@ export const keys = {
   }),
   operatoriesOf: (orgId: string, locationId: string) => ({ pk: org(orgId), skPrefix: `OPERATORY#${locationId}#` }),
   provider: (orgId: string, providerId: string): Key => ({ pk: org(orgId), sk: `PROVIDER#${providerId}` }),
+  providers: (orgId: string) => ({ pk: org(orgId), skPrefix: 'PROVIDER#' }),
   /** Weekly working hours of a provider at a location. */
   workingHours: (orgId: string, providerId: string, locationId: string): Key => ({
     pk: org(orgId),
     sk: `HOURS#${providerId}#${locationId}`,
+  }),
+  /** All locations' hours of a provider: one Query. */
+  workingHoursOf: (orgId: string, providerId: string) => ({ pk: org(orgId), skPrefix: `HOURS#${providerId}#` }),
+
+  /**
+   * Time off: the entry itself (found by its uuid), and a copy in its resource's time-off partition
+   * sorted by UTC start, so the blocks overlapping a range are one Query: starts between
+   * (range start − the longest allowed block) and range end. Both are written in one transaction.
+   */
+  timeOff: (orgId: string, timeOffId: string): Key => ({ pk: `${org(orgId)}#TIMEOFF#${timeOffId}`, sk: 'TIMEOFF' }),
+  resourceTimeOff: (orgId: string, resource: 'provider' | 'operatory', resourceId: string, startUtc: string, timeOffId: string): Key => ({
+    pk: `${org(orgId)}#TIMEOFF#${resource.toUpperCase()}#${resourceId}`,
+    sk: `${startUtc}#${timeOffId}`,
+  }),
+  resourceTimeOffs: (orgId: string, resource: 'provider' | 'operatory', resourceId: string) => ({
+    pk: `${org(orgId)}#TIMEOFF#${resource.toUpperCase()}#${resourceId}`,
   }),
 
   appointment: (orgId: string, appointmentId: string): Key => ({ pk: `${org(orgId)}#APPT#${appointmentId}`, sk: 'APPT' }),
@@ -60,4 +80,5 @@ export const keys = {
     sk: granule,
   }),
   operatorySlots: (orgId: string, operatoryId: string) => ({ pk: `${org(orgId)}#SLOT#OPERATORY#${operatoryId}` }),
+  providerSlots: (orgId: string, providerId: string) => ({ pk: `${org(orgId)}#SLOT#PROVIDER#${providerId}` }),
 } as const;

@@ -17,7 +17,9 @@ import { notFound, slotConflict, unprocessable, type Conflict, type FieldError }
 import type { Appointment, BookAppointmentInput } from '../schemas/appointments.ts';
 import { toWallClock } from '../time/wall-clock.ts';
 import { planBookingWindow, type BookingWindow } from './booking-window.ts';
-import { activeOperatories, type Operatory } from './practice.ts';
+import { activeOperatories, lockGranuleMinutes, type Operatory } from './practice.ts';
+import { intervalsOf, timeOffBetween } from './schedule.ts';
+import { DateTime } from 'luxon';
 
 /** Slot locks outlive their appointment's end by this long, then TTL removes them. */
 const SLOT_RETENTION_SECONDS = 24 * 3600;
@@ -61,6 +63,7 @@ async function loadReferences(orgId: string, input: BookAppointmentInput) {
     location: keys.location(orgId, input.location_uuid),
     provider: keys.provider(orgId, input.provider_uuid),
     operatory: input.operatory_uuid ? keys.operatory(orgId, input.location_uuid, input.operatory_uuid) : undefined,
+    hours: keys.workingHours(orgId, input.provider_uuid, input.location_uuid),
   };
   const get = await getMany(Object.values(k).filter((v) => v !== undefined));
   const found = {
@@ -70,6 +73,7 @@ async function loadReferences(orgId: string, input: BookAppointmentInput) {
     location: get(k.location),
     provider: get(k.provider),
     operatory: k.operatory ? get(k.operatory) : undefined,
+    hours: get(k.hours),
   };
   const errors: FieldError[] = [];
   if (!found.patient) errors.push({ path: 'body.patient_uuid', message: 'no patient with this uuid' });
@@ -84,7 +88,35 @@ async function loadReferences(orgId: string, input: BookAppointmentInput) {
   }
   if (!found.org) throw notFound('No such organisation.');
   if (errors.length > 0) throw unprocessable('The booking refers to something that does not exist or cannot be booked.', errors);
-  return found as Omit<typeof found, 'operatory'> & { org: Item; patient: Item; type: Item; location: Item; provider: Item; operatory?: Item };
+  return found as Omit<typeof found, 'operatory'> & { org: Item; patient: Item; type: Item; location: Item; provider: Item; operatory?: Item; hours?: Item };
+}
+
+/**
+ * The schedule rules a booking must meet besides free slots — the same ones availability applies:
+ * the whole window inside one of the provider's working intervals at the location, and no time off
+ * of the provider (or of the chosen operatory) overlapping it.
+ */
+async function assertScheduled(orgId: string, refs: { hours?: Item; location: Item }, input: BookAppointmentInput, window: BookingWindow) {
+  const zone = refs.location.time_zone as string;
+  const span = { start: Date.parse(window.startUtc), end: Date.parse(window.endUtc) };
+  const startDate = window.startLocal.slice(0, 10);
+  const dayBefore = DateTime.fromISO(startDate, { zone: 'utc' }).minus({ days: 1 }).toISODate()!;
+  const intervals = intervalsOf(refs.hours, dayBefore, window.endLocal.slice(0, 10), zone);
+  if (!intervals.some((i) => i.start <= span.start && span.end <= i.end)) {
+    throw unprocessable(
+      refs.hours ? 'The provider does not work at this location for the whole window.' : 'The provider has no working hours at this location.',
+      [{ path: 'body.scheduled_start', message: 'outside the provider’s working hours at this location' }],
+    );
+  }
+  const [providerOff, operatoryOff] = await Promise.all([
+    timeOffBetween(orgId, 'provider', input.provider_uuid, span),
+    input.operatory_uuid ? timeOffBetween(orgId, 'operatory', input.operatory_uuid, span) : Promise.resolve([]),
+  ]);
+  const errors: FieldError[] = [
+    ...(providerOff.length > 0 ? [{ path: 'body.provider_uuid', message: 'the provider has time off in this window' }] : []),
+    ...(operatoryOff.length > 0 ? [{ path: 'body.operatory_uuid', message: 'the operatory is blocked in this window' }] : []),
+  ];
+  if (errors.length > 0) throw unprocessable('The window falls in time off.', errors);
 }
 
 function lockItem(key: { pk: string; sk: string }, resource: Conflict['resource'], resourceId: string, appointmentId: string, expiresAt: number) {
@@ -158,9 +190,11 @@ export async function bookAppointment(
   const window = planBookingWindow(input, {
     timeZone: refs.location.time_zone as string,
     granularityMinutes: refs.org.slot_granularity_minutes as number,
+    lockGranuleMinutes: lockGranuleMinutes(refs.org),
     horizonDays: refs.org.booking_horizon_days as number,
     now,
   });
+  await assertScheduled(orgId, refs, input, window);
 
   // The chair: the one asked for, or else the free operatories of the location, in name order.
   let candidates: Item[];
@@ -172,8 +206,16 @@ export async function bookAppointment(
     if (operatories.length === 0) {
       throw unprocessable('The location has no active operatory to book.', [{ path: 'body.location_uuid', message: 'no active operatory' }]);
     }
-    const held = await Promise.all(operatories.map((o) => firstHeldGranule(orgId, o.uuid, window)));
-    candidates = operatories.filter((_, i) => !held[i]);
+    // Per chair: the first lock it holds in the window, and whether it is blocked (time off).
+    const span = { start: Date.parse(window.startUtc), end: Date.parse(window.endUtc) };
+    const [held, blocked] = await Promise.all([
+      Promise.all(operatories.map((o) => firstHeldGranule(orgId, o.uuid, window))),
+      Promise.all(operatories.map(async (o) => (await timeOffBetween(orgId, 'operatory', o.uuid, span)).length > 0)),
+    ]);
+    candidates = operatories.filter((_, i) => !held[i] && !blocked[i]);
+    if (candidates.length === 0 && held.every((h) => h === undefined)) {
+      throw unprocessable('Every operatory of the location is blocked in this window.', [{ path: 'body.location_uuid', message: 'no operatory free of time off' }]);
+    }
     busy.push(...held.filter((h): h is Conflict => h !== undefined));
     if (candidates.length === 0) throw slotConflict(busy);
   }

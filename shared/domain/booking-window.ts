@@ -22,7 +22,14 @@ export type BookingWindow = {
 };
 
 type Request = { scheduled_start: string; scheduled_end: string };
-type Rules = { timeZone: string; granularityMinutes: number; horizonDays: number; now: Date };
+type Rules = {
+  timeZone: string;
+  granularityMinutes: number;
+  /** Unit of the slot locks (the organisation's finest grid); defaults to the granularity. */
+  lockGranuleMinutes?: number;
+  horizonDays: number;
+  now: Date;
+};
 
 function resolve(field: keyof Request, text: string, zone: string): DateTime<true> | FieldError {
   const result = resolveWallClock(text, zone);
@@ -57,9 +64,10 @@ export function planBookingWindow(request: Request, rules: Rules): BookingWindow
   ];
   if (misaligned.length > 0) throw unprocessable(`Appointments start and end on the practice's ${g}-minute grid.`, misaligned);
   const durationMinutes = Math.round((e.toMillis() - s.toMillis()) / 60_000);
-  const max = maxDurationMinutes(g);
+  const lock = rules.lockGranuleMinutes ?? g;
+  const max = maxDurationMinutes(lock);
   if (durationMinutes > max) {
-    throw unprocessable(`An appointment lasts at most ${max} minutes at ${g}-minute granularity; book longer visits as several appointments.`, [
+    throw unprocessable(`An appointment lasts at most ${max} minutes here; book longer visits as several appointments.`, [
       { path: 'body.scheduled_end', message: `must be at most ${max} minutes after scheduled_start` },
     ]);
   }
@@ -77,6 +85,6 @@ export function planBookingWindow(request: Request, rules: Rules): BookingWindow
     startUtc: toUtcIso(s),
     endUtc: toUtcIso(e),
     durationMinutes,
-    granules: granuleStarts(s.toMillis(), e.toMillis(), g).map(granuleId),
+    granules: granuleStarts(s.toMillis(), e.toMillis(), lock).map(granuleId),
   };
 }

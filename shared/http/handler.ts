@@ -29,6 +29,8 @@ export const created = (body: unknown, location?: string): Reply => ({
   headers: location ? { location } : undefined,
 });
 
+export const noContent = (): Reply => ({ status: 204 });
+
 type Schemas = { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType };
 type Parsed<S extends z.ZodType | undefined> = S extends z.ZodType ? z.output<S> : undefined;
 

@@ -7,9 +7,19 @@ import { randomUUID } from 'node:crypto';
 import { createAppointmentType, createLocation, createOperatory, createOrg, createProvider } from '#shared/domain/practice.ts';
 import { createPatient } from '#shared/domain/patients.ts';
 import { ALL_SCOPES, createToken } from '#shared/domain/tokens.ts';
+import { putWorkingHours } from '#shared/domain/schedule.ts';
+import { WEEKDAYS } from '#shared/schemas/practice.ts';
 import type { Scope } from '#shared/routes.ts';
 
-export async function createTestClinic(options: { granularity?: number; operatories?: number } = {}) {
+/**
+ * Hours every day, all day: tests about booking mechanics (conflicts, DST, concurrency) are not
+ * about working hours, which their own tests cover.
+ */
+export async function worksAroundTheClock(orgId: string, providerId: string, locationId: string) {
+  await putWorkingHours(orgId, providerId, locationId, { weekly: Object.fromEntries(WEEKDAYS.map((d) => [d, [{ start: '00:00', end: '24:00' }]])) });
+}
+
+export async function createTestClinic(options: { granularity?: number; operatories?: number; workingHours?: boolean } = {}) {
   const org = await createOrg({ name: `Test clinic ${randomUUID().slice(0, 8)}`, slot_granularity_minutes: options.granularity ?? 15, booking_horizon_days: 730 });
   const orgId = org.uuid;
   const location = await createLocation(orgId, { name: 'Main Street Dental', time_zone: 'America/Los_Angeles' });
@@ -19,6 +29,9 @@ export async function createTestClinic(options: { granularity?: number; operator
   }
   const dentist = await createProvider(orgId, { first_name: 'Michael', last_name: 'Chen', title: 'DDS' });
   const hygienist = await createProvider(orgId, { first_name: 'Sarah', last_name: 'Patel', title: 'RDH' });
+  if (options.workingHours !== false) {
+    for (const p of [dentist, hygienist]) await worksAroundTheClock(orgId, p.uuid, location.uuid);
+  }
   const exam = await createAppointmentType(orgId, { code: 'NPE', name: 'New Patient Exam', duration_minutes: 60, color: '#4f46e5', requires_exam: true });
   const cleaning = await createAppointmentType(orgId, { code: 'HYG', name: 'Hygiene / Cleaning', duration_minutes: 45, color: '#059669', requires_exam: false });
   const archived = await createAppointmentType(orgId, {

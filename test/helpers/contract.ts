@@ -33,6 +33,10 @@ export function assertMatchesContract(method: string, url: string, status: numbe
   if (!response) throw new Error(`contract: ${hit.route.name} does not document status ${status} (documented: ${Object.keys(operation.responses).join(', ')})`);
   const mediaType = (contentType ?? '').split(';')[0]!.trim();
   const content = response.content ?? {};
+  if (Object.keys(content).length === 0) {
+    if (body !== '' && body !== undefined) throw new Error(`contract: ${hit.route.name} ${status} documents no body, got one`);
+    return;
+  }
   if (!(mediaType in content)) throw new Error(`contract: ${hit.route.name} ${status} documents ${Object.keys(content).join(', ')}, got ${mediaType}`);
   if (!mediaType.endsWith('json') || !(content[mediaType] as { schema?: unknown }).schema) return;
   const ref = `openapi#/${pointer('paths', hit.route.path, hit.route.method.toLowerCase(), 'responses', String(status), 'content', mediaType, 'schema')}`;

@@ -8,6 +8,6 @@ async function partition(pk: string) {
   return out.Items ?? [];
 }
 
-export const providerLocks = (orgId: string, providerId: string) => partition(keys.providerSlot(orgId, providerId, '').pk);
+export const providerLocks = (orgId: string, providerId: string) => partition(keys.providerSlots(orgId, providerId).pk);
 export const operatoryLocks = (orgId: string, operatoryId: string) => partition(keys.operatorySlots(orgId, operatoryId).pk);
 export const appointmentItem = async (orgId: string, appointmentId: string) => (await partition(keys.appointment(orgId, appointmentId).pk))[0];

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
-import { createTestClinic, type TestClinic } from '../helpers/clinic.ts';
+import { createTestClinic, worksAroundTheClock, type TestClinic } from '../helpers/clinic.ts';
 import { client, startLocalApi } from '../helpers/local-api.ts';
 import { appointmentItem, operatoryLocks, providerLocks } from '../helpers/table.ts';
 
@@ -125,6 +125,7 @@ describe('POST /appointments', () => {
     const { createProvider } = await import('#shared/domain/practice.ts');
     const third = await createProvider(clinic.orgId, { first_name: 'Third', last_name: 'Provider', title: 'DMD' });
     const fourth = await createProvider(clinic.orgId, { first_name: 'Fourth', last_name: 'Provider', title: 'DMD' });
+    for (const p of [third, fourth]) await worksAroundTheClock(clinic.orgId, p.uuid, clinic.location.uuid);
     expect((await http.post(`${base}/appointments`, booking(day, '14:00:00', '15:00:00', { provider_uuid: third.uuid }))).status).toBe(201);
     const none = await http.post(`${base}/appointments`, booking(day, '14:30:00', '15:00:00', { provider_uuid: fourth.uuid }));
     expect(none.status).toBe(409);

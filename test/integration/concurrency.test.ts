@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
-import { createTestClinic, type TestClinic } from '../helpers/clinic.ts';
+import { createTestClinic, worksAroundTheClock, type TestClinic } from '../helpers/clinic.ts';
 import { client, startLocalApi } from '../helpers/local-api.ts';
 import { operatoryLocks, providerLocks } from '../helpers/table.ts';
 import { createPatient } from '#shared/domain/patients.ts';
@@ -64,7 +64,11 @@ describe(`${N} simultaneous bookings`, () => {
   it('of different providers competing for three chairs: exactly three 201s', async () => {
     const racers = await patients(N);
     const providers: Awaited<ReturnType<typeof createProvider>>[] = [];
-    for (let i = 0; i < N; i++) providers.push(await createProvider(clinic.orgId, { first_name: `Doc${i}`, last_name: 'Racer', title: 'DMD' }));
+    for (let i = 0; i < N; i++) {
+      const provider = await createProvider(clinic.orgId, { first_name: `Doc${i}`, last_name: 'Racer', title: 'DMD' });
+      await worksAroundTheClock(clinic.orgId, provider.uuid, clinic.location.uuid);
+      providers.push(provider);
+    }
     const d = day(2);
     const results = await Promise.all(
       racers.map((p, i) =>

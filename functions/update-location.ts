@@ -1,0 +1,7 @@
+import { routes } from '#shared/routes.ts';
+import { apiHandler, ok } from '#shared/http/handler.ts';
+import { updateLocation } from '#shared/domain/practice.ts';
+
+export const handler = apiHandler(routes.updateLocation, async ({ params, body, principal }) =>
+  ok(await updateLocation(principal.orgId, params.location_uuid, body)),
+);

@@ -1,0 +1,7 @@
+import { routes } from '#shared/routes.ts';
+import { apiHandler, ok } from '#shared/http/handler.ts';
+import { updateProvider } from '#shared/domain/practice.ts';
+
+export const handler = apiHandler(routes.updateProvider, async ({ params, body, principal }) =>
+  ok(await updateProvider(principal.orgId, params.provider_uuid, body)),
+);
