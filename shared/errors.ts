@@ -24,6 +24,9 @@ export const PROBLEM_TYPES = {
   'not-found': { status: 404, title: 'Not found' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'slot-conflict': { status: 409, title: 'The time window is already booked' },
+  'status-conflict': { status: 409, title: 'The appointment is not in a status that allows this' },
+  'precondition-failed': { status: 412, title: 'The resource has changed' },
+  'idempotency-key-reused': { status: 422, title: 'The Idempotency-Key was used for another request' },
   'unprocessable': { status: 422, title: 'The request cannot be carried out' },
   'unavailable': { status: 503, title: 'Temporarily unavailable' },
   'internal': { status: 500, title: 'Internal error' },
@@ -40,7 +43,7 @@ export class ApiError extends Error {
   constructor(
     readonly type: ProblemType,
     readonly detail: string,
-    readonly extensions: { errors?: FieldError[]; conflicts?: Conflict[] } = {},
+    readonly extensions: { errors?: FieldError[]; conflicts?: Conflict[]; current_status?: string; requested_status?: string } = {},
   ) {
     super(detail);
     this.name = 'ApiError';

@@ -14,10 +14,19 @@
 import type * as z from 'zod';
 import type { IndexName } from './db/table-definition.ts';
 import { INDEXES } from './db/table-definition.ts';
-import { OrgPath } from './schemas/common.ts';
+import { IdempotencyHeaders, IfMatchHeaders, OrgPath } from './schemas/common.ts';
 import { CreatePatientBody, Patient, PatientPage, PatientPath, SearchPatientsQuery } from './schemas/patients.ts';
 import { AppointmentTypeList, ListAppointmentTypesQuery } from './schemas/appointment-types.ts';
-import { Appointment, AppointmentPath, BookAppointmentBody } from './schemas/appointments.ts';
+import {
+  Appointment,
+  AppointmentPage,
+  AppointmentPath,
+  BookAppointmentBody,
+  ChangeStatusBody,
+  ListAppointmentsQuery,
+  PatientAppointmentsQuery,
+  UpdateAppointmentBody,
+} from './schemas/appointments.ts';
 import { DOCS_ASSETS, DocsAssetPath } from './schemas/docs.ts';
 import {
   AppointmentTypePath,
@@ -97,7 +106,7 @@ export type RouteSpec = {
   table: TableAccess;
   /** Indexes the function queries; it may query no others. */
   indexes?: readonly IndexName[];
-  request: { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType; bodyExample?: unknown };
+  request: { params?: z.ZodType; query?: z.ZodType; headers?: z.ZodType; body?: z.ZodType; bodyExample?: unknown };
   /** Success responses by status. */
   responses: Record<number, ResponseSpec>;
   errors: readonly DomainErrorStatus[];
@@ -131,7 +140,7 @@ export const routes = {
     summary: 'Create a patient',
     scope: 'write',
     table: 'read-write',
-    request: { params: OrgPath, body: CreatePatientBody, bodyExample: examples.createPatient },
+    request: { params: OrgPath, headers: IdempotencyHeaders, body: CreatePatientBody, bodyExample: examples.createPatient },
     responses: {
       201: { description: 'The patient, created', schema: Patient, example: examples.patient, headers: { Location: 'The new patient’s URL' } },
     },
@@ -172,7 +181,7 @@ export const routes = {
       'Books the provider and an operatory (the one named, or a free one of the location) for the window, atomically. `409` if either is already booked: `conflicts` names the resource and the appointment in the way. Adjacent windows never conflict.',
     scope: 'write',
     table: 'read-write',
-    request: { params: OrgPath, body: BookAppointmentBody, bodyExample: examples.bookAppointment },
+    request: { params: OrgPath, headers: IdempotencyHeaders, body: BookAppointmentBody, bodyExample: examples.bookAppointment },
     responses: {
       201: { description: 'The appointment, booked', schema: Appointment, example: examples.appointment, headers: { Location: 'The new appointment’s URL' } },
     },
@@ -187,8 +196,64 @@ export const routes = {
     scope: 'read',
     table: 'read',
     request: { params: AppointmentPath },
-    responses: { 200: { description: 'The appointment', schema: Appointment, example: examples.appointment } },
+    responses: { 200: { description: 'The appointment', schema: Appointment, example: examples.appointment, headers: { ETag: 'Its version, for If-Match' } } },
     errors: [404],
+  },
+  listAppointments: {
+    method: 'GET',
+    path: `${V1}/appointments`,
+    handler: 'list-appointments',
+    tag: 'Scheduling',
+    summary: 'Day views: appointments in a date range',
+    description: 'Filtered by location, provider, operatory, patient and status; ordered by start; paginated. Served by the appointments-by-start index.',
+    scope: 'read',
+    table: 'read',
+    indexes: [INDEXES.appointmentsByStart.name],
+    request: { params: OrgPath, query: ListAppointmentsQuery },
+    responses: { 200: { description: 'One page of appointments, by start', schema: AppointmentPage } },
+    errors: [],
+  },
+  listPatientAppointments: {
+    method: 'GET',
+    path: `${V1}/patients/{patient_uuid}/appointments`,
+    handler: 'list-patient-appointments',
+    tag: 'Patients',
+    summary: "A patient's appointments",
+    description: 'Ordered by start, paginated, optionally filtered by status. Served by the appointments-by-patient index.',
+    scope: 'read',
+    table: 'read',
+    indexes: [INDEXES.appointmentsByPatient.name],
+    request: { params: PatientPath, query: PatientAppointmentsQuery },
+    responses: { 200: { description: 'One page of the patient’s appointments, by start', schema: AppointmentPage } },
+    errors: [404],
+  },
+  updateAppointment: {
+    method: 'PATCH',
+    path: `${V1}/appointments/{appointment_uuid}`,
+    handler: 'update-appointment',
+    tag: 'Scheduling',
+    summary: 'Reschedule or edit an appointment',
+    description:
+      'Changes the window, provider, operatory, type or notes of a scheduled or confirmed appointment. A move is one transaction that releases the slots no longer covered and takes the new ones — only the difference, so 10:00–11:00 → 10:30–11:30 never conflicts with itself. On a conflict nothing changes and the 409 names the appointment in the way. The uuid stays the same.',
+    scope: 'write',
+    table: 'read-write',
+    request: { params: AppointmentPath, headers: IfMatchHeaders, body: UpdateAppointmentBody },
+    responses: { 200: { description: 'The appointment, changed', schema: Appointment, headers: { ETag: 'Its new version' } } },
+    errors: [404, 409, 412, 422],
+  },
+  changeAppointmentStatus: {
+    method: 'PATCH',
+    path: `${V1}/appointments/{appointment_uuid}/status`,
+    handler: 'change-appointment-status',
+    tag: 'Scheduling',
+    summary: 'Confirm, check in, complete, cancel or mark a no-show',
+    description:
+      'scheduled → confirmed → arrived → completed; scheduled or confirmed → cancelled; scheduled or confirmed → no_show once the start has passed. Any other transition is a 409 naming the current and requested status. Cancelling and no_show free the time slots in the same transaction. Every change is kept in `status_history`.',
+    scope: 'write',
+    table: 'read-write',
+    request: { params: AppointmentPath, headers: IfMatchHeaders, body: ChangeStatusBody },
+    responses: { 200: { description: 'The appointment, changed', schema: Appointment, headers: { ETag: 'Its new version' } } },
+    errors: [404, 409, 412],
   },
   getAvailability: {
     method: 'GET',

@@ -67,7 +67,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Day views: appointments in a date range
+         * @description Filtered by location, provider, operatory, patient and status; ordered by start; paginated. Served by the appointments-by-start index.
+         */
+        get: operations["listAppointments"];
         put?: never;
         /**
          * Book an appointment
@@ -94,7 +98,51 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
+        /**
+         * Reschedule or edit an appointment
+         * @description Changes the window, provider, operatory, type or notes of a scheduled or confirmed appointment. A move is one transaction that releases the slots no longer covered and takes the new ones — only the difference, so 10:00–11:00 → 10:30–11:30 never conflicts with itself. On a conflict nothing changes and the 409 names the appointment in the way. The uuid stays the same.
+         */
+        patch: operations["updateAppointment"];
+        trace?: never;
+    };
+    "/api/v1/{org_id}/patients/{patient_uuid}/appointments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A patient's appointments
+         * @description Ordered by start, paginated, optionally filtered by status. Served by the appointments-by-patient index.
+         */
+        get: operations["listPatientAppointments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/{org_id}/appointments/{appointment_uuid}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Confirm, check in, complete, cancel or mark a no-show
+         * @description scheduled → confirmed → arrived → completed; scheduled or confirmed → cancelled; scheduled or confirmed → no_show once the start has passed. Any other transition is a 409 naming the current and requested status. Cancelling and no_show free the time slots in the same transaction. Every change is kept in `status_history`.
+         */
+        patch: operations["changeAppointmentStatus"];
         trace?: never;
     };
     "/api/v1/{org_id}/schedule/availability": {
@@ -477,6 +525,18 @@ export interface components {
             notes: string | null;
             /** @description When it was booked, UTC. */
             created_at: string;
+            /** @description Every status change, oldest first, starting with the booking. */
+            status_history: {
+                /** @description When, UTC. */
+                at: string;
+                /** @description The API token that made the change. */
+                token_id: string;
+                /** @description `null` for the booking itself. */
+                from: ("scheduled" | "confirmed" | "arrived" | "completed" | "cancelled" | "no_show") | null;
+                /** @enum {string} */
+                to: "scheduled" | "confirmed" | "arrived" | "completed" | "cancelled" | "no_show";
+                reason: string | null;
+            }[];
         };
         NewAppointment: {
             /** @description The patient (from `GET /patients`). */
@@ -513,6 +573,8 @@ export interface components {
                 appointment_uuid: string;
                 slot_start: string;
             }[];
+            current_status?: string;
+            requested_status?: string;
         };
     };
     responses: never;
@@ -638,7 +700,10 @@ export interface operations {
     createPatient: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the create safe to retry: the same key and body within 24 hours returns the first answer and creates nothing new. */
+                "idempotency-key"?: string;
+            };
             path: {
                 org_id: string;
             };
@@ -1070,10 +1135,149 @@ export interface operations {
             };
         };
     };
+    listAppointments: {
+        parameters: {
+            query: {
+                /** @description First date (local at each appointment’s location). */
+                date_from: string;
+                /** @description Last date, inclusive; at most 31 days after date_from counting both. */
+                date_to: string;
+                location_uuid?: string;
+                provider_uuid?: string;
+                operatory_uuid?: string;
+                patient_uuid?: string;
+                status?: "scheduled" | "confirmed" | "arrived" | "completed" | "cancelled" | "no_show";
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of appointments, by start */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            uuid: string;
+                            /** @enum {string} */
+                            status: "scheduled" | "confirmed" | "arrived" | "completed" | "cancelled" | "no_show";
+                            patient: {
+                                uuid: string;
+                                first_name: string;
+                                last_name: string;
+                            };
+                            appointment_type: {
+                                uuid: string;
+                                name: string;
+                                duration_minutes: number;
+                                color: string;
+                            };
+                            /** @description Wall-clock start at the location (offset added only inside a repeated fall-back hour). */
+                            scheduled_start: string;
+                            /** @description Wall-clock end at the location. */
+                            scheduled_end: string;
+                            /** @description IANA time zone of the location, in which the two times above are given. */
+                            time_zone: string;
+                            location: {
+                                uuid: string;
+                                name: string;
+                            };
+                            provider: {
+                                uuid: string;
+                                first_name: string;
+                                last_name: string;
+                                title: string;
+                            };
+                            operatory: {
+                                uuid: string;
+                                name: string;
+                            };
+                            notes: string | null;
+                            /** @description When it was booked, UTC. */
+                            created_at: string;
+                            /** @description Every status change, oldest first, starting with the booking. */
+                            status_history: {
+                                /** @description When, UTC. */
+                                at: string;
+                                /** @description The API token that made the change. */
+                                token_id: string;
+                                /** @description `null` for the booking itself. */
+                                from: ("scheduled" | "confirmed" | "arrived" | "completed" | "cancelled" | "no_show") | null;
+                                /** @enum {string} */
+                                to: "scheduled" | "confirmed" | "arrived" | "completed" | "cancelled" | "no_show";
+                                reason: string | null;
+                            }[];
+                        }[];
+                        page: number;
+                        page_size: number;
+                        total: number;
+                    };
+                };
+            };
+            /** @description The request breaks the schema (malformed JSON, missing or unknown fields, wrong types); `errors` lists each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or an unknown, revoked or expired one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token belongs to another organisation, or lacks this route's scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description DynamoDB is throttling; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     bookAppointment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the create safe to retry: the same key and body within 24 hours returns the first answer and creates nothing new. */
+                "idempotency-key"?: string;
+            };
             path: {
                 org_id: string;
             };
@@ -1137,7 +1341,16 @@ export interface operations {
                      *         "name": "Operatory 1"
                      *       },
                      *       "notes": "New patient — first visit",
-                     *       "created_at": "2025-05-10T14:32:00Z"
+                     *       "created_at": "2025-05-10T14:32:00Z",
+                     *       "status_history": [
+                     *         {
+                     *           "at": "2025-05-10T14:32:00Z",
+                     *           "token_id": "7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6",
+                     *           "from": null,
+                     *           "to": "scheduled",
+                     *           "reason": null
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["Appointment"];
@@ -1260,6 +1473,8 @@ export interface operations {
             /** @description The appointment */
             200: {
                 headers: {
+                    /** @description Its version, for If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1296,7 +1511,16 @@ export interface operations {
                      *         "name": "Operatory 1"
                      *       },
                      *       "notes": "New patient — first visit",
-                     *       "created_at": "2025-05-10T14:32:00Z"
+                     *       "created_at": "2025-05-10T14:32:00Z",
+                     *       "status_history": [
+                     *         {
+                     *           "at": "2025-05-10T14:32:00Z",
+                     *           "token_id": "7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6",
+                     *           "from": null,
+                     *           "to": "scheduled",
+                     *           "reason": null
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["Appointment"];
@@ -1331,6 +1555,432 @@ export interface operations {
             };
             /** @description The resource in the path does not exist in this organisation. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description DynamoDB is throttling; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateAppointment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from the last read; the change is refused with 412 if the appointment changed since. */
+                "if-match"?: string;
+            };
+            path: {
+                org_id: string;
+                appointment_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    scheduled_start?: string;
+                    scheduled_end?: string;
+                    provider_uuid?: string;
+                    /** @description Another operatory of the same location. */
+                    operatory_uuid?: string;
+                    appointment_type_uuid?: string;
+                    notes?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The appointment, changed */
+            200: {
+                headers: {
+                    /** @description Its new version */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Appointment"];
+                };
+            };
+            /** @description The request breaks the schema (malformed JSON, missing or unknown fields, wrong types); `errors` lists each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or an unknown, revoked or expired one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token belongs to another organisation, or lacks this route's scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource in the path does not exist in this organisation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`conflicts` names the resource and the appointment); elsewhere, a value that must be unique is taken. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:problem-type:dental-booking:slot-conflict",
+                     *       "title": "The time window is already booked",
+                     *       "status": 409,
+                     *       "detail": "The provider d4e5f6a7-b8c9-0123-defa-234567890123 is already booked by appointment e5f6a7b8-c9d0-1234-efab-345678901234 at 2025-05-20T17:00:00Z.",
+                     *       "instance": "urn:request:5b1c0f7e-9a1d-4a3e-8f2b-1c2d3e4f5a6b",
+                     *       "conflicts": [
+                     *         {
+                     *           "resource": "provider",
+                     *           "resource_uuid": "d4e5f6a7-b8c9-0123-defa-234567890123",
+                     *           "appointment_uuid": "e5f6a7b8-c9d0-1234-efab-345678901234",
+                     *           "slot_start": "2025-05-20T17:00:00Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource changed since the ETag in If-Match. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is well-formed but cannot be carried out; `errors` lists the fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description DynamoDB is throttling; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPatientAppointments: {
+        parameters: {
+            query?: {
+                status?: "scheduled" | "confirmed" | "arrived" | "completed" | "cancelled" | "no_show";
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                org_id: string;
+                patient_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the patient’s appointments, by start */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            uuid: string;
+                            /** @enum {string} */
+                            status: "scheduled" | "confirmed" | "arrived" | "completed" | "cancelled" | "no_show";
+                            patient: {
+                                uuid: string;
+                                first_name: string;
+                                last_name: string;
+                            };
+                            appointment_type: {
+                                uuid: string;
+                                name: string;
+                                duration_minutes: number;
+                                color: string;
+                            };
+                            /** @description Wall-clock start at the location (offset added only inside a repeated fall-back hour). */
+                            scheduled_start: string;
+                            /** @description Wall-clock end at the location. */
+                            scheduled_end: string;
+                            /** @description IANA time zone of the location, in which the two times above are given. */
+                            time_zone: string;
+                            location: {
+                                uuid: string;
+                                name: string;
+                            };
+                            provider: {
+                                uuid: string;
+                                first_name: string;
+                                last_name: string;
+                                title: string;
+                            };
+                            operatory: {
+                                uuid: string;
+                                name: string;
+                            };
+                            notes: string | null;
+                            /** @description When it was booked, UTC. */
+                            created_at: string;
+                            /** @description Every status change, oldest first, starting with the booking. */
+                            status_history: {
+                                /** @description When, UTC. */
+                                at: string;
+                                /** @description The API token that made the change. */
+                                token_id: string;
+                                /** @description `null` for the booking itself. */
+                                from: ("scheduled" | "confirmed" | "arrived" | "completed" | "cancelled" | "no_show") | null;
+                                /** @enum {string} */
+                                to: "scheduled" | "confirmed" | "arrived" | "completed" | "cancelled" | "no_show";
+                                reason: string | null;
+                            }[];
+                        }[];
+                        page: number;
+                        page_size: number;
+                        total: number;
+                    };
+                };
+            };
+            /** @description The request breaks the schema (malformed JSON, missing or unknown fields, wrong types); `errors` lists each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or an unknown, revoked or expired one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token belongs to another organisation, or lacks this route's scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource in the path does not exist in this organisation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description DynamoDB is throttling; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    changeAppointmentStatus: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from the last read; the change is refused with 412 if the appointment changed since. */
+                "if-match"?: string;
+            };
+            path: {
+                org_id: string;
+                appointment_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description scheduled → confirmed → arrived → completed; scheduled or confirmed → cancelled; scheduled or confirmed → no_show once the start has passed.
+                     * @enum {string}
+                     */
+                    status: "confirmed" | "arrived" | "completed" | "cancelled" | "no_show";
+                    reason?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The appointment, changed */
+            200: {
+                headers: {
+                    /** @description Its new version */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Appointment"];
+                };
+            };
+            /** @description The request breaks the schema (malformed JSON, missing or unknown fields, wrong types); `errors` lists each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or an unknown, revoked or expired one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token belongs to another organisation, or lacks this route's scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource in the path does not exist in this organisation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`conflicts` names the resource and the appointment); elsewhere, a value that must be unique is taken. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:problem-type:dental-booking:slot-conflict",
+                     *       "title": "The time window is already booked",
+                     *       "status": 409,
+                     *       "detail": "The provider d4e5f6a7-b8c9-0123-defa-234567890123 is already booked by appointment e5f6a7b8-c9d0-1234-efab-345678901234 at 2025-05-20T17:00:00Z.",
+                     *       "instance": "urn:request:5b1c0f7e-9a1d-4a3e-8f2b-1c2d3e4f5a6b",
+                     *       "conflicts": [
+                     *         {
+                     *           "resource": "provider",
+                     *           "resource_uuid": "d4e5f6a7-b8c9-0123-defa-234567890123",
+                     *           "appointment_uuid": "e5f6a7b8-c9d0-1234-efab-345678901234",
+                     *           "slot_start": "2025-05-20T17:00:00Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource changed since the ETag in If-Match. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json`. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -52,7 +52,7 @@ function schemaOrRef(schema: z.ZodType, io: Io): JsonSchema {
 }
 
 /** Path or query parameters from an object schema, one per property. */
-function parameters(where: 'path' | 'query', schema: z.ZodType | undefined): JsonSchema[] {
+function parameters(where: 'path' | 'query' | 'header', schema: z.ZodType | undefined): JsonSchema[] {
   if (!schema) return [];
   const json = toSchema(schema, 'input');
   const properties = (json.properties ?? {}) as Record<string, JsonSchema>;
@@ -89,7 +89,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 /** Every problem status a route can answer: its own, plus those that follow from its shape. */
 export function errorStatuses(route: RouteSpec): number[] {
   const statuses = new Set<number>([...route.errors, 500]);
-  const hasInput = route.request.params || route.request.query || route.request.body;
+  const hasInput = route.request.params || route.request.query || route.request.headers || route.request.body;
   if (hasInput) statuses.add(400);
   if (route.request.body) statuses.add(415);
   if (route.scope !== 'public') [401, 403, 503].forEach((s) => statuses.add(s));
@@ -125,7 +125,7 @@ function operation(route: RouteSpec & { name: string }) {
     tags: [route.tag],
     security: route.scope === 'public' ? [] : [{ bearerAuth: [] }],
     ...(route.scope === 'public' ? {} : { 'x-required-scope': route.scope }),
-    parameters: [...parameters('path', route.request.params), ...parameters('query', route.request.query)],
+    parameters: [...parameters('path', route.request.params), ...parameters('query', route.request.query), ...parameters('header', route.request.headers)],
     ...(route.request.body
       ? {
           requestBody: {

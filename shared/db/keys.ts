@@ -65,6 +65,18 @@ export const keys = {
   }),
 
   appointment: (orgId: string, appointmentId: string): Key => ({ pk: `${org(orgId)}#APPT#${appointmentId}`, sk: 'APPT' }),
+  /** Day views: the org's appointments by start, and a patient's (index keys on the appointment item). */
+  appointmentsByStart: {
+    partition: (orgId: string) => `${org(orgId)}#APPTS`,
+    sort: (startUtc: string, appointmentId: string) => `${startUtc}#${appointmentId}`,
+  },
+  appointmentsByPatient: {
+    partition: (orgId: string, patientId: string) => `${org(orgId)}#PATIENT#${patientId}#APPTS`,
+    sort: (startUtc: string, appointmentId: string) => `${startUtc}#${appointmentId}`,
+  },
+
+  /** A create request's Idempotency-Key (hashed), per route: remembers the first answer for 24 hours. */
+  idempotency: (orgId: string, scope: string, keyHash: string): Key => ({ pk: `${org(orgId)}#IDEMPOTENCY#${scope}#${keyHash}`, sk: 'IDEMPOTENCY' }),
 
   /**
    * Slot locks: one item per resource and granule, sort key = the granule's UTC start. A conditional

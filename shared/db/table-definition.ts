@@ -20,6 +20,20 @@ export const INDEXES = {
     /** Only what narrowing a search needs; the page itself is read from the patient items. */
     projection: { type: 'INCLUDE', attributes: ['patient_uuid', 'name_tokens', 'sort_name'] },
   },
+  /** The org's appointments by start time (day views, filtered by location, provider, operatory, status). */
+  appointmentsByStart: {
+    name: 'appointments-by-start',
+    partitionKey: 'gsi2pk',
+    sortKey: 'gsi2sk',
+    projection: { type: 'ALL' },
+  },
+  /** A patient's appointments by start time. */
+  appointmentsByPatient: {
+    name: 'appointments-by-patient',
+    partitionKey: 'gsi3pk',
+    sortKey: 'gsi3sk',
+    projection: { type: 'ALL' },
+  },
 } as const;
 
 export type IndexName = (typeof INDEXES)[keyof typeof INDEXES]['name'];

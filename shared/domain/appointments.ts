@@ -1,32 +1,41 @@
 /**
  * Appointments: book and read.
  *
- * Booking is one TransactWriteItems: the appointment item plus a conditional put
- * (attribute_not_exists) of a lock item for every granule of the provider and of the operatory. If
- * any granule is already held the whole transaction is cancelled — nothing is written — and the
- * held lock comes back in the cancellation reasons (ReturnValuesOnConditionCheckFailure: ALL_OLD),
- * so the 409 names the resource and the appointment in the way without another read.
+ * Booking is one TransactWriteItems: the appointment item plus a conditional put of a slot lock for
+ * every granule of the provider and of the operatory (slot-locks.ts), plus the Idempotency-Key record
+ * when there is one. If any granule is already held the whole transaction is cancelled — nothing is
+ * written — and the held lock comes back in the cancellation reasons, so the 409 names the resource
+ * and the appointment in the way without another read.
+ *
+ * Access patterns: one appointment is a GetItem (`ORG#o#APPT#a`); its patient, type, location,
+ * provider and operatory are one BatchGetItem; day views use the `appointments-by-start` and
+ * `appointments-by-patient` indexes (appointment-views.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DateTime } from 'luxon';
 import { db, tableName } from '../db/client.ts';
 import { keys } from '../db/keys.ts';
-import { conditionFailureItem, getMany, nowIso, queryAll, transactWrite, type Item } from '../db/operations.ts';
-import { notFound, slotConflict, unprocessable, type Conflict, type FieldError } from '../errors.ts';
+import { getMany, nowIso, transactWrite, type Item, type Key } from '../db/operations.ts';
+import { INDEXES } from '../db/table-definition.ts';
+import { ApiError, notFound, slotConflict, unprocessable, type Conflict, type FieldError } from '../errors.ts';
 import type { Appointment, BookAppointmentInput } from '../schemas/appointments.ts';
 import { toWallClock } from '../time/wall-clock.ts';
 import { planBookingWindow, type BookingWindow } from './booking-window.ts';
+import { lostRace, recall, rememberAnswer, rememberProblem, type IdempotencyRequest } from './idempotency.ts';
 import { activeOperatories, lockGranuleMinutes, type Operatory } from './practice.ts';
 import { intervalsOf, timeOffBetween } from './schedule.ts';
-import { DateTime } from 'luxon';
-
-/** Slot locks outlive their appointment's end by this long, then TTL removes them. */
-const SLOT_RETENTION_SECONDS = 24 * 3600;
+import { conflictsOf, firstHeldGranule, lockRefs, takeLock } from './slot-locks.ts';
 
 type Related = { patient: Item; type: Item; location: Item; provider: Item; operatory: Item };
 
-function toAppointment(appt: Item, r: Related): Appointment {
+export type StatusChangeRecord = { at: string; token_id: string; from: string | null; to: string; reason: string | null };
+
+/** A strong ETag of an appointment version (changes with every write). */
+export const etagOf = (appointment: Item) => `"${(appointment.version as number | undefined) ?? 1}"`;
+
+export function toAppointment(appt: Item, r: Related): Appointment {
   const zone = appt.time_zone as string;
   return {
     uuid: appt.uuid as string,
@@ -51,11 +60,60 @@ function toAppointment(appt: Item, r: Related): Appointment {
     operatory: { uuid: r.operatory.uuid as string, name: r.operatory.name as string },
     notes: (appt.notes as string | undefined) ?? null,
     created_at: appt.created_at as string,
+    status_history: ((appt.status_history as StatusChangeRecord[] | undefined) ?? []).map((h) => ({ ...h, from: h.from as never, to: h.to as never })),
   };
 }
 
-/** Reads everything a booking refers to in one BatchGetItem and says which references are bad. */
-async function loadReferences(orgId: string, input: BookAppointmentInput) {
+function relatedKeys(orgId: string, appt: Item): Record<keyof Related, Key> {
+  return {
+    patient: keys.patient(orgId, appt.patient_uuid as string),
+    type: keys.appointmentType(orgId, appt.appointment_type_uuid as string),
+    location: keys.location(orgId, appt.location_uuid as string),
+    provider: keys.provider(orgId, appt.provider_uuid as string),
+    operatory: keys.operatory(orgId, appt.location_uuid as string, appt.operatory_uuid as string),
+  };
+}
+
+/** Appointment items as API objects, with everything they refer to read in one BatchGetItem. */
+export async function expandAppointments(orgId: string, items: Item[]): Promise<Appointment[]> {
+  const get = await getMany(items.flatMap((a) => Object.values(relatedKeys(orgId, a))));
+  return items.map((appt) => {
+    const related = Object.fromEntries(Object.entries(relatedKeys(orgId, appt)).map(([name, key]) => [name, get(key)])) as Partial<Related>;
+    const missing = Object.entries(related).filter(([, v]) => !v);
+    if (missing.length > 0) throw new Error(`appointment references missing items: ${missing.map(([n]) => n).join(', ')}`);
+    return toAppointment(appt, related as Related);
+  });
+}
+
+/** The index keys of an appointment item for the day views (kept in step with its start). */
+export function viewKeys(orgId: string, appointmentId: string, patientId: string, startUtc: string) {
+  return {
+    [INDEXES.appointmentsByStart.partitionKey]: keys.appointmentsByStart.partition(orgId),
+    [INDEXES.appointmentsByStart.sortKey]: keys.appointmentsByStart.sort(startUtc, appointmentId),
+    [INDEXES.appointmentsByPatient.partitionKey]: keys.appointmentsByPatient.partition(orgId, patientId),
+    [INDEXES.appointmentsByPatient.sortKey]: keys.appointmentsByPatient.sort(startUtc, appointmentId),
+  };
+}
+
+export type References = {
+  org: Item;
+  patient: Item;
+  type: Item;
+  location: Item;
+  provider: Item;
+  operatory?: Item;
+  hours?: Item;
+};
+
+type ReferenceIds = { patient_uuid: string; appointment_type_uuid: string; location_uuid: string; provider_uuid: string; operatory_uuid?: string };
+
+/**
+ * Reads everything a booking refers to in one BatchGetItem and says which references are bad.
+ * `changed` (for edits) limits the "still bookable" checks — active type, provider, operatory — to
+ * the references the edit changes: an appointment of a since-archived type can still get new notes.
+ */
+export async function loadReferences(orgId: string, input: ReferenceIds, changed?: ReadonlySet<string>): Promise<References> {
+  const checks = (field: string) => changed === undefined || changed.has(field);
   const k = {
     org: keys.org(orgId),
     patient: keys.patient(orgId, input.patient_uuid),
@@ -78,17 +136,28 @@ async function loadReferences(orgId: string, input: BookAppointmentInput) {
   const errors: FieldError[] = [];
   if (!found.patient) errors.push({ path: 'body.patient_uuid', message: 'no patient with this uuid' });
   if (!found.type) errors.push({ path: 'body.appointment_type_uuid', message: 'no appointment type with this uuid' });
-  else if (found.type.is_active !== true) errors.push({ path: 'body.appointment_type_uuid', message: 'the appointment type is archived' });
+  else if (found.type.is_active !== true && checks('appointment_type_uuid')) errors.push({ path: 'body.appointment_type_uuid', message: 'the appointment type is archived' });
   if (!found.location) errors.push({ path: 'body.location_uuid', message: 'no location with this uuid' });
   if (!found.provider) errors.push({ path: 'body.provider_uuid', message: 'no provider with this uuid' });
-  else if (found.provider.is_active !== true) errors.push({ path: 'body.provider_uuid', message: 'the provider is inactive' });
+  else if (found.provider.is_active !== true && checks('provider_uuid')) errors.push({ path: 'body.provider_uuid', message: 'the provider is inactive' });
   if (k.operatory) {
     if (!found.operatory) errors.push({ path: 'body.operatory_uuid', message: 'no operatory with this uuid at this location' });
-    else if (found.operatory.is_active !== true) errors.push({ path: 'body.operatory_uuid', message: 'the operatory is inactive' });
+    else if (found.operatory.is_active !== true && checks('operatory_uuid')) errors.push({ path: 'body.operatory_uuid', message: 'the operatory is inactive' });
   }
   if (!found.org) throw notFound('No such organisation.');
-  if (errors.length > 0) throw unprocessable('The booking refers to something that does not exist or cannot be booked.', errors);
-  return found as Omit<typeof found, 'operatory'> & { org: Item; patient: Item; type: Item; location: Item; provider: Item; operatory?: Item; hours?: Item };
+  if (errors.length > 0) throw unprocessable('The appointment refers to something that does not exist or cannot be booked.', errors);
+  return found as References;
+}
+
+/** The window a request asks for, under the organisation's rules (grid, lock unit, horizon, not past). */
+export function planWindow(refs: References, times: { scheduled_start: string; scheduled_end: string }, now: Date): BookingWindow {
+  return planBookingWindow(times, {
+    timeZone: refs.location.time_zone as string,
+    granularityMinutes: refs.org.slot_granularity_minutes as number,
+    lockGranuleMinutes: lockGranuleMinutes(refs.org),
+    horizonDays: refs.org.booking_horizon_days as number,
+    now,
+  });
 }
 
 /**
@@ -96,11 +165,10 @@ async function loadReferences(orgId: string, input: BookAppointmentInput) {
  * the whole window inside one of the provider's working intervals at the location, and no time off
  * of the provider (or of the chosen operatory) overlapping it.
  */
-async function assertScheduled(orgId: string, refs: { hours?: Item; location: Item }, input: BookAppointmentInput, window: BookingWindow) {
+export async function assertScheduled(orgId: string, refs: References, providerId: string, operatoryId: string | undefined, window: BookingWindow) {
   const zone = refs.location.time_zone as string;
   const span = { start: Date.parse(window.startUtc), end: Date.parse(window.endUtc) };
-  const startDate = window.startLocal.slice(0, 10);
-  const dayBefore = DateTime.fromISO(startDate, { zone: 'utc' }).minus({ days: 1 }).toISODate()!;
+  const dayBefore = DateTime.fromISO(window.startLocal.slice(0, 10), { zone: 'utc' }).minus({ days: 1 }).toISODate()!;
   const intervals = intervalsOf(refs.hours, dayBefore, window.endLocal.slice(0, 10), zone);
   if (!intervals.some((i) => i.start <= span.start && span.end <= i.end)) {
     throw unprocessable(
@@ -109,8 +177,8 @@ async function assertScheduled(orgId: string, refs: { hours?: Item; location: It
     );
   }
   const [providerOff, operatoryOff] = await Promise.all([
-    timeOffBetween(orgId, 'provider', input.provider_uuid, span),
-    input.operatory_uuid ? timeOffBetween(orgId, 'operatory', input.operatory_uuid, span) : Promise.resolve([]),
+    timeOffBetween(orgId, 'provider', providerId, span),
+    operatoryId ? timeOffBetween(orgId, 'operatory', operatoryId, span) : Promise.resolve([]),
   ]);
   const errors: FieldError[] = [
     ...(providerOff.length > 0 ? [{ path: 'body.provider_uuid', message: 'the provider has time off in this window' }] : []),
@@ -119,158 +187,109 @@ async function assertScheduled(orgId: string, refs: { hours?: Item; location: It
   if (errors.length > 0) throw unprocessable('The window falls in time off.', errors);
 }
 
-function lockItem(key: { pk: string; sk: string }, resource: Conflict['resource'], resourceId: string, appointmentId: string, expiresAt: number) {
-  return {
-    Put: {
-      TableName: tableName,
-      Item: { ...key, entity: 'slot', resource_type: resource, resource_uuid: resourceId, appointment_uuid: appointmentId, expires_at: expiresAt },
-      ConditionExpression: 'attribute_not_exists(pk)',
-      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
-    },
-  };
-}
-
-/** The locks that stood in the way, one per resource (its first taken granule). */
-function conflictsOf(error: TransactionCanceledException): Conflict[] {
-  const byResource = new Map<string, Conflict>();
-  for (const reason of error.CancellationReasons ?? []) {
-    if (reason.Code !== 'ConditionalCheckFailed') continue;
-    const held = conditionFailureItem(reason.Item);
-    if (!held || held.entity !== 'slot') continue;
-    const conflict: Conflict = {
-      resource: held.resource_type as Conflict['resource'],
-      resource_uuid: held.resource_uuid as string,
-      appointment_uuid: held.appointment_uuid as string,
-      slot_start: held.sk as string,
-    };
-    const id = `${conflict.resource}:${conflict.resource_uuid}`;
-    const seen = byResource.get(id);
-    if (!seen || conflict.slot_start < seen.slot_start) byResource.set(id, conflict);
+/** The free operatories of the location for a window, in name order (or a 409/422 saying why none). */
+async function freeOperatories(orgId: string, locationId: string, window: BookingWindow): Promise<{ candidates: Operatory[]; busy: Conflict[] }> {
+  const operatories = await activeOperatories(orgId, locationId);
+  if (operatories.length === 0) {
+    throw unprocessable('The location has no active operatory to book.', [{ path: 'body.location_uuid', message: 'no active operatory' }]);
   }
-  return [...byResource.values()];
-}
-
-/** The first lock an operatory holds inside the window, if any (one strongly consistent Query). */
-async function firstHeldGranule(orgId: string, operatoryId: string, window: BookingWindow): Promise<Conflict | undefined> {
-  const [held] = await queryAll(
-    {
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
-      ExpressionAttributeValues: {
-        ':pk': keys.operatorySlots(orgId, operatoryId).pk,
-        ':first': window.granules[0],
-        ':last': window.granules[window.granules.length - 1],
-      },
-      ConsistentRead: true,
-      Limit: 1,
-    },
-    1,
-  );
-  return held
-    ? { resource: 'operatory', resource_uuid: operatoryId, appointment_uuid: held.appointment_uuid as string, slot_start: held.sk as string }
-    : undefined;
-}
-
-async function writeBooking(orgId: string, appointment: Item, window: BookingWindow, providerId: string, operatoryId: string) {
-  const expiresAt = Math.floor(Date.parse(window.endUtc) / 1000) + SLOT_RETENTION_SECONDS;
-  const id = appointment.uuid as string;
-  await transactWrite([
-    { Put: { TableName: tableName, Item: appointment, ConditionExpression: 'attribute_not_exists(pk)' } },
-    ...window.granules.map((g) => lockItem(keys.providerSlot(orgId, providerId, g), 'provider', providerId, id, expiresAt)),
-    ...window.granules.map((g) => lockItem(keys.operatorySlot(orgId, operatoryId, g), 'operatory', operatoryId, id, expiresAt)),
+  const span = { start: Date.parse(window.startUtc), end: Date.parse(window.endUtc) };
+  const [held, blocked] = await Promise.all([
+    Promise.all(operatories.map((o) => firstHeldGranule(orgId, o.uuid, window.granules))),
+    Promise.all(operatories.map(async (o) => (await timeOffBetween(orgId, 'operatory', o.uuid, span)).length > 0)),
   ]);
+  const candidates = operatories.filter((_, i) => !held[i] && !blocked[i]);
+  const busy = held.filter((h): h is Conflict => h !== undefined);
+  if (candidates.length === 0 && busy.length === 0) {
+    throw unprocessable('Every operatory of the location is blocked in this window.', [{ path: 'body.location_uuid', message: 'no operatory free of time off' }]);
+  }
+  if (candidates.length === 0) throw slotConflict(busy);
+  return { candidates, busy };
 }
 
 export async function bookAppointment(
   orgId: string,
   tokenId: string,
   input: BookAppointmentInput,
-  now: Date = new Date(),
+  options: { idempotency?: IdempotencyRequest; now?: Date } = {},
 ): Promise<Appointment> {
-  const refs = await loadReferences(orgId, input);
-  const window = planBookingWindow(input, {
-    timeZone: refs.location.time_zone as string,
-    granularityMinutes: refs.org.slot_granularity_minutes as number,
-    lockGranuleMinutes: lockGranuleMinutes(refs.org),
-    horizonDays: refs.org.booking_horizon_days as number,
-    now,
-  });
-  await assertScheduled(orgId, refs, input, window);
+  const now = options.now ?? new Date();
+  const idempotency = options.idempotency;
+  const replay = await recall<Appointment>(orgId, idempotency, now);
+  if (replay) return replay;
+  try {
+    const refs = await loadReferences(orgId, input);
+    const window = planWindow(refs, input, now);
+    await assertScheduled(orgId, refs, input.provider_uuid, input.operatory_uuid, window);
 
-  // The chair: the one asked for, or else the free operatories of the location, in name order.
-  let candidates: Item[];
-  const busy: Conflict[] = [];
-  if (refs.operatory) {
-    candidates = [refs.operatory];
-  } else {
-    const operatories: Operatory[] = await activeOperatories(orgId, input.location_uuid);
-    if (operatories.length === 0) {
-      throw unprocessable('The location has no active operatory to book.', [{ path: 'body.location_uuid', message: 'no active operatory' }]);
-    }
-    // Per chair: the first lock it holds in the window, and whether it is blocked (time off).
-    const span = { start: Date.parse(window.startUtc), end: Date.parse(window.endUtc) };
-    const [held, blocked] = await Promise.all([
-      Promise.all(operatories.map((o) => firstHeldGranule(orgId, o.uuid, window))),
-      Promise.all(operatories.map(async (o) => (await timeOffBetween(orgId, 'operatory', o.uuid, span)).length > 0)),
-    ]);
-    candidates = operatories.filter((_, i) => !held[i] && !blocked[i]);
-    if (candidates.length === 0 && held.every((h) => h === undefined)) {
-      throw unprocessable('Every operatory of the location is blocked in this window.', [{ path: 'body.location_uuid', message: 'no operatory free of time off' }]);
-    }
-    busy.push(...held.filter((h): h is Conflict => h !== undefined));
-    if (candidates.length === 0) throw slotConflict(busy);
-  }
+    // The chair: the one asked for, or else the free operatories of the location, in name order.
+    const { candidates, busy } = refs.operatory
+      ? { candidates: [refs.operatory as unknown as Operatory], busy: [] as Conflict[] }
+      : await freeOperatories(orgId, input.location_uuid, window);
 
-  const appointmentId = randomUUID();
-  for (const operatory of candidates) {
-    const appointment = {
-      ...keys.appointment(orgId, appointmentId),
-      entity: 'appointment',
-      uuid: appointmentId,
-      status: 'scheduled',
-      patient_uuid: input.patient_uuid,
-      appointment_type_uuid: input.appointment_type_uuid,
-      location_uuid: input.location_uuid,
-      provider_uuid: input.provider_uuid,
-      operatory_uuid: operatory.uuid as string,
-      start_utc: window.startUtc,
-      end_utc: window.endUtc,
-      time_zone: refs.location.time_zone as string,
-      granularity_minutes: refs.org.slot_granularity_minutes as number,
-      notes: input.notes ?? undefined,
-      created_at: nowIso(now),
-      created_by_token: tokenId,
-    };
-    try {
-      await writeBooking(orgId, appointment, window, input.provider_uuid, operatory.uuid as string);
-      return toAppointment(appointment, { ...refs, operatory });
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const conflicts = conflictsOf(error);
-      if (conflicts.length === 0) throw error;
-      // Another booking took this chair since we looked: try the next free one. A taken provider,
-      // or a chair the caller chose, is final.
-      const providerTaken = conflicts.some((c) => c.resource === 'provider');
-      if (providerTaken || refs.operatory) throw slotConflict(conflicts);
-      busy.push(...conflicts);
+    const appointmentId = randomUUID();
+    const createdAt = nowIso(now);
+    for (const operatory of candidates) {
+      const item = {
+        ...keys.appointment(orgId, appointmentId),
+        ...viewKeys(orgId, appointmentId, input.patient_uuid, window.startUtc),
+        entity: 'appointment',
+        uuid: appointmentId,
+        version: 1,
+        status: 'scheduled',
+        patient_uuid: input.patient_uuid,
+        appointment_type_uuid: input.appointment_type_uuid,
+        location_uuid: input.location_uuid,
+        provider_uuid: input.provider_uuid,
+        operatory_uuid: operatory.uuid,
+        start_utc: window.startUtc,
+        end_utc: window.endUtc,
+        time_zone: refs.location.time_zone as string,
+        lock_granule_minutes: lockGranuleMinutes(refs.org),
+        notes: input.notes ?? undefined,
+        created_at: createdAt,
+        created_by_token: tokenId,
+        status_history: [{ at: createdAt, token_id: tokenId, from: null, to: 'scheduled', reason: null }],
+      };
+      const appointment = toAppointment(item, { ...refs, operatory: operatory as unknown as Item });
+      const locks = lockRefs(orgId, { providerId: input.provider_uuid, operatoryId: operatory.uuid, granules: window.granules });
+      try {
+        await transactWrite([
+          // The key's record first: `lostRace` looks for it at index 0.
+          ...(idempotency ? [rememberAnswer(orgId, idempotency, appointment, now)] : []),
+          { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+          ...locks.map((l) => takeLock(l, appointmentId, window.endUtc)),
+        ]);
+        return appointment;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        if (idempotency && lostRace(error)) {
+          const first = await recall<Appointment>(orgId, idempotency, now);
+          if (first) return first;
+        }
+        const conflicts = conflictsOf(error);
+        if (conflicts.length === 0) throw error;
+        // Another booking took this chair since we looked: try the next free one. A taken provider,
+        // or a chair the caller chose, is final.
+        if (conflicts.some((c) => c.resource === 'provider') || refs.operatory) throw slotConflict(conflicts);
+        busy.push(...conflicts);
+      }
     }
+    throw slotConflict(busy);
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 409 || error.status === 422)) await rememberProblem(orgId, idempotency, error, now);
+    throw error;
   }
-  throw slotConflict(busy);
 }
 
-export async function getAppointment(orgId: string, appointmentId: string): Promise<Appointment> {
-  const out = await db.send(new GetCommand({ TableName: tableName, Key: keys.appointment(orgId, appointmentId) }));
-  const appt = out.Item;
-  if (!appt) throw notFound(`No appointment ${appointmentId} in this organisation.`);
-  const k = {
-    patient: keys.patient(orgId, appt.patient_uuid as string),
-    type: keys.appointmentType(orgId, appt.appointment_type_uuid as string),
-    location: keys.location(orgId, appt.location_uuid as string),
-    provider: keys.provider(orgId, appt.provider_uuid as string),
-    operatory: keys.operatory(orgId, appt.location_uuid as string, appt.operatory_uuid as string),
-  };
-  const get = await getMany(Object.values(k));
-  const related = Object.fromEntries(Object.entries(k).map(([name, key]) => [name, get(key)])) as Partial<Related>;
-  const missing = Object.entries(related).filter(([, v]) => !v);
-  if (missing.length > 0) throw new Error(`appointment references missing items: ${missing.map(([n]) => n).join(', ')}`);
-  return toAppointment(appt, related as Related);
+export async function readAppointmentItem(orgId: string, appointmentId: string): Promise<Item> {
+  const out = await db.send(new GetCommand({ TableName: tableName, Key: keys.appointment(orgId, appointmentId), ConsistentRead: true }));
+  if (!out.Item) throw notFound(`No appointment ${appointmentId} in this organisation.`);
+  return out.Item;
+}
+
+export async function getAppointment(orgId: string, appointmentId: string): Promise<{ appointment: Appointment; etag: string }> {
+  const item = await readAppointmentItem(orgId, appointmentId);
+  const [appointment] = await expandAppointments(orgId, [item]);
+  return { appointment: appointment!, etag: etagOf(item) };
 }

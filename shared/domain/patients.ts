@@ -17,6 +17,7 @@ import { getMany, nowIso, queryAll, transactWrite, type Item } from '../db/opera
 import { ApiError, notFound, unprocessable } from '../errors.ts';
 import type { CreatePatientInput, Patient } from '../schemas/patients.ts';
 import { indexWord, matchesAllWords, nameTokens, queryWords, sortName } from './name-search.ts';
+import { lostRace, recall, rememberAnswer, rememberProblem, type IdempotencyRequest } from './idempotency.ts';
 
 /** A search whose first word matches more name tokens than this must be narrowed. */
 export const MAX_SEARCH_CANDIDATES = 5_000;
@@ -33,7 +34,15 @@ export function toPatient(item: Item): Patient {
   };
 }
 
-export async function createPatient(orgId: string, input: CreatePatientInput, patientId: string = randomUUID()): Promise<Patient> {
+export async function createPatient(
+  orgId: string,
+  input: CreatePatientInput,
+  patientId: string = randomUUID(),
+  options: { idempotency?: IdempotencyRequest } = {},
+): Promise<Patient> {
+  const { idempotency } = options;
+  const replay = await recall<Patient>(orgId, idempotency);
+  if (replay) return replay;
   const now = nowIso();
   const tokens = nameTokens(input.first_name, input.last_name);
   const item = {
@@ -61,24 +70,34 @@ export async function createPatient(orgId: string, input: CreatePatientInput, pa
   const providerCheck = input.preferred_provider_uuid
     ? [{ ConditionCheck: { TableName: tableName, Key: keys.provider(orgId, input.preferred_provider_uuid), ConditionExpression: 'attribute_exists(pk)' } }]
     : [];
+  const patient = toPatient(item);
+  // Transaction order: [idempotency record], [provider check], patient, name tokens.
+  const record = idempotency ? [rememberAnswer(orgId, idempotency, patient)] : [];
   try {
     await transactWrite([
+      ...record,
       ...providerCheck,
       { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
       ...tokenItems.map((t) => ({ Put: { TableName: tableName, Item: t } })),
     ]);
   } catch (error) {
-    if (error instanceof TransactionCanceledException && providerCheck.length > 0 && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
-      throw unprocessable('The preferred provider does not exist in this organisation.', [
+    if (!(error instanceof TransactionCanceledException)) throw error;
+    if (idempotency && lostRace(error)) {
+      const first = await recall<Patient>(orgId, idempotency);
+      if (first) return first;
+    }
+    const failed = (index: number) => error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
+    if (providerCheck.length > 0 && failed(record.length)) {
+      const problem = unprocessable('The preferred provider does not exist in this organisation.', [
         { path: 'body.preferred_provider_uuid', message: 'no provider with this uuid' },
       ]);
+      await rememberProblem(orgId, idempotency, problem);
+      throw problem;
     }
-    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[providerCheck.length]?.Code === 'ConditionalCheckFailed') {
-      throw new ApiError('unprocessable', 'A patient with this uuid already exists.');
-    }
+    if (failed(record.length + providerCheck.length)) throw new ApiError('unprocessable', 'A patient with this uuid already exists.');
     throw error;
   }
-  return toPatient(item);
+  return patient;
 }
 
 export async function getPatient(orgId: string, patientId: string): Promise<Patient> {

@@ -31,13 +31,14 @@ export const created = (body: unknown, location?: string): Reply => ({
 
 export const noContent = (): Reply => ({ status: 204 });
 
-type Schemas = { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType };
+type Schemas = { params?: z.ZodType; query?: z.ZodType; headers?: z.ZodType; body?: z.ZodType };
 type Parsed<S extends z.ZodType | undefined> = S extends z.ZodType ? z.output<S> : undefined;
 
 export type ApiRequest<S extends Schemas> = {
   params: Parsed<S['params']>;
   query: Parsed<S['query']>;
   body: Parsed<S['body']>;
+  headers: Parsed<S['headers']>;
   principal: Principal;
   requestId: string;
 };
@@ -111,9 +112,10 @@ export function apiHandler<R extends RouteSpec>(route: R, action: (request: ApiR
       const errors: FieldError[] = [];
       const params = parsePart<S['params']>('path', schemas.params, event.pathParameters ?? {}, errors);
       const query = parsePart<S['query']>('query', schemas.query, event.queryStringParameters ?? {}, errors);
+      const headers = parsePart<S['headers']>('header', schemas.headers, event.headers ?? {}, errors);
       const body = schemas.body ? parsePart<S['body']>('body', schemas.body, readJsonBody(event), errors) : (undefined as Parsed<S['body']>);
       if (errors.length > 0) throw invalidRequest(errors);
-      const reply = await action({ params, query, body, principal, requestId: context.awsRequestId });
+      const reply = await action({ params, query, headers, body, principal, requestId: context.awsRequestId });
       return toResult(reply);
     });
 }

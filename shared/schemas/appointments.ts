@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { LocalDateTime, OrgPath, Uuid } from './common.ts';
+import { IsoDate, LocalDateTime, OrgPath, Uuid, queryInt } from './common.ts';
 
 export const BookAppointmentBody = z.strictObject({
   patient_uuid: Uuid.describe('The patient (from `GET /patients`).'),
@@ -18,6 +18,38 @@ export type BookAppointmentInput = z.infer<typeof BookAppointmentBody>;
 export const AppointmentPath = OrgPath.extend({ appointment_uuid: Uuid });
 
 export const APPOINTMENT_STATUSES = ['scheduled', 'confirmed', 'arrived', 'completed', 'cancelled', 'no_show'] as const;
+export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
+
+export const StatusChange = z.object({
+  at: z.string().describe('When, UTC.'),
+  token_id: z.string().describe('The API token that made the change.'),
+  from: z.enum(APPOINTMENT_STATUSES).nullable().describe('`null` for the booking itself.'),
+  to: z.enum(APPOINTMENT_STATUSES),
+  reason: z.string().nullable(),
+});
+
+export const ChangeStatusBody = z.strictObject({
+  status: z.enum(['confirmed', 'arrived', 'completed', 'cancelled', 'no_show']).describe(
+    'scheduled → confirmed → arrived → completed; scheduled or confirmed → cancelled; scheduled or confirmed → no_show once the start has passed.',
+  ),
+  reason: z.string().trim().max(500).nullable().optional(),
+});
+
+export const UpdateAppointmentBody = z
+  .strictObject({
+    scheduled_start: LocalDateTime.optional(),
+    scheduled_end: LocalDateTime.optional(),
+    provider_uuid: Uuid.optional(),
+    operatory_uuid: Uuid.optional().describe('Another operatory of the same location.'),
+    appointment_type_uuid: Uuid.optional(),
+    notes: z.string().trim().max(2000).nullable().optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, { message: 'send at least one field to change' })
+  .refine((b) => (b.scheduled_start === undefined) === (b.scheduled_end === undefined), {
+    message: 'send scheduled_start and scheduled_end together',
+    path: ['scheduled_end'],
+  });
+export type UpdateAppointmentInput = z.infer<typeof UpdateAppointmentBody>;
 
 export const Appointment = z.object({
   uuid: z.string(),
@@ -37,5 +69,40 @@ export const Appointment = z.object({
   operatory: z.object({ uuid: z.string(), name: z.string() }),
   notes: z.string().nullable(),
   created_at: z.string().describe('When it was booked, UTC.'),
+  status_history: z.array(StatusChange).describe('Every status change, oldest first, starting with the booking.'),
 });
 export type Appointment = z.infer<typeof Appointment>;
+
+/** Widest range of one day-view request. */
+export const MAX_APPOINTMENT_LIST_DAYS = 31;
+
+export const ListAppointmentsQuery = z
+  .strictObject({
+    date_from: IsoDate.describe('First date (local at each appointment’s location).'),
+    date_to: IsoDate.describe(`Last date, inclusive; at most ${MAX_APPOINTMENT_LIST_DAYS} days after date_from counting both.`),
+    location_uuid: Uuid.optional(),
+    provider_uuid: Uuid.optional(),
+    operatory_uuid: Uuid.optional(),
+    patient_uuid: Uuid.optional(),
+    status: z.enum(APPOINTMENT_STATUSES).optional(),
+    page: queryInt(1, 10_000, 1),
+    page_size: queryInt(1, 100, 20),
+  })
+  .refine((q) => q.date_from <= q.date_to, { message: 'date_to must not be before date_from', path: ['date_to'] })
+  .refine((q) => (Date.parse(q.date_to) - Date.parse(q.date_from)) / 86_400_000 < MAX_APPOINTMENT_LIST_DAYS, {
+    message: `the range may cover at most ${MAX_APPOINTMENT_LIST_DAYS} days`,
+    path: ['date_to'],
+  });
+
+export const PatientAppointmentsQuery = z.strictObject({
+  status: z.enum(APPOINTMENT_STATUSES).optional(),
+  page: queryInt(1, 10_000, 1),
+  page_size: queryInt(1, 100, 20),
+});
+
+export const AppointmentPage = z.object({
+  items: z.array(Appointment),
+  page: z.number().int(),
+  page_size: z.number().int(),
+  total: z.number().int(),
+});

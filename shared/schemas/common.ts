@@ -70,4 +70,24 @@ export const Problem = z.object({
       }),
     )
     .optional(),
+  current_status: z.string().optional(),
+  requested_status: z.string().optional(),
+});
+
+/** `Idempotency-Key` of a create: any printable text up to 255 characters (a uuid is a good choice). */
+export const IdempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1–255 printable characters')
+    .optional()
+    .describe('Makes the create safe to retry: the same key and body within 24 hours returns the first answer and creates nothing new.'),
+});
+
+/** `If-Match` of a change: the ETag of the version the client has (`"3"`), or `*`. */
+export const IfMatchHeaders = z.object({
+  'if-match': z
+    .string()
+    .max(200)
+    .optional()
+    .describe('The ETag from the last read; the change is refused with 412 if the appointment changed since.'),
 });

@@ -66,6 +66,7 @@ export const examples = {
     operatory: { uuid: '1a2b3c4d-0001-4000-8000-00000000a001', name: 'Operatory 1' },
     notes: 'New patient — first visit',
     created_at: '2025-05-10T14:32:00Z',
+    status_history: [{ at: '2025-05-10T14:32:00Z', token_id: '7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6', from: null, to: 'scheduled', reason: null }],
   },
   conflict: {
     type: 'urn:problem-type:dental-booking:slot-conflict',

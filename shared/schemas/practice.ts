@@ -154,7 +154,7 @@ export const AppointmentTypePath = OrgPath.extend({ appointment_type_uuid: Uuid 
 export const CreateAppointmentTypeBody = z.strictObject({
   code: z.string().trim().regex(/^[A-Z0-9_-]{1,12}$/, 'must be 1–12 capital letters, digits, - or _'),
   name: Text(100),
-  duration_minutes: z.number().int().min(5).max(480).multipleOf(5).describe('Default length of the visit, in minutes.'),
+  duration_minutes: z.number().int().min(5).max(360).multipleOf(5).describe('Default length of the visit, in minutes.'),
   color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a #rrggbb colour'),
   requires_exam: z.boolean(),
 });

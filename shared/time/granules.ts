@@ -14,15 +14,19 @@ import type { DateTime } from 'luxon';
 export const DEFAULT_GRANULARITY_MINUTES = 15;
 export const ALLOWED_GRANULARITIES = [5, 10, 15] as const;
 
-/** One transaction holds at most 100 items: the appointment, and a provider and an operatory lock per granule, with room to spare. */
+/**
+ * One transaction holds at most 100 items. The largest write is a reschedule to a window that shares
+ * nothing with the old one: it deletes the old locks and puts the new ones, for the provider and the
+ * operatory (4 per granule), and updates the appointment — so a booking may cover at most 24 lock
+ * granules: 6 hours at 15-minute locks, 2 hours at 5.
+ */
 export const MAX_TRANSACTION_ITEMS = 100;
-const RESERVED_TRANSACTION_ITEMS = 4;
-export const MAX_GRANULES_PER_BOOKING = Math.floor((MAX_TRANSACTION_ITEMS - 1 - RESERVED_TRANSACTION_ITEMS) / 2);
-/** A longer visit is booked as two appointments; no dental visit on one chair runs longer. */
-export const MAX_DURATION_MINUTES = 8 * 60;
+const RESERVED_TRANSACTION_ITEMS = 2;
+export const MAX_GRANULES_PER_BOOKING = Math.floor((MAX_TRANSACTION_ITEMS - RESERVED_TRANSACTION_ITEMS) / 4);
 
-export function maxDurationMinutes(granularityMinutes: number): number {
-  return Math.min(MAX_DURATION_MINUTES, MAX_GRANULES_PER_BOOKING * granularityMinutes);
+/** Longest appointment at a lock granule (longer visits are booked as several appointments). */
+export function maxDurationMinutes(lockGranuleMinutes: number): number {
+  return MAX_GRANULES_PER_BOOKING * lockGranuleMinutes;
 }
 
 /** Is the wall-clock time on the granularity grid (minutes a multiple of it, no seconds)? */

@@ -55,6 +55,7 @@ describe('POST /appointments', () => {
       operatory: { uuid: clinic.operatories[0]!.uuid, name: 'Operatory 1' },
       notes: 'New patient — first visit',
       created_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/),
+      status_history: [{ at: expect.any(String), token_id: expect.any(String), from: null, to: 'scheduled', reason: null }],
     });
     expect(res.headers.get('location')).toBe(`${base}/appointments/${res.body.uuid}`);
 

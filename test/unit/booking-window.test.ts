@@ -47,9 +47,9 @@ describe('planBookingWindow', () => {
   });
 
   it('refuses a duration that cannot fit one transaction', () => {
-    const e = problem(() => planBookingWindow({ scheduled_start: '2025-05-20T08:00:00', scheduled_end: '2025-05-20T16:15:00' }, rules));
+    const e = problem(() => planBookingWindow({ scheduled_start: '2025-05-20T08:00:00', scheduled_end: '2025-05-20T14:15:00' }, rules));
     expect(e.status).toBe(422);
-    expect(planBookingWindow({ scheduled_start: '2025-05-20T08:00:00', scheduled_end: '2025-05-20T16:00:00' }, rules).granules).toHaveLength(32);
+    expect(planBookingWindow({ scheduled_start: '2025-05-20T08:00:00', scheduled_end: '2025-05-20T14:00:00' }, rules).granules).toHaveLength(24);
   });
 
   it('refuses a start inside the spring-forward gap (422) and an impossible date (400)', () => {

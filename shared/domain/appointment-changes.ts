@@ -1,0 +1,199 @@
+/**
+ * Changing an appointment: its status (confirm, check in, complete, cancel, no-show) and its
+ * schedule (window, provider, operatory, type, notes).
+ *
+ * Every change is one transaction: the appointment update, conditioned on the version that was read
+ * (optimistic concurrency; `If-Match` makes a stale version a 412), plus exactly the slot locks that
+ * must be released and taken. So the locks always match the active appointments: cancelling or a
+ * no-show releases them in the same write that changes the status, and a move releases the granules
+ * no longer covered and takes only the new ones — never conflicting with itself.
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { tableName } from '../db/client.ts';
+import { keys } from '../db/keys.ts';
+import { nowIso, transactWrite, type Item } from '../db/operations.ts';
+import { INDEXES } from '../db/table-definition.ts';
+import { ApiError, slotConflict } from '../errors.ts';
+import type { Appointment, AppointmentStatus, UpdateAppointmentInput } from '../schemas/appointments.ts';
+import { toWallClock } from '../time/wall-clock.ts';
+import { assertScheduled, etagOf, expandAppointments, loadReferences, planWindow, readAppointmentItem, type StatusChangeRecord } from './appointments.ts';
+import { conflictsOf, lockDifference, lockRefs, locksOf, releaseLock, takeLock } from './slot-locks.ts';
+
+/** Allowed status changes. Anything else is a 409 naming both statuses. */
+export const TRANSITIONS: Record<AppointmentStatus, readonly AppointmentStatus[]> = {
+  scheduled: ['confirmed', 'cancelled', 'no_show'],
+  confirmed: ['arrived', 'cancelled', 'no_show'],
+  arrived: ['completed'],
+  completed: [],
+  cancelled: [],
+  no_show: [],
+};
+
+/** Statuses that give the time back: their slot locks are released with the status change. */
+const RELEASES_TIME: ReadonlySet<AppointmentStatus> = new Set(['cancelled', 'no_show']);
+/** Statuses whose appointment may still be moved or edited. */
+const EDITABLE: ReadonlySet<AppointmentStatus> = new Set(['scheduled', 'confirmed']);
+
+/** Attempts of read–check–write when another change got in between (without If-Match). */
+const ATTEMPTS = 3;
+
+type ChangeOptions = { ifMatch?: string; now?: Date };
+type Changed = { appointment: Appointment; etag: string };
+
+/** Pure: may an appointment in `from` (starting at `startUtc`) move to `to` at `now`? */
+export function transitionProblem(from: AppointmentStatus, to: AppointmentStatus, startUtc: string, now: Date): ApiError | undefined {
+  const refuse = (detail: string) => new ApiError('status-conflict', detail, { current_status: from, requested_status: to });
+  if (!TRANSITIONS[from].includes(to)) return refuse(`An appointment that is ${from} cannot become ${to}.`);
+  if (to === 'no_show' && now.getTime() < Date.parse(startUtc)) return refuse('An appointment becomes a no-show only once its start has passed.');
+  return undefined;
+}
+
+/** `If-Match`: `*`, or a list of ETags one of which must be the current one. */
+function assertIfMatch(item: Item, ifMatch: string | undefined) {
+  if (ifMatch === undefined || ifMatch.trim() === '*') return;
+  const current = etagOf(item);
+  const offered = ifMatch.split(',').map((t) => t.trim().replace(/^W\//, ''));
+  if (!offered.includes(current)) {
+    throw new ApiError('precondition-failed', `The appointment changed since that version (its ETag is now ${current}); read it again.`);
+  }
+}
+
+/** The version condition and increment every change carries. */
+function versioned(item: Item) {
+  const version = (item.version as number | undefined) ?? 1;
+  return {
+    condition: item.version === undefined ? 'attribute_not_exists(version)' : 'version = :version',
+    values: { ...(item.version === undefined ? {} : { ':version': version }), ':next': version + 1 },
+  };
+}
+
+/**
+ * Runs one read–check–write. A cancelled transaction whose first item (the appointment's version
+ * condition) failed means another change got in: with If-Match that is a 412, without it we read
+ * again and retry.
+ */
+async function withOptimisticRetry(orgId: string, appointmentId: string, options: ChangeOptions, write: (item: Item) => Promise<Item>): Promise<Changed> {
+  for (let attempt = 1; ; attempt++) {
+    const item = await readAppointmentItem(orgId, appointmentId);
+    assertIfMatch(item, options.ifMatch);
+    try {
+      const updated = await write(item);
+      const [appointment] = await expandAppointments(orgId, [updated]);
+      return { appointment: appointment!, etag: etagOf(updated) };
+    } catch (error) {
+      const concurrent = error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
+      if (!concurrent) throw error;
+      if (options.ifMatch !== undefined) throw new ApiError('precondition-failed', 'The appointment changed while this change was being made; read it again.');
+      if (attempt >= ATTEMPTS) throw new ApiError('unavailable', 'The appointment is being changed by several clients at once; retry shortly.');
+    }
+  }
+}
+
+export async function changeAppointmentStatus(
+  orgId: string,
+  tokenId: string,
+  appointmentId: string,
+  change: { status: AppointmentStatus; reason?: string | null },
+  options: ChangeOptions = {},
+): Promise<Changed> {
+  const now = options.now ?? new Date();
+  return withOptimisticRetry(orgId, appointmentId, options, async (item) => {
+    const from = item.status as AppointmentStatus;
+    const problem = transitionProblem(from, change.status, item.start_utc as string, now);
+    if (problem) throw problem;
+    const entry: StatusChangeRecord = { at: nowIso(now), token_id: tokenId, from, to: change.status, reason: change.reason ?? null };
+    const { condition, values } = versioned(item);
+    const releases = RELEASES_TIME.has(change.status) ? locksOf(orgId, item).map((l) => releaseLock(l, appointmentId)) : [];
+    await transactWrite([
+      {
+        Update: {
+          TableName: tableName,
+          Key: keys.appointment(orgId, appointmentId),
+          UpdateExpression: 'SET #status = :to, version = :next, updated_at = :at, status_history = list_append(if_not_exists(status_history, :none), :entry)',
+          ConditionExpression: condition,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ...values, ':to': change.status, ':at': entry.at, ':entry': [entry], ':none': [] },
+        },
+      },
+      ...releases,
+    ]);
+    return { ...item, status: change.status, version: values[':next'], status_history: [...((item.status_history as StatusChangeRecord[]) ?? []), entry] };
+  });
+}
+
+export async function updateAppointment(
+  orgId: string,
+  appointmentId: string,
+  patch: UpdateAppointmentInput,
+  options: ChangeOptions = {},
+): Promise<Changed> {
+  const now = options.now ?? new Date();
+  return withOptimisticRetry(orgId, appointmentId, options, async (item) => {
+    const status = item.status as AppointmentStatus;
+    if (!EDITABLE.has(status)) {
+      throw new ApiError('status-conflict', `An appointment that is ${status} can no longer be changed.`, { current_status: status });
+    }
+    const next = {
+      appointment_type_uuid: patch.appointment_type_uuid ?? (item.appointment_type_uuid as string),
+      provider_uuid: patch.provider_uuid ?? (item.provider_uuid as string),
+      operatory_uuid: patch.operatory_uuid ?? (item.operatory_uuid as string),
+    };
+    const changed = new Set(Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined));
+    const refs = await loadReferences(
+      orgId,
+      { patient_uuid: item.patient_uuid as string, location_uuid: item.location_uuid as string, ...next },
+      changed,
+    );
+
+    const moves = patch.scheduled_start !== undefined || next.provider_uuid !== item.provider_uuid || next.operatory_uuid !== item.operatory_uuid;
+    const set: Record<string, unknown> = { ...next, updated_at: nowIso(now) };
+    let locks: { release: ReturnType<typeof releaseLock>[]; take: ReturnType<typeof takeLock>[] } = { release: [], take: [] };
+    if (moves) {
+      const zone = item.time_zone as string;
+      const times = patch.scheduled_start !== undefined
+        ? { scheduled_start: patch.scheduled_start, scheduled_end: patch.scheduled_end! }
+        : { scheduled_start: toWallClock(item.start_utc as string, zone), scheduled_end: toWallClock(item.end_utc as string, zone) };
+      const window = planWindow(refs, times, now);
+      await assertScheduled(orgId, refs, next.provider_uuid, next.operatory_uuid, window);
+      const diff = lockDifference(locksOf(orgId, item), lockRefs(orgId, { providerId: next.provider_uuid, operatoryId: next.operatory_uuid, granules: window.granules }));
+      locks = { release: diff.release.map((l) => releaseLock(l, appointmentId)), take: diff.take.map((l) => takeLock(l, appointmentId, window.endUtc)) };
+      Object.assign(set, {
+        start_utc: window.startUtc,
+        end_utc: window.endUtc,
+        [INDEXES.appointmentsByStart.sortKey]: keys.appointmentsByStart.sort(window.startUtc, appointmentId),
+        [INDEXES.appointmentsByPatient.sortKey]: keys.appointmentsByPatient.sort(window.startUtc, appointmentId),
+      });
+    }
+    const removeNotes = patch.notes === null;
+    if (patch.notes !== undefined && patch.notes !== null) set.notes = patch.notes;
+
+    const { condition, values } = versioned(item);
+    const names = Object.fromEntries(Object.keys(set).map((k, i) => [`#f${i}`, k]));
+    const setValues = Object.fromEntries(Object.keys(set).map((k, i) => [`:f${i}`, set[k]]));
+    try {
+      await transactWrite([
+        {
+          Update: {
+            TableName: tableName,
+            Key: keys.appointment(orgId, appointmentId),
+            UpdateExpression: `SET ${Object.keys(set).map((_, i) => `#f${i} = :f${i}`).join(', ')}, version = :next${removeNotes ? ' REMOVE notes' : ''}`,
+            ConditionExpression: condition,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: { ...values, ...setValues },
+          },
+        },
+        ...locks.release,
+        ...locks.take,
+      ]);
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code !== 'ConditionalCheckFailed') {
+        const conflicts = conflictsOf(error);
+        if (conflicts.length > 0) throw slotConflict(conflicts);
+      }
+      throw error;
+    }
+    const updated: Item = { ...item, ...set, version: values[':next'] };
+    if (removeNotes) delete updated.notes;
+    return updated;
+  });
+}

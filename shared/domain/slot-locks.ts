@@ -1,0 +1,105 @@
+/**
+ * Slot locks: one item per resource (provider, operatory) and lock granule, keyed by the granule's
+ * UTC start, holding the appointment's uuid. They are what makes double booking impossible:
+ * - taking a lock is a Put conditioned on `attribute_not_exists(pk)`, returning the holder on failure
+ *   (ReturnValuesOnConditionCheckFailure: ALL_OLD), so a 409 can name it without another read;
+ * - releasing one is a Delete conditioned on still belonging to the appointment (or being gone
+ *   already, e.g. expired by TTL), so one appointment can never free another's time.
+ * Every change of an appointment's time, provider or operatory takes and releases exactly the
+ * difference, in the same transaction as the appointment itself.
+ */
+import type { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { tableName } from '../db/client.ts';
+import { keys } from '../db/keys.ts';
+import { conditionFailureItem, queryAll, type Item, type Key } from '../db/operations.ts';
+import type { Conflict } from '../errors.ts';
+import { granuleId, granuleStarts } from '../time/granules.ts';
+
+/** Locks outlive their appointment's end by this long, then TTL removes them. */
+const RETENTION_SECONDS = 24 * 3600;
+
+export type LockRef = { key: Key; resource: Conflict['resource']; resourceId: string; granule: string };
+export type LockPlan = { providerId: string; operatoryId: string; granules: readonly string[] };
+
+export function lockRefs(orgId: string, plan: LockPlan): LockRef[] {
+  return [
+    ...plan.granules.map((g) => ({ key: keys.providerSlot(orgId, plan.providerId, g), resource: 'provider' as const, resourceId: plan.providerId, granule: g })),
+    ...plan.granules.map((g) => ({ key: keys.operatorySlot(orgId, plan.operatoryId, g), resource: 'operatory' as const, resourceId: plan.operatoryId, granule: g })),
+  ];
+}
+
+/** The locks an appointment item holds (from its stored window, resources and lock unit). */
+export function locksOf(orgId: string, appointment: Item): LockRef[] {
+  const lock = (appointment.lock_granule_minutes ?? appointment.granularity_minutes) as number;
+  const granules = granuleStarts(Date.parse(appointment.start_utc as string), Date.parse(appointment.end_utc as string), lock).map(granuleId);
+  return lockRefs(orgId, { providerId: appointment.provider_uuid as string, operatoryId: appointment.operatory_uuid as string, granules });
+}
+
+const id = (ref: LockRef) => `${ref.key.pk}\u0000${ref.key.sk}`;
+
+/** What a change must release and take: only the difference, so a move never conflicts with itself. */
+export function lockDifference(before: LockRef[], after: LockRef[]): { release: LockRef[]; take: LockRef[] } {
+  const had = new Set(before.map(id));
+  const will = new Set(after.map(id));
+  return { release: before.filter((r) => !will.has(id(r))), take: after.filter((r) => !had.has(id(r))) };
+}
+
+export function takeLock(ref: LockRef, appointmentId: string, endUtc: string) {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: {
+        ...ref.key,
+        entity: 'slot',
+        resource_type: ref.resource,
+        resource_uuid: ref.resourceId,
+        appointment_uuid: appointmentId,
+        expires_at: Math.floor(Date.parse(endUtc) / 1000) + RETENTION_SECONDS,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+    },
+  };
+}
+
+export function releaseLock(ref: LockRef, appointmentId: string) {
+  return {
+    Delete: {
+      TableName: tableName,
+      Key: ref.key,
+      ConditionExpression: 'attribute_not_exists(pk) OR appointment_uuid = :appointment',
+      ExpressionAttributeValues: { ':appointment': appointmentId },
+    },
+  };
+}
+
+/** The locks that stood in the way of a cancelled transaction, one per resource (its first granule). */
+export function conflictsOf(error: TransactionCanceledException): Conflict[] {
+  const byResource = new Map<string, Conflict>();
+  for (const reason of error.CancellationReasons ?? []) {
+    if (reason.Code !== 'ConditionalCheckFailed') continue;
+    const held = conditionFailureItem(reason.Item);
+    if (!held || held.entity !== 'slot') continue;
+    const conflict: Conflict = {
+      resource: held.resource_type as Conflict['resource'],
+      resource_uuid: held.resource_uuid as string,
+      appointment_uuid: held.appointment_uuid as string,
+      slot_start: held.sk as string,
+    };
+    const key = `${conflict.resource}:${conflict.resource_uuid}`;
+    const seen = byResource.get(key);
+    if (!seen || conflict.slot_start < seen.slot_start) byResource.set(key, conflict);
+  }
+  return [...byResource.values()];
+}
+
+/** The first lock an operatory holds among `granules`, if any (one strongly consistent Query). */
+export async function firstHeldGranule(orgId: string, operatoryId: string, granules: readonly string[], ignoreAppointment?: string): Promise<Conflict | undefined> {
+  const held = await queryAll({
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
+    ExpressionAttributeValues: { ':pk': keys.operatorySlots(orgId, operatoryId).pk, ':first': granules[0], ':last': granules[granules.length - 1] },
+    ConsistentRead: true,
+  });
+  const other = held.find((h) => h.appointment_uuid !== ignoreAppointment);
+  return other ? { resource: 'operatory', resource_uuid: operatoryId, appointment_uuid: other.appointment_uuid as string, slot_start: other.sk as string } : undefined;
+}
