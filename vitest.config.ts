@@ -21,7 +21,9 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/helpers/dynamodb-global-setup.ts'],
-          setupFiles: ['test/helpers/dynamodb-env.ts'],
+          setupFiles: ['test/helpers/dynamodb-env.ts', 'test/helpers/log-capture.ts'],
+          // Log as in AWS, so the PHI check reads real log lines (captured, not printed).
+          env: { LOG_LEVEL: 'INFO' },
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },

@@ -4,8 +4,9 @@
  * name: routes, table keys and indexes all come from shared/, so the stack cannot drift from the
  * handlers or from the local runtime.
  */
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import {
+  CorsHttpMethod,
   HttpApi,
   HttpMethod,
   HttpNoneAuthorizer,
@@ -19,14 +20,16 @@ import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-ap
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { Effect, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Effect, ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
+import { keys } from '#shared/db/keys.ts';
 import { INDEXES, KEY, TTL_ATTRIBUTE, type IndexName } from '#shared/db/table-definition.ts';
-import { authorizerFunction, routeList, type TableAccess } from '#shared/routes.ts';
+import { authorizerFunction, routeList, type RouteSpec, type TableAccess } from '#shared/routes.ts';
 
 /** Item reads a function may make. Query covers the GSIs, whose ARNs are granted separately. */
 export const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;
@@ -41,6 +44,21 @@ export const WRITE_ACTIONS = [
   'dynamodb:DeleteItem',
   'dynamodb:ConditionCheckItem',
 ] as const;
+
+/**
+ * What a function that records audit entries (`audit: true`) may write, on the table only and only
+ * to audit partitions (condition below): one entry with PutItem, several with BatchWriteItem. A
+ * read-only route gets no other write; a read-write route keeps its own (unconditional) writes.
+ */
+export const AUDIT_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:BatchWriteItem'] as const;
+
+/** How long audit entries are kept unless the `auditRetentionDays` context says otherwise (6 years). */
+export const DEFAULT_AUDIT_RETENTION_DAYS = 2190;
+
+/** Request headers a browser client may send cross-origin (when CORS is configured at all). */
+export const CORS_ALLOW_HEADERS = ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match'] as const;
+/** Response headers a browser client may read cross-origin. */
+export const CORS_EXPOSE_HEADERS = ['ETag', 'Location', 'Retry-After'] as const;
 
 /** The shape every entry of INDEXES has; spelled out so a new index with another projection compiles. */
 type IndexDefinition = {
@@ -59,6 +77,13 @@ export interface BookingStackProps extends StackProps {
   throttle?: ThrottleSettings;
   /** How long function and access logs are kept. */
   logRetention?: RetentionDays;
+  /** Days audit entries are kept, given to the functions that write them (AUDIT_RETENTION_DAYS). */
+  auditRetentionDays?: number;
+  /**
+   * Browser origins allowed to call the API cross-origin (exact `scheme://host[:port]`). None (the
+   * default): no CORS configuration at all, so browsers on other origins cannot read any response.
+   */
+  corsOrigins?: readonly string[];
 }
 
 export const DEFAULT_THROTTLE: ThrottleSettings = { rateLimit: 50, burstLimit: 100 };
@@ -76,6 +101,32 @@ const PUBLIC_ROUTE_REASON =
   'static script and style). They serve only what is in the code, no tenant or patient data; their ' +
   'functions have no table access (no DynamoDB permissions, no table name). Every other route has the ' +
   'bearer-token authorizer.';
+
+/**
+ * cdk-nag HIPAA Security findings on every Lambda function that are acknowledged (on each function,
+ * nowhere else), and why.
+ */
+export const FUNCTION_ACKNOWLEDGEMENTS = {
+  'HIPAA.Security-LambdaConcurrency':
+    'No reserved concurrency: it would cap this on-demand API per route and take concurrency from the ' +
+    'account pool even while idle. Request volume is bounded in front of the functions by the API ' +
+    "stage's throttling (rate and burst limits), which is what protects the table and the account.",
+  'HIPAA.Security-LambdaDLQ':
+    'Invoked only synchronously (by API Gateway, or as its authorizer): a failure is returned to the ' +
+    'caller as an error response and logged, never retried in the background, so a dead-letter queue ' +
+    '(which applies to asynchronous invocations only) would never receive anything.',
+  'HIPAA.Security-LambdaInsideVPC':
+    'No VPC: the function reaches only DynamoDB and CloudWatch Logs, both AWS service endpoints over ' +
+    'TLS authorised by its IAM role; there is no resource in a VPC to reach. A VPC would add NAT or ' +
+    'endpoints and cold-start cost without narrowing network access to anything.',
+} as const;
+
+/** Why the table has no AWS Backup plan (HIPAA.Security-DynamoDBInBackupPlan, on the table only). */
+export const TABLE_BACKUP_REASON =
+  'Backed up by point-in-time recovery (continuous, restorable to any second of the last 35 days, and ' +
+  'kept 35 days as a system backup if the table is deleted), which this stack enables and tests; in ' +
+  'prod the table also has deletion protection and is retained on stack deletion. An AWS Backup plan ' +
+  'would duplicate that with a vault to administer.';
 
 /**
  * Fields of one access-log line. Deliberately no `$context.path`, no query string and no headers:
@@ -107,6 +158,8 @@ const ACCESS_LOG_FIELDS = {
 export class BookingStack extends Stack {
   readonly stage: string;
   readonly table: Table;
+  /** Customer managed key of every log group of the stack (function logs and API access logs). */
+  readonly logKey: Key;
   readonly api: HttpApi;
   readonly apiStage: HttpStage;
   /** The function of each route, by route name, plus `authorizer`. */
@@ -119,8 +172,15 @@ export class BookingStack extends Stack {
     // Data (and, in prod, its audit trail) outlives the stack; a dev stack cleans up after itself.
     const removalPolicy = isProd ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
+    const auditRetentionDays = props.auditRetentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS;
+    if (!Number.isInteger(auditRetentionDays) || auditRetentionDays < 1) {
+      throw new Error(`auditRetentionDays must be a positive integer, got ${auditRetentionDays}`);
+    }
+    const corsOrigins = props.corsOrigins === undefined ? undefined : validateCorsOrigins(props.corsOrigins);
 
     this.table = this.createTable(isProd, removalPolicy);
+    this.logKey = this.createLogKey(removalPolicy);
+    const logs = { retention: logRetention, removalPolicy, encryptionKey: this.logKey };
 
     const functions = new Map<string, NodejsFunction>();
     const authorizerFn = this.createFunction('Authorizer', {
@@ -129,8 +189,7 @@ export class BookingStack extends Stack {
       table: authorizerFunction.table,
       // One GetItem of the token item by its hash: no Query, no index, no writes.
       statements: [this.tableStatement(['dynamodb:GetItem'], [])],
-      logRetention,
-      removalPolicy,
+      logs,
     });
     functions.set('authorizer', authorizerFn);
 
@@ -140,6 +199,17 @@ export class BookingStack extends Stack {
       apiName: `dental-booking-${props.stage}`,
       description: `Dental booking API (${props.stage})`,
       createDefaultStage: false,
+      // Only when origins are configured: no CORS headers at all by default.
+      ...(corsOrigins
+        ? {
+            corsPreflight: {
+              allowOrigins: [...corsOrigins],
+              allowMethods: [...new Set(routeList.map((r) => r.method))].map((m) => CorsHttpMethod[m]),
+              allowHeaders: [...CORS_ALLOW_HEADERS],
+              exposeHeaders: [...CORS_EXPOSE_HEADERS],
+            },
+          }
+        : {}),
     });
 
     /*
@@ -164,10 +234,10 @@ export class BookingStack extends Stack {
         handler: route.handler,
         description: `${route.method} ${route.path}: ${route.summary}`,
         table: route.table,
-        statements: this.routeStatements(route.table, route.indexes ?? []),
+        statements: this.routeStatements(route),
         packageFiles: route.bundleFiles,
-        logRetention,
-        removalPolicy,
+        environment: route.audit ? { AUDIT_RETENTION_DAYS: String(auditRetentionDays) } : {},
+        logs,
       });
       functions.set(route.name, fn);
       const isPublic = route.scope === 'public';
@@ -186,7 +256,7 @@ export class BookingStack extends Stack {
     }
     this.functions = functions;
 
-    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: logRetention, removalPolicy });
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', logs);
     this.apiStage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       stageName: '$default',
@@ -209,7 +279,9 @@ export class BookingStack extends Stack {
       // Pay per request: nothing to pay while idle, nothing to size.
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      // AWS-managed KMS key: key use shows in CloudTrail, no key to administer or pay for monthly.
+      // Encrypted at rest with the AWS managed KMS key (aws/dynamodb): key use shows in CloudTrail, no
+      // key to administer or pay for monthly, and no kms:* permission for the functions. The HIPAA
+      // Security pack asks for encryption at rest, not for a customer managed key.
       encryption: TableEncryption.AWS_MANAGED,
       timeToLiveAttribute: TTL_ATTRIBUTE,
       deletionProtection: isProd,
@@ -227,20 +299,65 @@ export class BookingStack extends Stack {
           : { projectionType: projection.type === 'ALL' ? ProjectionType.ALL : ProjectionType.KEYS_ONLY }),
       });
     }
+    Validations.of(table).acknowledge({ id: 'HIPAA.Security-DynamoDBInBackupPlan', reason: TABLE_BACKUP_REASON });
     return table;
   }
 
   /**
-   * DynamoDB access of a route: reads on the table and exactly its indexes, writes on the table;
-   * nothing at all for `none`.
+   * One KMS key (rotated yearly) for every log group: function logs may carry request details and
+   * access logs carry caller ids, so they are encrypted at rest with a key whose use CloudTrail shows.
+   * CloudWatch Logs of this account and region may use it, and only for log groups of this account
+   * and region (the encryption context CloudWatch Logs sets); the account root keeps administration.
    */
-  private routeStatements(access: TableAccess, indexes: readonly IndexName[]): PolicyStatement[] {
-    if (access === 'none') {
+  private createLogKey(removalPolicy: RemovalPolicy): Key {
+    const key = new Key(this, 'LogsKey', {
+      description: `Encrypts the log groups of ${this.stackName}`,
+      enableKeyRotation: true,
+      // Retained log groups (prod) stay readable only while their key exists.
+      removalPolicy,
+    });
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowCloudWatchLogsOfThisAccountAndRegion',
+        principals: [new ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
+        // The actions AWS documents for CloudWatch Logs encryption.
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*`,
+          },
+        },
+      }),
+    );
+    return key;
+  }
+
+  /**
+   * DynamoDB access of a route: reads on the table and exactly its indexes, writes on the table;
+   * nothing at all for `none`. A route that records audit entries also gets the audit-only grant.
+   */
+  private routeStatements(route: Pick<RouteSpec, 'table' | 'indexes' | 'audit'>): PolicyStatement[] {
+    const indexes = route.indexes ?? [];
+    if (route.table === 'none') {
       if (indexes.length > 0) throw new Error(`A route without table access cannot query indexes (${indexes.join(', ')})`);
+      if (route.audit) throw new Error('A route without table access cannot record audit entries');
       return [];
     }
     const statements = [this.tableStatement([...READ_ACTIONS], indexes)];
-    if (access === 'read-write') statements.push(this.tableStatement([...WRITE_ACTIONS], []));
+    if (route.table === 'read-write') statements.push(this.tableStatement([...WRITE_ACTIONS], []));
+    if (route.audit) {
+      statements.push(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: [...AUDIT_WRITE_ACTIONS],
+          resources: [this.table.tableArn],
+          // Only items whose partition key is an audit partition (`ORG#<org>#AUDIT#<id>`); `ForAllValues`
+          // so that a BatchWriteItem is allowed only when every one of its items' keys matches.
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [keys.auditPartitionPattern] } },
+        }),
+      );
+    }
     return statements;
   }
 
@@ -267,32 +384,33 @@ export class BookingStack extends Stack {
       statements: PolicyStatement[];
       /** Paths under node_modules to copy next to index.mjs (the route's `bundleFiles`). */
       packageFiles?: readonly string[];
-      logRetention: RetentionDays;
-      removalPolicy: RemovalPolicy;
+      /** Extra environment variables. */
+      environment?: Record<string, string>;
+      logs: { retention: RetentionDays; removalPolicy: RemovalPolicy; encryptionKey: Key };
     },
   ): NodejsFunction {
-    const logGroup = new LogGroup(this, `${id}Logs`, {
-      retention: options.logRetention,
-      removalPolicy: options.removalPolicy,
-    });
+    const logGroup = new LogGroup(this, `${id}Logs`, options.logs);
     const role = new Role(this, `${id}Role`, {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `Execution role of ${options.handler}`,
-      inlinePolicies: {
-        access: new PolicyDocument({
-          statements: [
-            // The log group's ARN attribute is `arn:...:log-group:<name>:*`: its own streams only.
-            new PolicyStatement({
-              actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-              resources: [logGroup.logGroupArn],
-            }),
-            ...options.statements,
-          ],
+    });
+    // A customer managed policy attached to this role only (HIPAA.Security-IAMNoInlinePolicy), rather
+    // than an inline one; still no AWS managed policy (AWSLambdaBasicExecutionRole may write to every
+    // log group of the account).
+    new ManagedPolicy(this, `${id}Policy`, {
+      description: `Access of ${options.handler}`,
+      roles: [role],
+      statements: [
+        // The log group's ARN attribute is `arn:...:log-group:<name>:*`: its own streams only.
+        new PolicyStatement({
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [logGroup.logGroupArn],
         }),
-      },
+        ...options.statements,
+      ],
     });
 
-    return new NodejsFunction(this, `${id}Function`, {
+    const fn = new NodejsFunction(this, `${id}Function`, {
       entry: `${REPO_ROOT}functions/${options.handler}.ts`,
       // Bundle from the repository root whatever the cwd: it is the commandHooks' inputDir.
       projectRoot: REPO_ROOT,
@@ -307,6 +425,7 @@ export class BookingStack extends Stack {
       logGroup,
       environment: {
         ...(options.table === 'none' ? {} : { TABLE_NAME: this.table.tableName }),
+        ...options.environment,
         // Stack traces point at the TypeScript sources (the bundles carry source maps).
         NODE_OPTIONS: '--enable-source-maps',
       },
@@ -327,7 +446,39 @@ export class BookingStack extends Stack {
         ...(options.packageFiles?.length ? { commandHooks: copyPackageFiles(options.packageFiles) } : {}),
       },
     });
+    for (const [id, reason] of Object.entries(FUNCTION_ACKNOWLEDGEMENTS)) Validations.of(fn).acknowledge({ id, reason });
+    return fn;
   }
+}
+
+/**
+ * Checks a CORS allowlist: exact origins (`https://host[:port]`, or `http://` for localhost only),
+ * never a wildcard. Returns them without duplicates.
+ */
+export function validateCorsOrigins(origins: readonly string[]): string[] {
+  if (origins.length === 0) throw new Error('corsOrigins is empty: omit it for no CORS, or list the allowed origins.');
+  for (const origin of origins) {
+    if (origin.includes('*')) {
+      throw new Error(
+        `corsOrigins must list exact origins, not "${origin}": a wildcard would let any web page call ` +
+          'this API with whatever token its user holds. List each allowed origin, e.g. https://app.example.com.',
+      );
+    }
+    let url: URL;
+    try {
+      url = new URL(origin);
+    } catch {
+      throw new Error(`corsOrigins: "${origin}" is not an origin (expected e.g. https://app.example.com).`);
+    }
+    const localhost = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+    if (url.origin !== origin || !(url.protocol === 'https:' || (url.protocol === 'http:' && localhost))) {
+      throw new Error(
+        `corsOrigins: "${origin}" is not an exact https origin (scheme://host[:port], no path or trailing ` +
+          'slash; http only for localhost).',
+      );
+    }
+  }
+  return [...new Set(origins)];
 }
 
 /**

@@ -28,6 +28,7 @@ import {
   UpdateAppointmentBody,
 } from './schemas/appointments.ts';
 import { DOCS_ASSETS, DocsAssetPath } from './schemas/docs.ts';
+import { AuditPage, AuditQuery } from './schemas/audit.ts';
 import {
   AppointmentTypePath,
   Availability,
@@ -110,6 +111,12 @@ export type RouteSpec = {
   /** Success responses by status. */
   responses: Record<number, ResponseSpec>;
   errors: readonly DomainErrorStatus[];
+  /**
+   * The function records audit entries (reads and changes of patient records, appointment changes).
+   * It may then put audit items — and only audit items: its grant is limited to audit partitions —
+   * even on a read-only route.
+   */
+  audit?: boolean;
   /** Files from node_modules the deployed function reads at run time, copied beside its bundle. */
   bundleFiles?: readonly string[];
 };
@@ -127,6 +134,7 @@ export const routes = {
       'Case- and accent-insensitive prefix match on first or last name. Several words narrow the search: each must match the first or the last name (`jan smi` finds Jane Smith, not Jonathan Smith). Ordered by last name, then first name.',
     scope: 'read',
     table: 'read',
+    audit: true,
     indexes: [INDEXES.patientsByName.name],
     request: { params: OrgPath, query: SearchPatientsQuery },
     responses: { 200: { description: 'One page of matching patients', schema: PatientPage, example: examples.patientPage } },
@@ -140,6 +148,7 @@ export const routes = {
     summary: 'Create a patient',
     scope: 'write',
     table: 'read-write',
+    audit: true,
     request: { params: OrgPath, headers: IdempotencyHeaders, body: CreatePatientBody, bodyExample: examples.createPatient },
     responses: {
       201: { description: 'The patient, created', schema: Patient, example: examples.patient, headers: { Location: 'The new patient’s URL' } },
@@ -154,6 +163,7 @@ export const routes = {
     summary: 'Read a patient',
     scope: 'read',
     table: 'read',
+    audit: true,
     request: { params: PatientPath },
     responses: { 200: { description: 'The patient', schema: Patient, example: examples.patient } },
     errors: [404],
@@ -181,6 +191,7 @@ export const routes = {
       'Books the provider and an operatory (the one named, or a free one of the location) for the window, atomically. `409` if either is already booked: `conflicts` names the resource and the appointment in the way. Adjacent windows never conflict.',
     scope: 'write',
     table: 'read-write',
+    audit: true,
     request: { params: OrgPath, headers: IdempotencyHeaders, body: BookAppointmentBody, bodyExample: examples.bookAppointment },
     responses: {
       201: { description: 'The appointment, booked', schema: Appointment, example: examples.appointment, headers: { Location: 'The new appointment’s URL' } },
@@ -222,6 +233,7 @@ export const routes = {
     description: 'Ordered by start, paginated, optionally filtered by status. Served by the appointments-by-patient index.',
     scope: 'read',
     table: 'read',
+    audit: true,
     indexes: [INDEXES.appointmentsByPatient.name],
     request: { params: PatientPath, query: PatientAppointmentsQuery },
     responses: { 200: { description: 'One page of the patient’s appointments, by start', schema: AppointmentPage } },
@@ -237,6 +249,7 @@ export const routes = {
       'Changes the window, provider, operatory, type or notes of a scheduled or confirmed appointment. A move is one transaction that releases the slots no longer covered and takes the new ones — only the difference, so 10:00–11:00 → 10:30–11:30 never conflicts with itself. On a conflict nothing changes and the 409 names the appointment in the way. The uuid stays the same.',
     scope: 'write',
     table: 'read-write',
+    audit: true,
     request: { params: AppointmentPath, headers: IfMatchHeaders, body: UpdateAppointmentBody },
     responses: { 200: { description: 'The appointment, changed', schema: Appointment, headers: { ETag: 'Its new version' } } },
     errors: [404, 409, 412, 422],
@@ -251,6 +264,7 @@ export const routes = {
       'scheduled → confirmed → arrived → completed; scheduled or confirmed → cancelled; scheduled or confirmed → no_show once the start has passed. Any other transition is a 409 naming the current and requested status. Cancelling and no_show free the time slots in the same transaction. Every change is kept in `status_history`.',
     scope: 'write',
     table: 'read-write',
+    audit: true,
     request: { params: AppointmentPath, headers: IfMatchHeaders, body: ChangeStatusBody },
     responses: { 200: { description: 'The appointment, changed', schema: Appointment, headers: { ETag: 'Its new version' } } },
     errors: [404, 409, 412],
@@ -524,6 +538,19 @@ export const routes = {
     request: { params: OrgPath, body: UpdateSettingsBody },
     responses: { 200: { description: 'The settings, changed', schema: Settings } },
     errors: [404, 422],
+  },
+  listAudit: {
+    method: 'GET',
+    path: `${V1}/audit`,
+    handler: 'list-audit',
+    tag: 'Practice setup',
+    summary: 'Who read or changed a patient record or an appointment',
+    description: 'Entries for one entity (patient or appointment uuid), newest first, kept for the stage’s audit retention. Admin tokens only.',
+    scope: 'admin',
+    table: 'read',
+    request: { params: OrgPath, query: AuditQuery },
+    responses: { 200: { description: 'Audit entries, newest first', schema: AuditPage } },
+    errors: [],
   },
   getOpenApiDocument: {
     method: 'GET',

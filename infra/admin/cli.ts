@@ -1,77 +1,152 @@
 /**
- * `npm run admin -- <command>`: set up organisations and tokens in a table — a deployed stage's
- * (`--table <name>`, with your AWS credentials and region) or any DynamoDB (`--endpoint <url>`).
+ * `npm run admin -- <command> <target> [options]`: set up organisations and tokens in a table.
  *
- *   create-org    --name <name> [--granularity 5|10|15] [--horizon-days N]
+ * Target (exactly one; see target.ts):
+ *   --stage <name>                 the deployed stack DentalBooking-<name> (your AWS credentials and region)
+ *   --local                        the running `npm start`
+ *   --table <name> [--endpoint <url>]
+ *
+ * Commands:
+ *   create-org    --name <name> --time-zone <IANA zone> [--granularity 5|10|15] [--horizon-days N]
  *   create-token  --org <uuid> [--scopes read,write,admin] [--label <text>] [--expires <ISO date>]
+ *   list-tokens   --org <uuid>
+ *   revoke-token  --org <uuid> --token-id <uuid>
  *   load-demo     loads the demo clinic (the booking guide's examples) and prints a token for it
  *
- * A token's secret is printed once and stored only as its hash.
+ * A token's secret is printed once and stored only as its SHA-256; list-tokens shows its metadata
+ * only. Exit codes: 0 done, 1 failed (not found, AWS error), 2 bad arguments.
  */
 import { parseArgs } from 'node:util';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { resolveTarget, TargetNotFoundError, TargetUsageError } from './target.ts';
 
-const USAGE = `Usage: npm run admin -- <create-org|create-token|load-demo> --table <name> [--endpoint <url>] [options]
-  create-org    --name <name> [--granularity 5|10|15] [--horizon-days 365]
+const USAGE = `Usage: npm run admin -- <command> (--stage <name> | --local | --table <name> [--endpoint <url>]) [options]
+  create-org    --name <name> --time-zone <IANA zone, e.g. America/New_York> [--granularity 5|10|15] [--horizon-days 365]
   create-token  --org <uuid> [--scopes read,write,admin] [--label <text>] [--expires 2027-01-01]
+  list-tokens   --org <uuid>
+  revoke-token  --org <uuid> --token-id <uuid>
   load-demo`;
 
-const { positionals, values } = parseArgs({
-  allowPositionals: true,
-  options: {
-    table: { type: 'string' },
-    endpoint: { type: 'string' },
-    name: { type: 'string' },
-    granularity: { type: 'string', default: '15' },
-    'horizon-days': { type: 'string', default: '365' },
-    org: { type: 'string' },
-    scopes: { type: 'string', default: 'read,write' },
-    label: { type: 'string', default: 'admin cli' },
-    expires: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  },
-});
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const COMMANDS = ['create-org', 'create-token', 'list-tokens', 'revoke-token', 'load-demo'];
 
-function fail(message: string): never {
-  console.error(`${message}\n\n${USAGE}`);
-  process.exit(2);
+class UsageError extends Error {}
+class FailedError extends Error {}
+
+function usage(message: string): never {
+  throw new UsageError(message);
 }
 
 async function main() {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: {
+      stage: { type: 'string' },
+      local: { type: 'boolean' },
+      table: { type: 'string' },
+      endpoint: { type: 'string' },
+      name: { type: 'string' },
+      'time-zone': { type: 'string' },
+      granularity: { type: 'string', default: '15' },
+      'horizon-days': { type: 'string', default: '365' },
+      org: { type: 'string' },
+      'token-id': { type: 'string' },
+      scopes: { type: 'string', default: 'read,write' },
+      label: { type: 'string', default: 'admin cli' },
+      expires: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   const command = positionals[0];
   if (values.help || !command) {
     console.log(USAGE);
     return;
   }
-  if (!values.table) fail('--table is required (the TableName output of the stage, or the local table name).');
-  process.env.TABLE_NAME = values.table;
-  if (values.endpoint) process.env.DYNAMODB_ENDPOINT = values.endpoint;
+  if (!COMMANDS.includes(command)) usage(`Unknown command ${command}.`);
+
+  // The target first: a bad one fails before any argument of the command is looked at twice.
+  // The CloudFormation SDK is loaded only for --stage.
+  let cloudFormation: CloudFormationClient | undefined;
+  if (values.stage !== undefined) cloudFormation = new (await import('@aws-sdk/client-cloudformation')).CloudFormationClient({});
+  const target = await resolveTarget(values, {
+    ...(cloudFormation ? { cloudFormation: () => cloudFormation } : {}),
+    ...(process.env.LOCAL_STATE_DIR ? { localStateDir: process.env.LOCAL_STATE_DIR } : {}),
+  });
+  process.env.TABLE_NAME = target.tableName;
+  if (target.endpoint) {
+    process.env.DYNAMODB_ENDPOINT = target.endpoint;
+    process.env.AWS_REGION ||= 'local';
+  } else {
+    delete process.env.DYNAMODB_ENDPOINT;
+    // DynamoDB in the region the stack was found in (which may come from the profile, not the environment).
+    if (cloudFormation && !process.env.AWS_REGION) process.env.AWS_REGION = await cloudFormation.config.region();
+  }
+  console.error(`Using ${target.source}.`);
 
   // Loaded after the environment is set: these read it once at import.
   const { createOrg } = await import('#shared/domain/practice.ts');
-  const { createToken, ALL_SCOPES } = await import('#shared/domain/tokens.ts');
+  const { createToken, listTokens, revokeToken, TokenNotFoundError, ALL_SCOPES } = await import('#shared/domain/tokens.ts');
   const { ALLOWED_GRANULARITIES } = await import('#shared/time/granules.ts');
+  const { isValidTimeZone } = await import('#shared/time/wall-clock.ts');
+  const { db, tableName } = await import('#shared/db/client.ts');
+  const { keys } = await import('#shared/db/keys.ts');
+  const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
+
+  const orgArgument = (): string => {
+    if (!values.org || !UUID.test(values.org)) usage(`${command} needs --org <uuid>.`);
+    return values.org;
+  };
+  const requireOrg = async (orgId: string) => {
+    const out = await db.send(new GetCommand({ TableName: tableName, Key: keys.org(orgId), ProjectionExpression: 'pk' }));
+    if (!out.Item) throw new FailedError(`No organisation ${orgId} in ${target.source}.`);
+  };
 
   switch (command) {
     case 'create-org': {
-      if (!values.name) fail('create-org needs --name.');
+      if (!values.name) usage('create-org needs --name.');
+      const zone = values['time-zone'];
+      if (!zone) usage('create-org needs --time-zone <IANA zone>, e.g. America/New_York.');
+      // As the API validates a location's zone: a real IANA zone, region/city (not an offset or "EST").
+      if (!isValidTimeZone(zone) || !zone.includes('/')) usage(`--time-zone ${zone} is not an IANA time zone such as America/New_York.`);
       const granularity = Number(values.granularity);
-      if (!(ALLOWED_GRANULARITIES as readonly number[]).includes(granularity)) fail('--granularity must be 5, 10 or 15.');
+      if (!(ALLOWED_GRANULARITIES as readonly number[]).includes(granularity)) usage('--granularity must be 5, 10 or 15.');
       const horizon = Number(values['horizon-days']);
-      if (!Number.isInteger(horizon) || horizon < 1 || horizon > 1096) fail('--horizon-days must be a whole number from 1 to 1096.');
-      const org = await createOrg({ name: values.name, slot_granularity_minutes: granularity, booking_horizon_days: horizon });
+      if (!Number.isInteger(horizon) || horizon < 1 || horizon > 1096) usage('--horizon-days must be a whole number from 1 to 1096.');
+      const org = await createOrg({ name: values.name, slot_granularity_minutes: granularity, booking_horizon_days: horizon, default_time_zone: zone });
       console.log(JSON.stringify(org, null, 2));
       return;
     }
     case 'create-token': {
-      if (!values.org || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(values.org)) fail('create-token needs --org <uuid>.');
+      const orgId = orgArgument();
       const scopes = values.scopes.split(',').map((s) => s.trim());
       const unknown = scopes.filter((s) => !(ALL_SCOPES as readonly string[]).includes(s));
-      if (unknown.length > 0) fail(`Unknown scopes: ${unknown.join(', ')}.`);
+      if (unknown.length > 0) usage(`Unknown scopes: ${unknown.join(', ')}.`);
       const expiresAt = values.expires ? new Date(values.expires) : undefined;
-      if (expiresAt && Number.isNaN(expiresAt.getTime())) fail('--expires must be an ISO date.');
-      const { token_id, secret } = await createToken(values.org, { scopes: scopes as typeof ALL_SCOPES[number][], label: values.label, expiresAt });
-      console.log(JSON.stringify({ org_id: values.org, token_id, scopes, api_token: secret }, null, 2));
+      if (expiresAt && Number.isNaN(expiresAt.getTime())) usage('--expires must be an ISO date.');
+      await requireOrg(orgId);
+      const { token_id, secret } = await createToken(orgId, { scopes: scopes as (typeof ALL_SCOPES)[number][], label: values.label, expiresAt });
+      console.log(JSON.stringify({ org_id: orgId, token_id, scopes, api_token: secret }, null, 2));
       console.error('The api_token is shown only now; store it in your secret manager.');
+      return;
+    }
+    case 'list-tokens': {
+      const orgId = orgArgument();
+      await requireOrg(orgId);
+      console.log(JSON.stringify({ org_id: orgId, tokens: await listTokens(orgId) }, null, 2));
+      return;
+    }
+    case 'revoke-token': {
+      const orgId = orgArgument();
+      const tokenId = values['token-id'];
+      if (!tokenId || !UUID.test(tokenId)) usage('revoke-token needs --token-id <uuid> (from list-tokens).');
+      try {
+        const token = await revokeToken(orgId, tokenId);
+        console.log(JSON.stringify({ org_id: orgId, ...token }, null, 2));
+        console.error('Revoked: requests with this token are refused from now on (401).');
+      } catch (error) {
+        if (error instanceof TokenNotFoundError) throw new FailedError(`${error.message} See list-tokens --org ${orgId}.`);
+        throw error;
+      }
       return;
     }
     case 'load-demo': {
@@ -81,12 +156,18 @@ async function main() {
       console.log(JSON.stringify({ org_id: DEMO.orgId, api_token: secret }, null, 2));
       return;
     }
-    default:
-      fail(`Unknown command ${command}.`);
   }
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof UsageError || error instanceof TargetUsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (error instanceof FailedError || error instanceof TargetNotFoundError) {
+    console.error(error.message);
+    process.exit(1);
+  }
   console.error(error instanceof Error ? `${error.name}: ${error.message}` : error);
   process.exit(1);
 });

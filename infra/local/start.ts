@@ -78,7 +78,12 @@ async function main() {
   const server = createLocalApi();
   const actualPort = await listen(server, port);
   const apiUrl = `http://127.0.0.1:${actualPort}`;
-  writeFileSync(devFile, `${JSON.stringify({ api_url: apiUrl, org_id: DEMO.orgId, api_token: apiToken }, null, 2)}\n`);
+  writeFileSync(devFile, `${JSON.stringify(
+      // dynamodb_endpoint and table_name: for `npm run admin -- <command> --local`.
+      { api_url: apiUrl, org_id: DEMO.orgId, api_token: apiToken, dynamodb_endpoint: process.env.DYNAMODB_ENDPOINT, table_name: process.env.TABLE_NAME },
+      null,
+      2,
+    )}\n`);
 
   console.log(`
 Dental booking API (local) is running at ${apiUrl}
@@ -88,7 +93,8 @@ Dental booking API (local) is running at ${apiUrl}
   (also in ${devFile})
 
 Try:
-  curl -H "Authorization: Bearer ${apiToken}" "${apiUrl}/api/v1/${DEMO.orgId}/patients?query=Smith&page=1&page_size=5"
+  curl -H "Authorization: Bearer ${apiToken}" "${apiUrl}/api/v1/${DEMO.orgId}/appointment-types?is_active=true"
+  open ${apiUrl}/docs for the API reference; README.md walks through the booking guide.
 
 Ctrl-C stops the API and DynamoDB Local.`);
 }

@@ -75,6 +75,16 @@ export const keys = {
     sort: (startUtc: string, appointmentId: string) => `${startUtc}#${appointmentId}`,
   },
 
+  /**
+   * Audit entries of one entity (patient or appointment), newest last by sort key: `<at>#<request>`.
+   * Every audit partition starts with `ORG#<org>#AUDIT#`, which is what the audit-only grant of the
+   * read routes is limited to (IAM `dynamodb:LeadingKeys`).
+   */
+  audit: (orgId: string, entityId: string, at: string, requestId: string): Key => ({ pk: `${org(orgId)}#AUDIT#${entityId}`, sk: `${at}#${requestId}` }),
+  auditOf: (orgId: string, entityId: string) => ({ pk: `${org(orgId)}#AUDIT#${entityId}` }),
+  /** IAM pattern of every audit partition key, for `dynamodb:LeadingKeys` conditions. */
+  auditPartitionPattern: 'ORG#*#AUDIT#*',
+
   /** A create request's Idempotency-Key (hashed), per route: remembers the first answer for 24 hours. */
   idempotency: (orgId: string, scope: string, keyHash: string): Key => ({ pk: `${org(orgId)}#IDEMPOTENCY#${scope}#${keyHash}`, sk: 'IDEMPOTENCY' }),
 
@@ -93,4 +103,12 @@ export const keys = {
   }),
   operatorySlots: (orgId: string, operatoryId: string) => ({ pk: `${org(orgId)}#SLOT#OPERATORY#${operatoryId}` }),
   providerSlots: (orgId: string, providerId: string) => ({ pk: `${org(orgId)}#SLOT#PROVIDER#${providerId}` }),
+
+  /**
+   * A token's metadata in its organisation (label, scopes, dates, and the hash that is the token
+   * item's key), so an org's tokens can be listed and revoked by id. Written, and revoked, in one
+   * transaction with the token item.
+   */
+  orgToken: (orgId: string, tokenId: string): Key => ({ pk: org(orgId), sk: `TOKEN#${tokenId}` }),
+  orgTokens: (orgId: string) => ({ pk: org(orgId), skPrefix: 'TOKEN#' }),
 } as const;

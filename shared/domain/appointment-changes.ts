@@ -17,6 +17,7 @@ import { ApiError, slotConflict } from '../errors.ts';
 import type { Appointment, AppointmentStatus, UpdateAppointmentInput } from '../schemas/appointments.ts';
 import { toWallClock } from '../time/wall-clock.ts';
 import { assertScheduled, etagOf, expandAppointments, loadReferences, planWindow, readAppointmentItem, type StatusChangeRecord } from './appointments.ts';
+import { auditItem, type Actor } from './audit.ts';
 import { conflictsOf, lockDifference, lockRefs, locksOf, releaseLock, takeLock } from './slot-locks.ts';
 
 /** Allowed status changes. Anything else is a 409 naming both statuses. */
@@ -91,7 +92,7 @@ async function withOptimisticRetry(orgId: string, appointmentId: string, options
 
 export async function changeAppointmentStatus(
   orgId: string,
-  tokenId: string,
+  actor: Actor,
   appointmentId: string,
   change: { status: AppointmentStatus; reason?: string | null },
   options: ChangeOptions = {},
@@ -101,7 +102,7 @@ export async function changeAppointmentStatus(
     const from = item.status as AppointmentStatus;
     const problem = transitionProblem(from, change.status, item.start_utc as string, now);
     if (problem) throw problem;
-    const entry: StatusChangeRecord = { at: nowIso(now), token_id: tokenId, from, to: change.status, reason: change.reason ?? null };
+    const entry: StatusChangeRecord = { at: nowIso(now), token_id: actor.tokenId, from, to: change.status, reason: change.reason ?? null };
     const { condition, values } = versioned(item);
     const releases = RELEASES_TIME.has(change.status) ? locksOf(orgId, item).map((l) => releaseLock(l, appointmentId)) : [];
     await transactWrite([
@@ -116,6 +117,8 @@ export async function changeAppointmentStatus(
         },
       },
       ...releases,
+      // Last: index 0 stays the version condition withOptimisticRetry reads.
+      auditItem(orgId, actor, 'appointment.status', 'appointment', appointmentId, now),
     ]);
     return { ...item, status: change.status, version: values[':next'], status_history: [...((item.status_history as StatusChangeRecord[]) ?? []), entry] };
   });
@@ -123,6 +126,7 @@ export async function changeAppointmentStatus(
 
 export async function updateAppointment(
   orgId: string,
+  actor: Actor,
   appointmentId: string,
   patch: UpdateAppointmentInput,
   options: ChangeOptions = {},
@@ -184,6 +188,8 @@ export async function updateAppointment(
         },
         ...locks.release,
         ...locks.take,
+        // Last: index 0 stays the version condition withOptimisticRetry reads.
+        auditItem(orgId, actor, 'appointment.update', 'appointment', appointmentId, now),
       ]);
     } catch (error) {
       if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code !== 'ConditionalCheckFailed') {

@@ -26,6 +26,7 @@ import { notFound } from '../errors.ts';
 import type { Appointment, AppointmentStatus } from '../schemas/appointments.ts';
 import { toUtcIso, toWallClock } from '../time/wall-clock.ts';
 import { expandAppointments } from './appointments.ts';
+import { recordReads, SYSTEM_ACTOR, type Actor } from './audit.ts';
 
 /** How far a local clock can be from UTC, either way (UTC+14 Line Islands; the lowest is UTC−12). */
 export const MAX_ZONE_OFFSET_HOURS = 14;
@@ -121,8 +122,13 @@ export async function listAppointments(orgId: string, query: AppointmentListQuer
   return pageOf(orgId, selectDayView(candidates, query), query.page, query.page_size);
 }
 
-/** A patient's appointments, every one of them, by start (optionally of one status). */
-export async function listPatientAppointments(orgId: string, patientId: string, query: PatientAppointmentListQuery): Promise<AppointmentPageResult> {
+/** A patient's appointments, every one of them, by start (optionally of one status); recorded as a read of the patient. */
+export async function listPatientAppointments(
+  orgId: string,
+  patientId: string,
+  query: PatientAppointmentListQuery,
+  actor: Actor = SYSTEM_ACTOR,
+): Promise<AppointmentPageResult> {
   const index = INDEXES.appointmentsByPatient;
   const [patient, appointments] = await Promise.all([
     db.send(new GetCommand({ TableName: tableName, Key: keys.patient(orgId, patientId), ProjectionExpression: 'pk' })),
@@ -135,5 +141,7 @@ export async function listPatientAppointments(orgId: string, patientId: string, 
   ]);
   if (!patient.Item) throw notFound(`No patient ${patientId} in this organisation.`);
   const ordered = appointments.filter((item) => query.status === undefined || item.status === query.status).sort(byStart);
-  return pageOf(orgId, ordered, query.page, query.page_size);
+  const page = await pageOf(orgId, ordered, query.page, query.page_size);
+  await recordReads(orgId, actor, 'patient.read', [patientId]);
+  return page;
 }

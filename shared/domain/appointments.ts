@@ -24,6 +24,7 @@ import type { Appointment, BookAppointmentInput } from '../schemas/appointments.
 import { toWallClock } from '../time/wall-clock.ts';
 import { planBookingWindow, type BookingWindow } from './booking-window.ts';
 import { lostRace, recall, rememberAnswer, rememberProblem, type IdempotencyRequest } from './idempotency.ts';
+import { auditItem, type Actor } from './audit.ts';
 import { activeOperatories, lockGranuleMinutes, type Operatory } from './practice.ts';
 import { intervalsOf, timeOffBetween } from './schedule.ts';
 import { conflictsOf, firstHeldGranule, lockRefs, takeLock } from './slot-locks.ts';
@@ -209,10 +210,11 @@ async function freeOperatories(orgId: string, locationId: string, window: Bookin
 
 export async function bookAppointment(
   orgId: string,
-  tokenId: string,
+  actor: Actor,
   input: BookAppointmentInput,
   options: { idempotency?: IdempotencyRequest; now?: Date } = {},
 ): Promise<Appointment> {
+  const { tokenId } = actor;
   const now = options.now ?? new Date();
   const idempotency = options.idempotency;
   const replay = await recall<Appointment>(orgId, idempotency, now);
@@ -259,6 +261,8 @@ export async function bookAppointment(
           ...(idempotency ? [rememberAnswer(orgId, idempotency, appointment, now)] : []),
           { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
           ...locks.map((l) => takeLock(l, appointmentId, window.endUtc)),
+          // The audit entry last: it never shifts the indexes the cancellation reasons are read by.
+          auditItem(orgId, actor, 'appointment.create', 'appointment', appointmentId, now),
         ]);
         return appointment;
       } catch (error) {

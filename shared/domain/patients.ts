@@ -18,6 +18,7 @@ import { ApiError, notFound, unprocessable } from '../errors.ts';
 import type { CreatePatientInput, Patient } from '../schemas/patients.ts';
 import { indexWord, matchesAllWords, nameTokens, queryWords, sortName } from './name-search.ts';
 import { lostRace, recall, rememberAnswer, rememberProblem, type IdempotencyRequest } from './idempotency.ts';
+import { auditItem, recordReads, SYSTEM_ACTOR, type Actor } from './audit.ts';
 
 /** A search whose first word matches more name tokens than this must be narrowed. */
 export const MAX_SEARCH_CANDIDATES = 5_000;
@@ -38,9 +39,9 @@ export async function createPatient(
   orgId: string,
   input: CreatePatientInput,
   patientId: string = randomUUID(),
-  options: { idempotency?: IdempotencyRequest } = {},
+  options: { idempotency?: IdempotencyRequest; actor?: Actor } = {},
 ): Promise<Patient> {
-  const { idempotency } = options;
+  const { idempotency, actor = SYSTEM_ACTOR } = options;
   const replay = await recall<Patient>(orgId, idempotency);
   if (replay) return replay;
   const now = nowIso();
@@ -71,7 +72,7 @@ export async function createPatient(
     ? [{ ConditionCheck: { TableName: tableName, Key: keys.provider(orgId, input.preferred_provider_uuid), ConditionExpression: 'attribute_exists(pk)' } }]
     : [];
   const patient = toPatient(item);
-  // Transaction order: [idempotency record], [provider check], patient, name tokens.
+  // Transaction order: [idempotency record], [provider check], patient, name tokens, audit entry.
   const record = idempotency ? [rememberAnswer(orgId, idempotency, patient)] : [];
   try {
     await transactWrite([
@@ -79,6 +80,7 @@ export async function createPatient(
       ...providerCheck,
       { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
       ...tokenItems.map((t) => ({ Put: { TableName: tableName, Item: t } })),
+      auditItem(orgId, actor, 'patient.create', 'patient', patientId),
     ]);
   } catch (error) {
     if (!(error instanceof TransactionCanceledException)) throw error;
@@ -100,15 +102,18 @@ export async function createPatient(
   return patient;
 }
 
-export async function getPatient(orgId: string, patientId: string): Promise<Patient> {
+/** One patient; the read is recorded in the audit trail (internal callers read as the system). */
+export async function getPatient(orgId: string, patientId: string, actor: Actor = SYSTEM_ACTOR): Promise<Patient> {
   const out = await db.send(new GetCommand({ TableName: tableName, Key: keys.patient(orgId, patientId) }));
   if (!out.Item) throw notFound(`No patient ${patientId} in this organisation.`);
+  await recordReads(orgId, actor, 'patient.read', [patientId]);
   return toPatient(out.Item);
 }
 
 export type PatientSearch = { query: string; page: number; page_size: number };
 
-export async function searchPatients(orgId: string, search: PatientSearch) {
+/** One page of matches; a read of every patient on the page is recorded in the audit trail. */
+export async function searchPatients(orgId: string, search: PatientSearch, actor: Actor = SYSTEM_ACTOR) {
   const words = queryWords(search.query);
   const word = indexWord(words);
   const empty = { items: [] as Patient[], page: search.page, page_size: search.page_size, total: 0 };
@@ -138,5 +143,7 @@ export async function searchPatients(orgId: string, search: PatientSearch) {
   const pageIds = ordered.slice((search.page - 1) * search.page_size, search.page * search.page_size);
   const lookup = await getMany(pageIds.map((id) => keys.patient(orgId, id)));
   const items = pageIds.map((id) => lookup(keys.patient(orgId, id))).filter((i): i is Item => i !== undefined);
-  return { ...empty, items: items.map(toPatient), total: ordered.length };
+  const patients = items.map(toPatient);
+  await recordReads(orgId, actor, 'patient.read', patients.map((p) => p.uuid));
+  return { ...empty, items: patients, total: ordered.length };
 }

@@ -26,7 +26,7 @@ import type { AppointmentType } from '../schemas/appointment-types.ts';
 import type { Location, Operatory, Provider, Settings } from '../schemas/practice.ts';
 
 export type { Location, Operatory, Provider, Settings };
-export type Org = { uuid: string; name: string; slot_granularity_minutes: number; booking_horizon_days: number; lock_granule_minutes: number };
+export type Org = { uuid: string; name: string; slot_granularity_minutes: number; booking_horizon_days: number; lock_granule_minutes: number; default_time_zone?: string };
 
 /** How many times a read-check-write is retried when a concurrent change got in between. */
 const OPTIMISTIC_ATTEMPTS = 3;
@@ -115,10 +115,18 @@ const busy = () => new ApiError('unavailable', 'The item kept changing while it 
 
 // Organisation and settings ----------------------------------------------------------------------
 
-export async function createOrg(input: { uuid?: string; name: string; slot_granularity_minutes?: number; booking_horizon_days?: number }): Promise<Org> {
+export async function createOrg(input: {
+  uuid?: string;
+  name: string;
+  slot_granularity_minutes?: number;
+  booking_horizon_days?: number;
+  /** Zone new locations default to in setup tools. */
+  default_time_zone?: string;
+}): Promise<Org> {
   const org: Org = {
     uuid: input.uuid ?? randomUUID(),
     name: input.name,
+    ...(input.default_time_zone ? { default_time_zone: input.default_time_zone } : {}),
     slot_granularity_minutes: input.slot_granularity_minutes ?? DEFAULT_GRANULARITY_MINUTES,
     booking_horizon_days: input.booking_horizon_days ?? 365,
     // Slot locks use this unit for the organisation's life: locks of one unit cannot see locks of

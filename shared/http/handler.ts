@@ -9,6 +9,7 @@
  * access log happen here, once.
  */
 import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
 import { ApiError, invalidRequest, type FieldError } from '../errors.ts';
@@ -16,6 +17,7 @@ import type { RouteSpec } from '../routes.ts';
 import { logger } from '../observability/logger.ts';
 import { requirePrincipal, type AuthorizerContext, type Principal } from './auth.ts';
 import { problemResult, toApiError } from './problem.ts';
+import { API_SECURITY_HEADERS, PAGE_SECURITY_HEADERS } from './security-headers.ts';
 
 export type ApiEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthorizerContext>;
 export type ApiResult = APIGatewayProxyStructuredResultV2;
@@ -86,6 +88,7 @@ function toResult(reply: Reply): ApiResult {
   return {
     statusCode: reply.status,
     headers: {
+      ...API_SECURITY_HEADERS,
       ...(reply.body === undefined ? {} : { 'content-type': 'application/json' }),
       // Responses carry patient data: no shared cache may keep them.
       'cache-control': 'no-store',
@@ -101,6 +104,7 @@ export function apiHandler<R extends RouteSpec>(route: R, action: (request: ApiR
   if (route.scope === 'public') throw new Error(`${route.path} is public: use publicHandler`);
   const scope = route.scope;
   return middy<ApiEvent, ApiResult, Error, Context>()
+    .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
     .use(accessLog(route))
     .use(problemErrors())
     .handler(async (event, context) => {
@@ -129,13 +133,16 @@ export function publicHandler<R extends RouteSpec>(
   action: (request: { params: Parsed<R['request']['params']>; event: ApiEvent }) => Promise<ApiResult>,
 ) {
   return middy<ApiEvent, ApiResult, Error, Context>()
+    .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
     .use(accessLog(route))
     .use(problemErrors())
     .handler(async (event) => {
       const errors: FieldError[] = [];
       const params = parsePart<R['request']['params']>('path', route.request.params, event.pathParameters ?? {}, errors);
       if (errors.length > 0) throw new ApiError('not-found', 'No such document.');
-      return action({ params, event });
+      const result = await action({ params, event });
+      const html = String(result.headers?.['content-type'] ?? '').startsWith('text/html');
+      return { ...result, headers: { ...(html ? PAGE_SECURITY_HEADERS : API_SECURITY_HEADERS), ...result.headers } };
     });
 }
 

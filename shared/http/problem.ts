@@ -2,6 +2,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ApiError, problemTypeUri } from '../errors.ts';
 import { isTransactionConflictOnly } from '../db/errors.ts';
+import { API_SECURITY_HEADERS } from './security-headers.ts';
 
 /** DynamoDB errors that mean "try again shortly", not "your request is wrong". */
 const RETRYABLE = new Set([
@@ -38,6 +39,7 @@ export function problemResult(error: ApiError, requestId?: string): APIGatewayPr
   return {
     statusCode: error.status,
     headers: {
+      ...API_SECURITY_HEADERS,
       'content-type': 'application/problem+json',
       'cache-control': 'no-store',
       ...(error.status === 503 ? { 'retry-after': '1' } : {}),

@@ -1,18 +1,11 @@
 /**
- * Structured JSON logs, one line per event. Callers pass ids, route names, statuses and timings —
- * never request bodies, query strings or anything a patient told us.
+ * Structured JSON logs (AWS Lambda Powertools logger), one line per event, with the Lambda request
+ * id on every line (injected per invocation by the middy stack). Event logging stays off: events
+ * carry query strings and bodies, i.e. patient data. Callers pass ids, route names, statuses and
+ * timings — never request bodies, query strings or anything a patient told us.
+ *
+ * Level from POWERTOOLS_LOG_LEVEL or LOG_LEVEL (INFO by default; SILENT silences).
  */
-type Fields = Record<string, string | number | boolean | undefined>;
+import { Logger } from '@aws-lambda-powertools/logger';
 
-function write(level: 'INFO' | 'WARN' | 'ERROR', message: string, fields: Fields) {
-  if (process.env.LOG_LEVEL === 'silent') return;
-  const line = JSON.stringify({ level, message, timestamp: new Date().toISOString(), ...fields });
-  if (level === 'ERROR') console.error(line);
-  else console.log(line);
-}
-
-export const logger = {
-  info: (message: string, fields: Fields = {}) => write('INFO', message, fields),
-  warn: (message: string, fields: Fields = {}) => write('WARN', message, fields),
-  error: (message: string, fields: Fields = {}) => write('ERROR', message, fields),
-};
+export const logger = new Logger({ serviceName: 'dental-booking-api', logLevel: (process.env.LOG_LEVEL ?? 'INFO').toUpperCase() as 'INFO' });

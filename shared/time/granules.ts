@@ -17,7 +17,7 @@ export const ALLOWED_GRANULARITIES = [5, 10, 15] as const;
 /**
  * One transaction holds at most 100 items. The largest write is a reschedule to a window that shares
  * nothing with the old one: it deletes the old locks and puts the new ones, for the provider and the
- * operatory (4 per granule), and updates the appointment — so a booking may cover at most 24 lock
+ * operatory (4 per granule), updates the appointment and puts its audit entry — so a booking may cover at most 24 lock
  * granules: 6 hours at 15-minute locks, 2 hours at 5.
  */
 export const MAX_TRANSACTION_ITEMS = 100;

@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { createBookingClient } from '#shared/contract/client.ts';
 import { contractMiddleware } from '../helpers/contract.ts';
+import { SEEDED_PHI } from '../helpers/phi.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const stateDir = mkdtempSync(join(tmpdir(), 'dental-e2e-'));
@@ -41,7 +42,7 @@ async function waitFor<T>(what: string, probe: () => T | undefined | false, time
 
 /** The environment of a developer's shell: no DynamoDB endpoint or table of the test run. */
 function startEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', LOCAL_STATE_DIR: stateDir, LOG_LEVEL: 'silent' };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', LOCAL_STATE_DIR: stateDir, LOG_LEVEL: 'INFO' };
   delete env.DYNAMODB_ENDPOINT;
   delete env.TABLE_NAME;
   return env;
@@ -90,7 +91,7 @@ describe('the booking guide against `npm start`', () => {
     const { proc, dev, output } = await start();
     expect(dev.api_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(dev.api_token).toMatch(/^dbk_/);
-    expect(output()).toContain('/patients?query=Smith');
+    expect(output()).toContain('/appointment-types?is_active=true');
 
     // 1. Find the patient: the guide's response, to the letter.
     const client = api(dev);
@@ -152,6 +153,10 @@ describe('the booking guide against `npm start`', () => {
     const read = await client.GET('/api/v1/{org_id}/appointments/{appointment_uuid}', { params: { path: { org_id, appointment_uuid: bookedId } } });
     expect(read.response.status).toBe(200);
     expect(read.data).toEqual(booked.data);
+
+    // Everything `npm start` printed while serving the guide: structured logs, and no patient data.
+    expect(output()).toContain('"message":"request"');
+    expect(SEEDED_PHI.filter((value) => output().includes(value))).toEqual([]);
 
     // SIGTERM stops the server and DynamoDB Local with it.
     expect(dynamoJavaPids()).toHaveLength(1);

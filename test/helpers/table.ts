@@ -11,3 +11,5 @@ async function partition(pk: string) {
 export const providerLocks = (orgId: string, providerId: string) => partition(keys.providerSlots(orgId, providerId).pk);
 export const operatoryLocks = (orgId: string, operatoryId: string) => partition(keys.operatorySlots(orgId, operatoryId).pk);
 export const appointmentItem = async (orgId: string, appointmentId: string) => (await partition(keys.appointment(orgId, appointmentId).pk))[0];
+/** An entity's audit items as stored (with `expires_at`, which the API does not show). */
+export const auditItems = (orgId: string, entityId: string) => partition(keys.auditOf(orgId, entityId).pk);

@@ -15,11 +15,20 @@ import { Validations, type App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CfnRoute, HttpMethod, HttpRoute, HttpRouteKey } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, CfnTable, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
 import { createBookingApp, stackName } from '../../infra/booking-app.ts';
-import type { BookingStack } from '../../infra/booking-stack.ts';
+import {
+  CORS_ALLOW_HEADERS,
+  CORS_EXPOSE_HEADERS,
+  FUNCTION_ACKNOWLEDGEMENTS,
+  TABLE_BACKUP_REASON,
+  type BookingStack,
+} from '../../infra/booking-stack.ts';
+import { keys } from '#shared/db/keys.ts';
 import { INDEXES, KEY, TTL_ATTRIBUTE } from '#shared/db/table-definition.ts';
 import { authorizerFunction, routeList, routes } from '#shared/routes.ts';
 import { DOCS_ASSETS } from '#shared/schemas/docs.ts';
@@ -79,13 +88,16 @@ function referencedId(value: Json): string {
 
 const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 
-type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: Json };
 
-/** Every statement granted to a role: its inline policies and any AWS::IAM::Policy attached to it. */
+/**
+ * Every statement granted to a role: its inline policies and any AWS::IAM::Policy or customer managed
+ * policy (AWS::IAM::ManagedPolicy of this template) attached to it.
+ */
 function statementsOfRole(json: Json, roleId: string): Statement[] {
   const role = json.Resources[roleId] as Json;
   const inline = (role.Properties.Policies ?? []).flatMap((p: Json) => p.PolicyDocument.Statement);
-  const attached = resourcesOfType(json, 'AWS::IAM::Policy')
+  const attached = [...resourcesOfType(json, 'AWS::IAM::Policy'), ...resourcesOfType(json, 'AWS::IAM::ManagedPolicy')]
     .filter(([, p]) => (p.Properties.Roles ?? []).some((r: Json) => r.Ref === roleId))
     .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
   return [...inline, ...attached];
@@ -116,11 +128,15 @@ function authorizerWiring(json: Json): { authorizerId: string; functionId: strin
 
 const routeKeyOf = (route: { method: string; path: string }) => `${route.method} ${route.path}`;
 const publicRoutes = routeList.filter((r) => r.scope === 'public');
+const auditRoutes = routeList.filter((r) => r.audit === true);
 const tenantRoutes = routeList.filter((r) => r.scope !== 'public');
 const tablelessRoutes = routeList.filter((r) => r.table === 'none');
 
 /** Where the files the docs-asset function serves come from. */
 const swaggerUiFile = (name: string) => fileURLToPath(import.meta.resolve(`swagger-ui-dist/${name}`));
+
+/** The one condition under which a read-only route may write: audit partitions only. */
+const AUDIT_CONDITION = { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [keys.auditPartitionPattern] } };
 
 const WRITE_ACTIONS = [
   'dynamodb:PutItem',
@@ -338,7 +354,8 @@ describe('least privilege', () => {
     const actions = actionsOf(statements);
 
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query']));
-    const writes = actions.filter((a) => WRITE_ACTIONS.includes(a));
+    // Unconditional writes: none for a read route, the item writes for a read-write route.
+    const writes = actionsOf(statements.filter((s) => s.Condition === undefined)).filter((a) => WRITE_ACTIONS.includes(a));
     if (route.table === 'read') expect(writes).toEqual([]);
     else expect(writes.sort()).toEqual(WRITE_ACTIONS.slice(0, 4).sort());
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
@@ -347,6 +364,47 @@ describe('least privilege', () => {
     const expected = [tableArn(), ...(route.indexes ?? []).map(indexArn)];
     expect(resources).toEqual(expect.arrayContaining(expected));
     expect(resources.filter((r) => !expected.some((e) => JSON.stringify(e) === JSON.stringify(r)))).toEqual([]);
+  });
+
+  /*
+   * A read route may hold write actions only in a statement limited to audit partitions, and only if
+   * it records audit entries; one without `audit` has no write action at all. Any statement with a
+   * condition is exactly the audit grant (no other conditional grant sneaks in).
+   */
+  it.each(routeList.filter((r) => r.table === 'read'))('read-only route $name cannot write outside audit partitions', (route) => {
+    const statements = dynamoStatements(wiringOfRoute(dev.json, routeKeyOf(route)).roleId);
+    const writing = statements.filter((s) => actionsOf([s]).some((a) => WRITE_ACTIONS.includes(a)));
+    if (!route.audit) {
+      expect(writing).toEqual([]);
+      return;
+    }
+    expect(writing).toHaveLength(1);
+    expect(writing[0]!.Condition).toEqual(AUDIT_CONDITION);
+  });
+
+  it.each(auditRoutes)('$name (audit, $table): PutItem and BatchWriteItem on the table, in audit partitions only', (route) => {
+    const statements = dynamoStatements(wiringOfRoute(dev.json, routeKeyOf(route)).roleId);
+    const conditional = statements.filter((s) => s.Condition !== undefined);
+    expect(conditional).toHaveLength(1);
+    const [audit] = conditional;
+    expect(audit!.Effect).toBe('Allow');
+    expect(audit!.Condition).toEqual(AUDIT_CONDITION);
+    expect(asArray(audit!.Action).sort()).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:PutItem']);
+    expect(asArray(audit!.Resource as Json)).toEqual([tableArn()]);
+    // BatchWriteItem is granted nowhere else (a read-write route's own writes do not include it).
+    const batchElsewhere = statements.filter((s) => s !== audit && actionsOf([s]).includes('dynamodb:BatchWriteItem'));
+    expect(batchElsewhere).toEqual([]);
+  });
+
+  it('takes the audit partition pattern from shared/db/keys.ts, and some read routes record audit entries', () => {
+    expect(keys.auditPartitionPattern).toBe('ORG#*#AUDIT#*');
+    expect(auditRoutes.some((r) => r.table === 'read')).toBe(true);
+    expect(auditRoutes.some((r) => r.table === 'read-write')).toBe(true);
+    // Routes without `audit` have no conditional statement at all.
+    for (const route of routeList.filter((r) => !r.audit && r.table !== 'none')) {
+      const statements = dynamoStatements(wiringOfRoute(dev.json, routeKeyOf(route)).roleId);
+      expect(statements.filter((s) => s.Condition !== undefined), route.name).toEqual([]);
+    }
   });
 
   it.each(tablelessRoutes)('$name (none): no DynamoDB action in any of its policies, only its own logs', (route) => {
@@ -390,6 +448,20 @@ describe('least privilege', () => {
       expect(role.Properties.ManagedPolicyArns, roleId).toBeUndefined();
     }
   });
+
+  it('grants through one customer managed policy per role: no inline policy, no policy shared by two roles', () => {
+    const roles = resourcesOfType(dev.json, 'AWS::IAM::Role');
+    expect(roles).toHaveLength(routeList.length + 1);
+    for (const [roleId, role] of roles) expect(role.Properties.Policies, roleId).toBeUndefined();
+    expect(resourcesOfType(dev.json, 'AWS::IAM::Policy')).toEqual([]);
+    const managed = resourcesOfType(dev.json, 'AWS::IAM::ManagedPolicy');
+    expect(managed).toHaveLength(roles.length);
+    const attachedTo = managed.map(([, p]) => {
+      expect(p.Properties.Roles).toHaveLength(1);
+      return referencedId(p.Properties.Roles[0]);
+    });
+    expect(attachedTo.sort()).toEqual(roles.map(([id]) => id).sort());
+  });
 });
 
 describe('table', () => {
@@ -428,6 +500,14 @@ describe('table', () => {
     }
   });
 
+  it('is encrypted at rest with the AWS managed key (no customer managed key, so no kms permission for functions)', () => {
+    const table = resourcesOfType(dev.json, 'AWS::DynamoDB::Table')[0]![1].Properties;
+    // SSEEnabled without a key id: KMS with the AWS managed key aws/dynamodb (false would be the AWS owned key).
+    expect(table.SSESpecification).toEqual({ SSEEnabled: true });
+    const statements = resourcesOfType(dev.json, 'AWS::IAM::ManagedPolicy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+    expect(actionsOf(statements).filter((a) => a.startsWith('kms:'))).toEqual([]);
+  });
+
   it('prod: retained on stack deletion and protected against deletion', () => {
     prod.template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
@@ -454,6 +534,8 @@ describe('functions', () => {
     const tableId = resourcesOfType(dev.json, 'AWS::DynamoDB::Table')[0]![0];
     const tableless = new Set(tablelessRoutes.map((r) => wiringOfRoute(dev.json, routeKeyOf(r)).functionId));
     expect(tableless.size).toBe(tablelessRoutes.length);
+    const auditing = new Set(auditRoutes.map((r) => wiringOfRoute(dev.json, routeKeyOf(r)).functionId));
+    expect(auditing.size).toBeGreaterThan(0);
     for (const [id, fn] of resourcesOfType(dev.json, 'AWS::Lambda::Function')) {
       expect(fn.Properties, id).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -464,9 +546,28 @@ describe('functions', () => {
       });
       expect(fn.Properties.Environment.Variables, id).toEqual({
         ...(tableless.has(id) ? {} : { TABLE_NAME: { Ref: tableId } }),
+        ...(auditing.has(id) ? { AUDIT_RETENTION_DAYS: '2190' } : {}),
         NODE_OPTIONS: '--enable-source-maps',
       });
     }
+  });
+
+  it('take the audit retention from context (auditRetentionDays), only where they record audit entries', () => {
+    const { app, stack } = buildApp('dev', { bundle: false, context: { auditRetentionDays: '365' } });
+    app.synth();
+    const json = Template.fromStack(stack).toJSON();
+    for (const route of routeList) {
+      const { functionId } = wiringOfRoute(json, routeKeyOf(route));
+      expect(json.Resources[functionId].Properties.Environment.Variables.AUDIT_RETENTION_DAYS, route.name).toBe(
+        route.audit ? '365' : undefined,
+      );
+    }
+  });
+
+  it.each([0, -1, '1.5', 'abc', '', '10 days'])('rejects auditRetentionDays=%j', (value) => {
+    expect(() => buildApp('dev', { bundle: false, context: { auditRetentionDays: value } })).toThrow(
+      /auditRetentionDays must be a positive integer/,
+    );
   });
 
   it('each log to their own log group with a retention', () => {
@@ -475,6 +576,50 @@ describe('functions', () => {
     );
     expect(new Set(logGroupIds).size).toBe(routeList.length + 1);
     for (const id of logGroupIds) expect(dev.json.Resources[id].Properties.RetentionInDays).toBe(30);
+  });
+});
+
+describe('log encryption', () => {
+  const keyOf = (json: Json) => {
+    const keys = resourcesOfType(json, 'AWS::KMS::Key');
+    expect(keys).toHaveLength(1);
+    return keys[0]!;
+  };
+
+  it('encrypts every log group (functions and access logs) with the one rotated customer managed key', () => {
+    const [keyId, key] = keyOf(dev.json);
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+    const logGroups = resourcesOfType(dev.json, 'AWS::Logs::LogGroup');
+    expect(logGroups).toHaveLength(routeList.length + 2);
+    for (const [id, group] of logGroups) expect(group.Properties.KmsKeyId, id).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+  });
+
+  it('lets CloudWatch Logs of this region use the key, for log groups of this account and region only', () => {
+    const statements = keyOf(dev.json)[1].Properties.KeyPolicy.Statement as Json[];
+    const logs = statements.filter((s) => s.Principal?.Service);
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toMatchObject({
+      Effect: 'Allow',
+      Principal: { Service: { 'Fn::Join': ['', ['logs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+      Condition: {
+        ArnLike: {
+          'kms:EncryptionContext:aws:logs:arn': {
+            'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':log-group:*']],
+          },
+        },
+      },
+    });
+    expect(asArray(logs[0]!.Action).sort()).toEqual(['kms:Decrypt*', 'kms:Describe*', 'kms:Encrypt*', 'kms:GenerateDataKey*', 'kms:ReEncrypt*']);
+    // Apart from that, only the account itself (key administration through IAM); nobody else.
+    const others = statements.filter((s) => s !== logs[0]);
+    expect(others.map((s) => JSON.stringify(s.Principal))).toEqual([
+      JSON.stringify({ AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] } }),
+    ]);
+  });
+
+  it('prod: the key is kept with the retained logs; dev: removed with the stack', () => {
+    expect(keyOf(prod.json)[1]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect(keyOf(dev.json)[1]).toMatchObject({ DeletionPolicy: 'Delete' });
   });
 });
 
@@ -513,6 +658,14 @@ describe('API stage', () => {
     }
   });
 
+  it('prod: throttled too (the stage limits are what bound request volume)', () => {
+    expect(stageOf(prod.json).DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
+  });
+
+  it('rejects throttling that is not a positive integer', () => {
+    expect(() => buildApp('dev', { bundle: false, context: { throttleRateLimit: '0' } })).toThrow(/throttleRateLimit must be a positive integer/);
+  });
+
   it('takes throttling from context', () => {
     const { app, stack } = buildApp('dev', { bundle: false, context: { throttleRateLimit: '7', throttleBurstLimit: 9 } });
     app.synth();
@@ -528,7 +681,60 @@ describe('API stage', () => {
   });
 });
 
-describe('cdk-nag (AWS Solutions)', () => {
+describe('CORS', () => {
+  const apiOf = (context: Json) => {
+    const { app, stack } = buildApp('dev', { bundle: false, context });
+    app.synth();
+    const apis = resourcesOfType(Template.fromStack(stack).toJSON(), 'AWS::ApiGatewayV2::Api');
+    expect(apis).toHaveLength(1);
+    return apis[0]![1].Properties as Json;
+  };
+  const routeMethods = [...new Set(routeList.map((r) => r.method))].sort();
+
+  it('is off by default: no CORS configuration at all (dev and prod)', () => {
+    for (const json of [dev.json, prod.json]) {
+      const apis = resourcesOfType(json, 'AWS::ApiGatewayV2::Api');
+      expect(apis).toHaveLength(1);
+      expect(apis[0]![1].Properties.CorsConfiguration).toBeUndefined();
+    }
+  });
+
+  it('allows exactly the configured origins (comma-separated from the CLI), the route methods and the API headers', () => {
+    const cors = apiOf({ corsOrigins: 'https://app.example.com, https://admin.example.com:8443' }).CorsConfiguration;
+    expect(cors.AllowOrigins).toEqual(['https://app.example.com', 'https://admin.example.com:8443']);
+    expect([...cors.AllowMethods].sort()).toEqual(routeMethods);
+    expect(cors.AllowHeaders).toEqual(['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match']);
+    expect(cors.AllowHeaders).toEqual([...CORS_ALLOW_HEADERS]);
+    expect(cors.ExposeHeaders).toEqual(['ETag', 'Location', 'Retry-After']);
+    expect(cors.ExposeHeaders).toEqual([...CORS_EXPOSE_HEADERS]);
+    // Bearer tokens, not cookies: browsers need no credentials mode.
+    expect(cors.AllowCredentials).toBeUndefined();
+  });
+
+  it('takes an array too (cdk.json)', () => {
+    expect(apiOf({ corsOrigins: ['https://app.example.com', 'http://localhost:5173'] }).CorsConfiguration.AllowOrigins).toEqual([
+      'https://app.example.com',
+      'http://localhost:5173',
+    ]);
+  });
+
+  it.each([
+    ['*', /not "\*".*wildcard/],
+    ['https://app.example.com,*', /wildcard/],
+    [['*'], /wildcard/],
+    ['https://*.example.com', /wildcard/],
+    ['https://app.example.com/', /not an exact https origin/],
+    ['https://app.example.com/path', /not an exact https origin/],
+    ['http://app.example.com', /not an exact https origin/],
+    ['app.example.com', /is not an origin/],
+    ['', /corsOrigins is empty/],
+    [[1], /array of strings/],
+  ])('rejects corsOrigins=%j', (value, error) => {
+    expect(() => buildApp('dev', { bundle: false, context: { corsOrigins: value } })).toThrow(error);
+  });
+});
+
+describe('cdk-nag (AWS Solutions and HIPAA Security)', () => {
   /**
    * How cdk-nag 3 reports: it is a validation plugin; at synth time aws-cdk-lib throws
    * `ValidationFailed` with the report (under test) or prints it and exits 1 (under the CLI) when
@@ -537,8 +743,10 @@ describe('cdk-nag (AWS Solutions)', () => {
    */
   it.each(['dev', 'prod'])('%s: no unacknowledged finding', (stage) => {
     const { app, assemblyDir } = stage === 'dev' ? dev : prod;
-    const report = new AwsSolutionsChecks().validateScope(app);
-    expect(report.violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+    for (const pack of [new AwsSolutionsChecks(), new HIPAASecurityChecks()]) {
+      const report = pack.validateScope(app);
+      expect(report.violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+    }
     const written = JSON.parse(readFileSync(join(assemblyDir, 'validation-report.json'), 'utf8')) as Json;
     expect(written.pluginReports.flatMap((p: Json) => p.violations ?? [])).toEqual([]);
   });
@@ -557,23 +765,58 @@ describe('cdk-nag (AWS Solutions)', () => {
         ),
     );
 
+  /** The function construct of each route, and the authorizer's. */
+  const functionConstructs = (stack: BookingStack) => [...stack.functions.values()];
+
   it.each(['dev', 'prod'])(
-    '%s: acknowledges only AwsSolutions-APIG4, on each public route and nowhere else (every acknowledgement must be listed here, with its reason)',
+    '%s: acknowledges exactly the listed findings, each on the narrowest construct, with its reason',
     (stage) => {
-      const acknowledged = acknowledgementsOf(stage === 'dev' ? dev.app : prod.app);
-      expect(acknowledged.map((a) => a.rule)).toEqual(publicRoutes.map(() => 'AwsSolutions-APIG4'));
-      // Acknowledged on the routes themselves (their CfnRoute is the only resource below), not a parent.
-      const routeKeys = acknowledged.map(({ construct }) => {
+      const { app, stack } = stage === 'dev' ? dev : prod;
+      const acknowledged = acknowledgementsOf(app);
+      const byRule = (rule: string) => acknowledged.filter((a) => a.rule === rule);
+      const hipaaFunctionRules = Object.keys(FUNCTION_ACKNOWLEDGEMENTS).sort();
+      expect(hipaaFunctionRules).toEqual([
+        'HIPAA.Security-LambdaConcurrency',
+        'HIPAA.Security-LambdaDLQ',
+        'HIPAA.Security-LambdaInsideVPC',
+      ]);
+      // Every acknowledgement is one of these, and nothing else.
+      expect([...new Set(acknowledged.map((a) => a.rule))].sort()).toEqual(
+        ['AwsSolutions-APIG4', 'HIPAA.Security-DynamoDBInBackupPlan', ...hipaaFunctionRules].sort(),
+      );
+
+      // AwsSolutions-APIG4: on the public routes themselves (their CfnRoute is the only resource below).
+      const routeKeys = byRule('AwsSolutions-APIG4').map(({ construct }) => {
         expect(construct).toBeInstanceOf(HttpRoute);
         const resources = construct.node.findAll().filter((c) => c instanceof CfnRoute);
         expect(resources).toHaveLength(1);
         return (resources[0] as CfnRoute).routeKey;
       });
       expect(routeKeys.sort()).toEqual(publicRoutes.map(routeKeyOf).sort());
-      for (const { reason } of acknowledged) {
+      for (const { reason } of byRule('AwsSolutions-APIG4')) {
         expect(reason).toMatch(/public/i);
         expect(reason).toMatch(/no table access/i);
       }
+
+      // HIPAA Lambda rules: on each function (routes' and authorizer's), not on the stack.
+      const functions = functionConstructs(stack);
+      expect(functions).toHaveLength(routeList.length + 1);
+      for (const rule of hipaaFunctionRules) {
+        const acks = byRule(rule);
+        expect(acks.map((a) => a.construct).sort((a, b) => a.node.path.localeCompare(b.node.path))).toEqual(
+          [...functions].sort((a, b) => a.node.path.localeCompare(b.node.path)),
+        );
+        for (const { reason } of acks) expect(reason).toBe(FUNCTION_ACKNOWLEDGEMENTS[rule as keyof typeof FUNCTION_ACKNOWLEDGEMENTS]);
+      }
+      expect(FUNCTION_ACKNOWLEDGEMENTS['HIPAA.Security-LambdaConcurrency']).toMatch(/throttl/i);
+      expect(FUNCTION_ACKNOWLEDGEMENTS['HIPAA.Security-LambdaDLQ']).toMatch(/synchronous/i);
+      expect(FUNCTION_ACKNOWLEDGEMENTS['HIPAA.Security-LambdaInsideVPC']).toMatch(/DynamoDB.*TLS.*IAM/);
+
+      // HIPAA backup plan: on the table only, because point-in-time recovery is on (tested above).
+      expect(byRule('HIPAA.Security-DynamoDBInBackupPlan').map((a) => a.construct)).toEqual([stack.table]);
+      expect(byRule('HIPAA.Security-DynamoDBInBackupPlan')[0]!.reason).toBe(TABLE_BACKUP_REASON);
+      expect(TABLE_BACKUP_REASON).toMatch(/point-in-time recovery/);
+      expect(stack.table.node.findAll().filter((c) => c instanceof CfnTable)).toHaveLength(1);
     },
   );
 
@@ -601,17 +844,67 @@ describe('cdk-nag (AWS Solutions)', () => {
   });
 
   it('passes once the finding is acknowledged on the resource, with a reason', () => {
-    /** The dev app plus a role allowed to Query every table: an IAM5 finding. */
+    /** The dev app plus a role allowed to Query every table: an IAM5 finding (managed policy: no HIPAA inline-policy finding). */
     const withWildcardRole = (acknowledged: boolean) => {
       const { app, stack } = buildApp('dev', { bundle: false });
       const role = new Role(stack, 'ScratchRole', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
-      role.addToPolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: ['*'] }));
+      const policy = new ManagedPolicy(stack, 'ScratchPolicy', {
+        roles: [role],
+        statements: [new PolicyStatement({ actions: ['dynamodb:Query'], resources: ['*'] })],
+      });
       if (acknowledged) {
-        Validations.of(role).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: 'Scratch role of this test.' });
+        Validations.of(policy).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: 'Scratch policy of this test.' });
       }
       return app;
     };
     expect(() => withWildcardRole(false).synth()).toThrow(/AwsSolutions-IAM5\[Resource::\*\]/);
     expect(() => withWildcardRole(true).synth()).not.toThrow();
+  });
+
+  /*
+   * The HIPAA Security pack fails synthesis on its own findings just like AWS Solutions, and its
+   * acknowledgements are per construct: the ones on the stack's functions and table cover nothing else.
+   */
+  it('HIPAA: fails synthesis on an unencrypted log group (a finding only the HIPAA pack reports)', () => {
+    const { app, stack } = buildApp('dev', { bundle: false });
+    new LogGroup(stack, 'ScratchLogs', { retention: RetentionDays.ONE_WEEK });
+    expect(new AwsSolutionsChecks().validateScope(app).violations).toEqual([]);
+    expect(() => app.synth()).toThrow(/HIPAA\.Security-CloudWatchLogGroupEncrypted/);
+  });
+
+  it('HIPAA: fails synthesis on a function without the per-function acknowledgements', () => {
+    const { app, stack } = buildApp('dev', { bundle: false });
+    new LambdaFunction(stack, 'ScratchFunction', {
+      runtime: Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: Code.fromInline('export const handler = async () => ({});'),
+    });
+    let error: unknown;
+    try {
+      app.synth();
+    } catch (e) {
+      error = e;
+    }
+    const message = String(error);
+    for (const rule of Object.keys(FUNCTION_ACKNOWLEDGEMENTS)) expect(message).toContain(rule);
+    expect(message).toContain('ScratchFunction');
+  });
+
+  it('HIPAA: fails synthesis on a table without point-in-time recovery or backup plan', () => {
+    const { app, stack } = buildApp('dev', { bundle: false });
+    new Table(stack, 'ScratchTable', { partitionKey: { name: 'pk', type: AttributeType.STRING } });
+    // The stack's own table's backup-plan acknowledgement does not cover another table.
+    const report = new HIPAASecurityChecks().validateScope(app);
+    expect(report.violations.map((v) => v.ruleName).sort()).toEqual(
+      expect.arrayContaining(['HIPAA.Security-DynamoDBInBackupPlan', 'HIPAA.Security-DynamoDBPITREnabled']),
+    );
+    expect(() => app.synth()).toThrow(/HIPAA\.Security-DynamoDBPITREnabled/);
+  });
+
+  it('HIPAA: fails synthesis on an inline policy', () => {
+    const { app, stack } = buildApp('dev', { bundle: false });
+    const role = new Role(stack, 'ScratchRole', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    role.addToPolicy(new PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [stack.table.tableArn] }));
+    expect(() => app.synth()).toThrow(/HIPAA\.Security-IAMNoInlinePolicy/);
   });
 });

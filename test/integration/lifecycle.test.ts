@@ -99,7 +99,7 @@ describe('status changes', () => {
   it('marks a no-show once the start has passed, freeing the slots', async () => {
     // Booked "an hour ago" for a window that started 30 minutes ago (the API refuses past starts).
     const start = DateTime.now().setZone(LA).minus({ minutes: 30 }).startOf('hour');
-    const appt = await bookAppointment(clinic.orgId, 'test-token', body(start.toISODate()!, start.toFormat('HH:mm'), start.plus({ hours: 1 }).toFormat('HH:mm')), {
+    const appt = await bookAppointment(clinic.orgId, { tokenId: 'test-token', requestId: 'lifecycle-test' }, body(start.toISODate()!, start.toFormat('HH:mm'), start.plus({ hours: 1 }).toFormat('HH:mm')), {
       now: start.minus({ hours: 1 }).toJSDate(),
     });
     expect(await locksOf(appt.uuid)).toHaveLength(8);

@@ -1,0 +1,23 @@
+import * as z from 'zod';
+import { Uuid, queryInt } from './common.ts';
+
+export const AUDIT_ACTIONS = ['patient.read', 'patient.create', 'appointment.create', 'appointment.update', 'appointment.status'] as const;
+
+export const AuditQuery = z.strictObject({
+  entity_uuid: Uuid.describe('A patient or appointment uuid.'),
+  page: queryInt(1, 10_000, 1),
+  page_size: queryInt(1, 100, 50),
+});
+
+export const AuditEntry = z.object({
+  at: z.string().describe('When, UTC.'),
+  token_id: z.string().describe('The API token that acted.'),
+  org_id: z.string(),
+  action: z.enum(AUDIT_ACTIONS),
+  entity_type: z.enum(['patient', 'appointment']),
+  entity_uuid: z.string(),
+  request_id: z.string(),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+export const AuditPage = z.object({ items: z.array(AuditEntry), page: z.number().int(), page_size: z.number().int(), total: z.number().int() });

@@ -1,0 +1,139 @@
+/**
+ * Tenant isolation, generated from the route table: for every route, a token of organisation B
+ * (1) on A's path with A's ids, and (2) on its own path naming A's ids, gets no data of A and
+ * changes nothing of A. A route without a fixture here fails the suite (and the type check), so a
+ * new route is covered without anyone remembering.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DateTime } from 'luxon';
+import { createTestClinic, type TestClinic } from '../helpers/clinic.ts';
+import { client, startLocalApi } from '../helpers/local-api.ts';
+import { createPatient } from '#shared/domain/patients.ts';
+import { routeList, pathOf, type RouteName } from '#shared/routes.ts';
+
+type Ids = {
+  org: string;
+  patient: string;
+  appointment: string;
+  location: string;
+  operatory: string;
+  provider: string;
+  type: string;
+  timeOff: string;
+};
+type Request = { params?: Record<string, string>; query?: Record<string, string>; body?: unknown };
+
+const day = DateTime.now().setZone('America/Los_Angeles').plus({ days: 20 }).toISODate()!;
+
+/** One request per tenant route, aimed at the ids given (A's), whatever org the path names. */
+const FIXTURES: Record<Exclude<RouteName, 'getOpenApiDocument' | 'getDocsPage' | 'getDocsAsset'>, (a: Ids) => Request> = {
+  searchPatients: () => ({ query: { query: 'quarantine' } }),
+  createPatient: (a) => ({ body: { first_name: 'Intruder', last_name: 'Test', date_of_birth: '1990-01-01', preferred_provider_uuid: a.provider } }),
+  getPatient: (a) => ({ params: { patient_uuid: a.patient } }),
+  listPatientAppointments: (a) => ({ params: { patient_uuid: a.patient } }),
+  listAppointmentTypes: () => ({}),
+  createAppointmentType: () => ({ body: { code: 'INTR', name: 'Intrusion', duration_minutes: 30, color: '#000000', requires_exam: false } }),
+  getAppointmentType: (a) => ({ params: { appointment_type_uuid: a.type } }),
+  updateAppointmentType: (a) => ({ params: { appointment_type_uuid: a.type }, body: { name: 'Hijacked' } }),
+  bookAppointment: (a) => ({
+    body: { patient_uuid: a.patient, appointment_type_uuid: a.type, location_uuid: a.location, provider_uuid: a.provider, scheduled_start: `${day}T13:00:00`, scheduled_end: `${day}T14:00:00` },
+  }),
+  getAppointment: (a) => ({ params: { appointment_uuid: a.appointment } }),
+  listAppointments: (a) => ({ query: { date_from: day, date_to: day, patient_uuid: a.patient, provider_uuid: a.provider } }),
+  updateAppointment: (a) => ({ params: { appointment_uuid: a.appointment }, body: { notes: 'hijacked' } }),
+  changeAppointmentStatus: (a) => ({ params: { appointment_uuid: a.appointment }, body: { status: 'cancelled' } }),
+  getAvailability: (a) => ({ query: { location_uuid: a.location, appointment_type_uuid: a.type, date_from: day, date_to: day } }),
+  listLocations: () => ({}),
+  createLocation: () => ({ body: { name: 'Intruder', time_zone: 'Europe/London' } }),
+  getLocation: (a) => ({ params: { location_uuid: a.location } }),
+  updateLocation: (a) => ({ params: { location_uuid: a.location }, body: { name: 'Hijacked' } }),
+  listOperatories: (a) => ({ params: { location_uuid: a.location } }),
+  createOperatory: (a) => ({ params: { location_uuid: a.location }, body: { name: 'Intruder' } }),
+  updateOperatory: (a) => ({ params: { location_uuid: a.location, operatory_uuid: a.operatory }, body: { is_active: false } }),
+  listProviders: () => ({}),
+  createProvider: () => ({ body: { first_name: 'In', last_name: 'Truder', title: 'DDS' } }),
+  getProvider: (a) => ({ params: { provider_uuid: a.provider } }),
+  updateProvider: (a) => ({ params: { provider_uuid: a.provider }, body: { is_active: false } }),
+  listWorkingHours: (a) => ({ params: { provider_uuid: a.provider } }),
+  putWorkingHours: (a) => ({ params: { provider_uuid: a.provider, location_uuid: a.location }, body: { weekly: {} } }),
+  listTimeOff: (a) => ({ query: { provider_uuid: a.provider, date_from: day, date_to: day } }),
+  createTimeOff: (a) => ({ body: { provider_uuid: a.provider, location_uuid: a.location, start: `${day}T08:00:00`, end: `${day}T18:00:00` } }),
+  deleteTimeOff: (a) => ({ params: { time_off_uuid: a.timeOff } }),
+  getSettings: () => ({}),
+  updateSettings: () => ({ body: { name: 'Hijacked' } }),
+  listAudit: (a) => ({ query: { entity_uuid: a.patient } }),
+};
+
+let api: Awaited<ReturnType<typeof startLocalApi>>;
+let a: TestClinic;
+let b: TestClinic;
+let aIds: Ids;
+/** Values only A holds: none may reach B. */
+let secrets: string[];
+
+beforeAll(async () => {
+  api = await startLocalApi();
+  [a, b] = await Promise.all([createTestClinic(), createTestClinic()]);
+  const http = client(api.baseUrl, a.token);
+  const base = `/api/v1/${a.orgId}`;
+  const zelda = await createPatient(a.orgId, { first_name: 'Zelda', last_name: 'Quarantine', date_of_birth: '1961-07-07', email: 'zelda@isolated.example' });
+  const booked = await http.post(`${base}/appointments`, {
+    patient_uuid: zelda.uuid,
+    appointment_type_uuid: a.types.exam.uuid,
+    location_uuid: a.location.uuid,
+    provider_uuid: a.dentist.uuid,
+    scheduled_start: `${day}T09:00:00`,
+    scheduled_end: `${day}T10:00:00`,
+    notes: 'isolation-secret-note',
+  });
+  expect(booked.status).toBe(201);
+  const off = await http.post(`${base}/time-off`, { provider_uuid: a.dentist.uuid, location_uuid: a.location.uuid, start: `${day}T12:00:00`, end: `${day}T12:30:00` });
+  expect(off.status).toBe(201);
+  aIds = { org: a.orgId, patient: zelda.uuid, appointment: booked.body.uuid, location: a.location.uuid, operatory: a.operatories[0]!.uuid, provider: a.dentist.uuid, type: a.types.exam.uuid, timeOff: off.body.uuid };
+  secrets = ['Zelda', 'Quarantine', '1961-07-07', 'zelda@isolated.example', 'isolation-secret-note'];
+});
+afterAll(() => api.close());
+
+async function snapshotOfA() {
+  const http = client(api.baseUrl, a.token);
+  const base = `/api/v1/${a.orgId}`;
+  const [appointment, provider, type, hours, settings, off, patients] = await Promise.all([
+    http.get(`${base}/appointments/${aIds.appointment}`),
+    http.get(`${base}/providers/${aIds.provider}`),
+    http.get(`${base}/appointment-types/${aIds.type}`),
+    http.get(`${base}/providers/${aIds.provider}/working-hours`),
+    http.get(`${base}/settings`),
+    http.get(`${base}/time-off?provider_uuid=${aIds.provider}&date_from=${day}&date_to=${day}`),
+    http.get(`${base}/patients?query=intruder`),
+  ]);
+  return [appointment, provider, type, hours, settings, off, patients].map((r) => r.body);
+}
+
+const tenantRoutes = routeList.filter((r) => r.scope !== 'public');
+
+describe('tenant isolation (generated from the route table)', () => {
+  it('has a fixture for every tenant route', () => {
+    expect(Object.keys(FIXTURES).sort()).toEqual(tenantRoutes.map((r) => r.name).sort());
+  });
+
+  it.each(tenantRoutes.map((r) => [r.name, r] as const))("%s: B's token on A's path is refused, with no data", async (_, route) => {
+    const request = FIXTURES[route.name as keyof typeof FIXTURES](aIds);
+    const url = pathOf(route, { org_id: a.orgId, ...request.params }) + (request.query ? `?${new URLSearchParams(request.query)}` : '');
+    const res = await client(api.baseUrl, b.token).call(route.method, url, { body: request.body });
+    expect(res.status).toBe(403);
+    for (const secret of secrets) expect(JSON.stringify(res.body)).not.toContain(secret);
+  });
+
+  it.each(tenantRoutes.map((r) => [r.name, r] as const))("%s: B's token naming A's ids on B's own path gets nothing of A", async (_, route) => {
+    const before = await snapshotOfA();
+    const request = FIXTURES[route.name as keyof typeof FIXTURES](aIds);
+    const url = pathOf(route, { org_id: b.orgId, ...request.params }) + (request.query ? `?${new URLSearchParams(request.query)}` : '');
+    const res = await client(api.baseUrl, b.token).call(route.method, url, { body: request.body });
+    // Refused (404 for a path id, 422 for a body or query reference) — or, for a list or a create
+    // that names none of A's records, B's own (empty or new) data.
+    expect([200, 201, 204, 403, 404, 422], JSON.stringify(res.body)).toContain(res.status);
+    if (route.request.params && Object.keys(request.params ?? {}).length > 0 && route.method !== 'POST') expect([403, 404]).toContain(res.status);
+    for (const secret of secrets) expect(JSON.stringify(res.body), route.name).not.toContain(secret);
+    expect(await snapshotOfA()).toEqual(before);
+  });
+});
