@@ -58,3 +58,20 @@ describe('the API description, served without a token', () => {
     }
   });
 });
+
+describe('security headers', () => {
+  it('are on API answers, problems and the docs page', async () => {
+    const problem = await http.get('/api/v1/00000000-0000-4000-8000-000000000000/patients?query=x');
+    const document = await http.get(routes.getOpenApiDocument.path);
+    const page = await http.get(routes.getDocsPage.path);
+    for (const res of [problem, document, page]) {
+      expect(res.headers.get('strict-transport-security')).toBe('max-age=63072000; includeSubDomains');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    }
+    expect(problem.status).toBe(401);
+    expect(problem.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self' 'unsafe-inline'");
+  });
+});
