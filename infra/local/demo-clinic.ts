@@ -10,6 +10,7 @@ import { putWorkingHours } from '#shared/domain/schedule.ts';
 import { getPatient } from '#shared/domain/patients.ts';
 import type { CreatePatientInput } from '#shared/schemas/patients.ts';
 import { ApiError } from '#shared/errors.ts';
+import { examples } from '#shared/schemas/examples.ts';
 
 export const DEMO = {
   orgId: '0d0e1f2a-3b4c-4d5e-8f60-718293a4b5c6',
@@ -21,31 +22,10 @@ export const DEMO = {
     { uuid: '1a2b3c4d-0002-4000-8000-00000000a002', name: 'Operatory 2' },
     { uuid: '1a2b3c4d-0003-4000-8000-00000000a003', name: 'Operatory 3 (Hygiene)' },
   ],
-  types: [
-    { uuid: 'b2c3d4e5-f6a7-8901-bcde-f12345678901', code: 'NPE', name: 'New Patient Exam', duration_minutes: 60, color: '#4f46e5', requires_exam: true },
-    { uuid: 'c4d5e6f7-a8b9-0123-cdef-345678901234', code: 'HYG', name: 'Hygiene / Cleaning', duration_minutes: 45, color: '#059669', requires_exam: false },
-    { uuid: 'e6f7a8b9-c0d1-2345-efab-567890123456', code: 'EMG', name: 'Emergency Visit', duration_minutes: 30, color: '#dc2626', requires_exam: true },
-  ],
-  patients: [
-    {
-      uuid: 'a1b2c3d4-e5f6-7890-abcd-ef1234567890',
-      first_name: 'Jane',
-      last_name: 'Smith',
-      date_of_birth: '1986-04-12',
-      primary_phone: '+1-415-555-0148',
-      email: 'jane.smith@example.com',
-      preferred_provider_uuid: 'd4e5f6a7-b8c9-0123-defa-234567890123',
-    },
-    {
-      uuid: 'f0e1d2c3-b4a5-6789-0123-456789abcdef',
-      first_name: 'Jonathan',
-      last_name: 'Smith',
-      date_of_birth: '1972-11-30',
-      primary_phone: '+1-415-555-0223',
-      email: 'j.smith@example.com',
-      preferred_provider_uuid: null,
-    },
-  ],
+  /** The guide's three appointment types. */
+  types: examples.appointmentTypes.items,
+  /** The guide's Jane and Jonathan Smith, exactly as its search response shows them. */
+  patients: examples.patientPage.items,
 } as const;
 
 const weekdays = (intervals: { start: string; end: string }[]) => ({ monday: intervals, tuesday: intervals, wednesday: intervals, thursday: intervals, friday: intervals });
