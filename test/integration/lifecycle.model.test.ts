@@ -10,16 +10,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { createTestClinic, type TestClinic } from '../helpers/clinic.ts';
+import { createTestClinic } from '../helpers/clinic.ts';
 import { client, startLocalApi } from '../helpers/local-api.ts';
-import { db, tableName } from '#shared/db/client.ts';
-import { keys } from '#shared/db/keys.ts';
-import { INDEXES } from '#shared/db/table-definition.ts';
-import { granuleId, granuleStarts } from '#shared/time/granules.ts';
+import { assertNoOverlaps, expectedLocks, readAppointments, readLocks, type AppointmentState } from '../helpers/invariants.ts';
 
 const LA = 'America/Los_Angeles';
-const ACTIVE = new Set(['scheduled', 'confirmed', 'arrived', 'completed']);
 let api: Awaited<ReturnType<typeof startLocalApi>>;
 
 beforeAll(async () => {
@@ -27,8 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-/** `version` orders the answers: concurrent changes of one appointment are applied in commit order. */
-type ModelAppointment = { status: string; provider: string; operatory: string; start: number; end: number; version: number };
+type ModelAppointment = AppointmentState;
 
 const window = fc.record({ slot: fc.integer({ min: 0, max: 16 }), length: fc.integer({ min: 1, max: 4 }) });
 const command = fc.oneof(
@@ -38,63 +32,6 @@ const command = fc.oneof(
 );
 /** Rounds of commands sent at the same time by different clients. */
 const rounds = fc.array(fc.array(command, { minLength: 1, maxLength: 6 }), { minLength: 2, maxLength: 5 });
-
-async function readPartition(pk: string) {
-  const out = await db.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true }));
-  return out.Items ?? [];
-}
-
-async function databaseState(clinic: TestClinic) {
-  const index = INDEXES.appointmentsByStart;
-  const indexed = await db.send(
-    new QueryCommand({
-      TableName: tableName,
-      IndexName: index.name,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': index.partitionKey },
-      ExpressionAttributeValues: { ':pk': keys.appointmentsByStart.partition(clinic.orgId) },
-    }),
-  );
-  // The index is eventually consistent: read each appointment itself, strongly.
-  const appointments = new Map<string, ModelAppointment>();
-  for (const entry of indexed.Items ?? []) {
-    const [item] = await readPartition(keys.appointment(clinic.orgId, entry.uuid as string).pk);
-    appointments.set(item!.uuid as string, {
-      status: item!.status as string,
-      provider: item!.provider_uuid as string,
-      operatory: item!.operatory_uuid as string,
-      start: Date.parse(item!.start_utc as string),
-      end: Date.parse(item!.end_utc as string),
-      version: item!.version as number,
-    });
-  }
-  const locks = [
-    ...(await Promise.all([clinic.dentist, clinic.hygienist].map((p) => readPartition(keys.providerSlots(clinic.orgId, p.uuid).pk)))).flat(),
-    ...(await Promise.all(clinic.operatories.map((o) => readPartition(keys.operatorySlots(clinic.orgId, o.uuid).pk)))).flat(),
-  ].map((l) => `${l.resource_type}:${l.resource_uuid}:${l.sk}:${l.appointment_uuid}`);
-  return { appointments, locks };
-}
-
-function expectedLocks(model: Map<string, ModelAppointment>): string[] {
-  return [...model.entries()]
-    .filter(([, a]) => ACTIVE.has(a.status))
-    .flatMap(([id, a]) =>
-      granuleStarts(a.start, a.end, 15).flatMap((g) => [`provider:${a.provider}:${granuleId(g)}:${id}`, `operatory:${a.operatory}:${granuleId(g)}:${id}`]),
-    );
-}
-
-function assertNoOverlaps(model: Map<string, ModelAppointment>) {
-  const active = [...model.entries()].filter(([, a]) => ACTIVE.has(a.status));
-  for (const [i, [idA, a]] of active.entries()) {
-    for (const [idB, b] of active.slice(i + 1)) {
-      const overlap = a.start < b.end && b.start < a.end;
-      if (overlap) {
-        expect(a.provider === b.provider, `provider double-booked: ${idA} and ${idB}`).toBe(false);
-        expect(a.operatory === b.operatory, `operatory double-booked: ${idA} and ${idB}`).toBe(false);
-      }
-    }
-  }
-}
 
 describe('appointment lifecycle model', () => {
   it('keeps locks equal to active appointments and never double-books, under concurrent clients', async () => {
@@ -158,10 +95,10 @@ describe('appointment lifecycle model', () => {
             expect([200, 201, 409, 503], JSON.stringify(res.body)).toContain(res.status);
             if (res.status === 200 || res.status === 201) apply(res.body, res.headers.get('etag'));
           }
-          const db = await databaseState(clinic);
-          expect(db.appointments).toEqual(model);
-          assertNoOverlaps(db.appointments);
-          expect(db.locks.sort()).toEqual(expectedLocks(model).sort());
+          const stored = await readAppointments(clinic.orgId);
+          expect(stored).toEqual(model);
+          assertNoOverlaps(stored);
+          expect(await readLocks(clinic.orgId, providers, clinic.operatories.map((o) => o.uuid))).toEqual(expectedLocks(model));
         }
       }),
       { numRuns: 10, seed: Number(process.env.PROPERTY_SEED ?? Date.now() % 2 ** 31), endOnFailure: true },
