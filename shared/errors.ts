@@ -22,6 +22,7 @@ export const PROBLEM_TYPES = {
   unauthenticated: { status: 401, title: 'Authentication required' },
   forbidden: { status: 403, title: 'Not allowed' },
   'not-found': { status: 404, title: 'Not found' },
+  'method-not-allowed': { status: 405, title: 'Method not allowed' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'slot-conflict': { status: 409, title: 'The time window is already booked' },
   'status-conflict': { status: 409, title: 'The appointment is not in a status that allows this' },

@@ -98,18 +98,22 @@ async function dispatch(req: IncomingMessage): Promise<APIGatewayProxyStructured
   const hit = pathMatches.find((x) => x.m.route.method === method);
   if (!hit) {
     if (pathMatches.length > 0) {
-      const result = problemResult(new ApiError('not-found', `${method} is not supported here.`), requestId);
-      return { ...result, statusCode: 405, headers: { ...result.headers, allow: pathMatches.map((x) => x.m.route.method).join(', ') } };
+      const result = problemResult(new ApiError('method-not-allowed', `${method} is not supported here.`), requestId);
+      return { ...result, headers: { ...result.headers, allow: pathMatches.map((x) => x.m.route.method).join(', ') } };
     }
     return problemResult(new ApiError('not-found', 'No route matches this path.'), requestId);
   }
   const { m, match } = hit;
-  let pathParameters: Record<string, string>;
-  try {
-    pathParameters = Object.fromEntries(m.names.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')]));
-  } catch {
-    return problemResult(new ApiError('not-found', 'The path is not valid.'), requestId);
-  }
+  // Like API Gateway, a segment that does not decode (`%C0%AF`) is passed on as it came; the
+  // handler's validation answers it.
+  const decode = (segment: string) => {
+    try {
+      return decodeURIComponent(segment);
+    } catch {
+      return segment;
+    }
+  };
+  const pathParameters = Object.fromEntries(m.names.map((name, i) => [name, decode(match[i + 1] ?? '')]));
   // API Gateway adds these; the OpenAPI document uses them to name its server.
   const headers: Record<string, string> = { 'x-forwarded-proto': 'http', ...singleValued(req.headers) };
   const body = await readBody(req);

@@ -60,20 +60,31 @@ export function nowIso(now: Date = new Date()): string {
 }
 
 /**
- * One TransactWriteItems, all or nothing. Each attempt carries its own ClientRequestToken, so the
- * SDK's automatic retries of that attempt (network errors, 5xx) are idempotent: a transaction that
- * did commit is not applied twice. An attempt cancelled only by a concurrent transaction wrote
- * nothing and is tried again after a short jittered pause; a failed condition is returned to the
- * caller at once.
+ * One TransactWriteItems, all or nothing. The SDK's automatic retries of an attempt (throttling,
+ * timeouts, 5xx) re-send the same serialized request, so they carry the same ClientRequestToken and
+ * are idempotent: a transaction that did commit before its answer was lost is not applied twice
+ * (DynamoDB answers the replay with success). An attempt cancelled only by a concurrent transaction
+ * wrote nothing and is tried again after a short jittered pause — with a new token, unless an
+ * earlier SDK attempt of it may have committed (more than one attempt: a timeout or 5xx came first),
+ * in which case the token is kept so a late commit is still recognised. Anything else (a failed
+ * condition, retries exhausted) goes to the caller at once.
  */
 export async function transactWrite(items: TransactWriteCommandInput['TransactItems'], attempts = 4): Promise<void> {
+  let token = randomUUID();
   for (let attempt = 1; ; attempt++) {
     try {
-      await db.send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: randomUUID() }));
+      await db.send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: token }));
       return;
     } catch (error) {
       if (attempt >= attempts || !isTransactionConflictOnly(error)) throw error;
+      if (!mayHaveCommitted(error)) token = randomUUID();
       await new Promise((r) => setTimeout(r, Math.random() * 20 * 2 ** attempt));
     }
   }
+}
+
+/** The SDK made more than one attempt, so an earlier one may have failed ambiguously (after writing). */
+function mayHaveCommitted(error: unknown): boolean {
+  const attempts = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts;
+  return attempts !== undefined && attempts > 1;
 }
