@@ -48,10 +48,12 @@ function startEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-async function start(): Promise<{ proc: ChildProcess; dev: Dev; output: () => string }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], {
+/** Runs `npm start` (as one process, so signals reach it) and waits until it says it is ready. */
+async function start(options: { args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<{ proc: ChildProcess; dev: Dev; output: () => string }> {
+  const env = { ...startEnv(), ...options.env };
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts', ...(options.args ?? [])], {
     cwd: ROOT,
-    env: startEnv(),
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   current = proc;
@@ -62,7 +64,7 @@ async function start(): Promise<{ proc: ChildProcess; dev: Dev; output: () => st
     if (proc.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
     return output.includes('is running at');
   });
-  const dev = JSON.parse(readFileSync(devFile, 'utf8')) as Dev;
+  const dev = JSON.parse(readFileSync(join(env.LOCAL_STATE_DIR!, 'dev.json'), 'utf8')) as Dev;
   return { proc, dev, output: () => output };
 }
 
@@ -184,19 +186,7 @@ describe('the booking guide against `npm start`', () => {
   });
 
   it('starts fresh with --fresh', async () => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts', '--fresh'], {
-      cwd: ROOT,
-      env: startEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    current = proc;
-    let output = '';
-    proc.stdout?.on('data', (c: Buffer) => (output += c.toString()));
-    await waitFor('the ready message', () => {
-      if (proc.exitCode !== null) throw new Error(`npm start --fresh exited early:\n${output}`);
-      return output.includes('is running at');
-    });
-    const dev = JSON.parse(readFileSync(devFile, 'utf8')) as Dev;
+    const { proc, dev } = await start({ args: ['--fresh'] });
     const client = api(dev);
     const org_id = dev.org_id;
     expect((await client.GET('/api/v1/{org_id}/appointments/{appointment_uuid}', { params: { path: { org_id, appointment_uuid: bookedId } } })).response.status).toBe(404);
@@ -213,23 +203,10 @@ describe('npm start with DYNAMODB_ENDPOINT', () => {
     const external = await startDynamoDbLocal();
     try {
       const dir = mkdtempSync(join(tmpdir(), 'dental-e2e-endpoint-'));
-      const proc = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], {
-        cwd: ROOT,
-        env: { ...startEnv(), LOCAL_STATE_DIR: dir, DYNAMODB_ENDPOINT: external.endpoint },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      current = proc;
-      let output = '';
-      proc.stdout?.on('data', (c: Buffer) => (output += c.toString()));
-      proc.stderr?.on('data', (c: Buffer) => (output += c.toString()));
-      await waitFor('the ready message', () => {
-        if (proc.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
-        return output.includes('is running at');
-      });
-      expect(output).toContain(external.endpoint);
+      const { proc, dev, output } = await start({ env: { LOCAL_STATE_DIR: dir, DYNAMODB_ENDPOINT: external.endpoint } });
+      expect(output()).toContain(external.endpoint);
       const javaProcesses = execFileSync('ps', ['-eo', 'args='], { encoding: 'utf8' }).split('\n').filter((l) => l.includes('DynamoDBLocal.jar') && l.includes(dir));
       expect(javaProcesses).toEqual([]);
-      const dev = JSON.parse(readFileSync(join(dir, 'dev.json'), 'utf8')) as Dev;
       const found = await api(dev).GET('/api/v1/{org_id}/patients', { params: { path: { org_id: dev.org_id }, query: { query: 'jane' } } });
       expect(found.data?.total).toBe(1);
       proc.kill('SIGTERM');
