@@ -93,13 +93,16 @@ export function conflictsOf(error: TransactionCanceledException): Conflict[] {
   return [...byResource.values()];
 }
 
-/** The first lock an operatory holds among `granules`, if any (one strongly consistent Query). */
-export async function firstHeldGranule(orgId: string, operatoryId: string, granules: readonly string[], ignoreAppointment?: string): Promise<Conflict | undefined> {
-  const held = await queryAll({
-    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
-    ExpressionAttributeValues: { ':pk': keys.operatorySlots(orgId, operatoryId).pk, ':first': granules[0], ':last': granules[granules.length - 1] },
-    ConsistentRead: true,
-  });
-  const other = held.find((h) => h.appointment_uuid !== ignoreAppointment);
-  return other ? { resource: 'operatory', resource_uuid: operatoryId, appointment_uuid: other.appointment_uuid as string, slot_start: other.sk as string } : undefined;
+/** The first lock an operatory holds among `granules`, if any (one strongly consistent Query, one item). */
+export async function firstHeldGranule(orgId: string, operatoryId: string, granules: readonly string[]): Promise<Conflict | undefined> {
+  const [held] = await queryAll(
+    {
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
+      ExpressionAttributeValues: { ':pk': keys.operatorySlots(orgId, operatoryId).pk, ':first': granules[0], ':last': granules[granules.length - 1] },
+      ConsistentRead: true,
+      Limit: 1,
+    },
+    1,
+  );
+  return held ? { resource: 'operatory', resource_uuid: operatoryId, appointment_uuid: held.appointment_uuid as string, slot_start: held.sk as string } : undefined;
 }
