@@ -37,6 +37,7 @@ export type AvailabilityRequest = {
   operatories: OperatorySchedule[];
 };
 
+/** One bookable window; `operatory_uuids` keeps the order of `AvailabilityRequest.operatories`. */
 export type OpenWindow = { start: number; end: number; provider_uuid: string; operatory_uuids: string[] };
 
 /** A provider's working intervals at one location over local dates `from`..`to`, as instants. */
@@ -53,7 +54,15 @@ function isFree(window: Interval, timeOff: Interval[], held: ReadonlySet<number>
   return granuleStarts(window.start, window.end, lockGranuleMinutes).every((g) => !held.has(g));
 }
 
+/**
+ * Every open window, by start and, at the same start, by provider uuid (the API promises "by start";
+ * the tie-break keeps the answer the same from one call to the next).
+ */
 export function openWindows(request: AvailabilityRequest): OpenWindow[] {
+  // A window ends on the grid only if its length is whole grid steps; booking refuses any other end.
+  if (!(request.durationMinutes > 0 && request.durationMinutes % request.granularityMinutes === 0)) {
+    throw new RangeError(`duration ${request.durationMinutes} is not a whole number of ${request.granularityMinutes}-minute steps`);
+  }
   const step = request.granularityMinutes * 60_000;
   const duration = request.durationMinutes * 60_000;
   const windows: OpenWindow[] = [];

@@ -8,8 +8,8 @@
  */
 import { DateTime, IANAZone } from 'luxon';
 
-/** `YYYY-MM-DDTHH:mm[:ss[.SSS]]` with an optional `Z` or `±HH:mm` offset. */
-const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:\d{2})?$/;
+/** `YYYY-MM-DDTHH:mm[:ss[.SSS]]` with an optional `Z` or `±HH:mm` offset (minutes too: +05:30, +05:45). */
+const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(?:(Z)|([+-])(\d{2}):([0-5]\d))?$/;
 
 export type WallClockProblem =
   | { kind: 'malformed' }
@@ -28,8 +28,10 @@ export function isValidTimeZone(zone: string): boolean {
 function fieldsOf(text: string) {
   const m = LOCAL_DATE_TIME.exec(text);
   if (!m) return undefined;
-  const [, y, mo, d, h, mi, s, ms, offset] = m;
+  const [, y, mo, d, h, mi, s, ms, zulu, sign, oh, om] = m;
   return {
+    /** `YYYY-MM-DDTHH:mm` as written, to compare with what the zone makes of it. */
+    wall: text.slice(0, 16),
     fields: {
       year: Number(y),
       month: Number(mo),
@@ -37,9 +39,10 @@ function fieldsOf(text: string) {
       hour: Number(h),
       minute: Number(mi),
       second: Number(s ?? 0),
-      millisecond: Number((ms ?? '0').padEnd(3, '0')),
+      millisecond: Number((ms ?? '').padEnd(3, '0')),
     },
-    offset,
+    /** Minutes east of UTC the text names, if any. */
+    offset: zulu ? 0 : sign ? (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om)) : undefined,
   };
 }
 
@@ -54,28 +57,19 @@ function fieldsOf(text: string) {
 export function resolveWallClock(text: string, zone: string): WallClockResult {
   const parsed = fieldsOf(text);
   if (!parsed) return { ok: false, problem: { kind: 'malformed' } };
-  const { fields, offset } = parsed;
+  const { wall, fields, offset } = parsed;
   const dt = DateTime.fromObject(fields, { zone });
   if (!dt.isValid) return { ok: false, problem: { kind: 'malformed' } };
-  const sameWall =
-    dt.year === fields.year &&
-    dt.month === fields.month &&
-    dt.day === fields.day &&
-    dt.hour === fields.hour &&
-    dt.minute === fields.minute;
-  if (!sameWall) {
+  // luxon moves a skipped wall time forward by the gap (02:30 → 03:30), so it no longer reads as written.
+  if (dt.toFormat("yyyy-LL-dd'T'HH:mm") !== wall) {
     return {
       ok: false,
-      problem: {
-        kind: 'nonexistent',
-        detail: `${text.slice(0, 19)} does not exist in ${zone}: the clocks skip it (daylight-saving change)`,
-      },
+      problem: { kind: 'nonexistent', detail: `${text.slice(0, 19)} does not exist in ${zone}: the clocks skip it (daylight-saving change)` },
     };
   }
-  const candidates = dt.getPossibleOffsets().filter((c) => c.isValid) as DateTime<true>[];
+  const candidates = dt.getPossibleOffsets();
   if (offset !== undefined) {
-    const minutes = offset === 'Z' ? 0 : offsetMinutes(offset);
-    const match = candidates.find((c) => c.offset === minutes);
+    const match = candidates.find((c) => c.offset === offset);
     if (!match) {
       return {
         ok: false,
@@ -97,14 +91,7 @@ export function resolveWallClock(text: string, zone: string): WallClockResult {
       },
     };
   }
-  const only = candidates[0] ?? dt;
-  return { ok: true, instant: only, local: formatWallClock(only) };
-}
-
-function offsetMinutes(offset: string): number {
-  const sign = offset.startsWith('-') ? -1 : 1;
-  const [h, m] = offset.slice(1).split(':').map(Number);
-  return sign * ((h ?? 0) * 60 + (m ?? 0));
+  return { ok: true, instant: dt, local: formatWallClock(dt) };
 }
 
 /**
