@@ -52,6 +52,30 @@ export const WRITE_ACTIONS = [
  */
 export const AUDIT_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:BatchWriteItem'] as const;
 
+/**
+ * Partition-key patterns (IAM `StringLike`) of the `dynamodb:LeadingKeys` condition that every
+ * DynamoDB grant of a function carries. They mirror shared/db/keys.ts, which forms every key; the
+ * infra test checks every key builder there against them.
+ * - TENANT: every key of tenant data, on the table and on every index (`ORG#<org>...`). Every data
+ *   function is limited to it, so none can reach a token item.
+ * - TOKEN: the token items (`keys.token`: `TOKEN#<sha-256>`), which the authorizer reads and nothing
+ *   else. No function writes one: tokens are created and revoked by the admin CLI, with the
+ *   operator's credentials.
+ * - Audit partitions: `keys.auditPartitionPattern` (`ORG#*#AUDIT#*`), the only write of a read route.
+ * TODO(lead): move TENANT and TOKEN into shared/db/keys.ts beside auditPartitionPattern.
+ */
+export const TENANT_PARTITION_PATTERN = 'ORG#*';
+export const TOKEN_PARTITION_PATTERN = 'TOKEN#*';
+
+/**
+ * The only DynamoDB actions a grant may name: each is a request on items whose partition keys it
+ * names, so the `ForAllValues` LeadingKeys condition constrains it. (`ForAllValues` over a request
+ * with no partition key — a Scan, a PartiQL statement — is vacuously true: such an action would be
+ * granted on every partition.) TransactWriteItems and TransactGetItems have no action of their own:
+ * each of their items is authorised as the PutItem/UpdateItem/DeleteItem/ConditionCheckItem/GetItem it is.
+ */
+const KEYED_ACTIONS: ReadonlySet<string> = new Set([...READ_ACTIONS, ...WRITE_ACTIONS, ...AUDIT_WRITE_ACTIONS]);
+
 /** How long audit entries are kept unless the `auditRetentionDays` context says otherwise (6 years). */
 export const DEFAULT_AUDIT_RETENTION_DAYS = 2190;
 
@@ -187,8 +211,9 @@ export class BookingStack extends Stack {
       handler: authorizerFunction.handler,
       description: 'Bearer-token authorizer: identifies the token, every route enforces the verdict',
       table: authorizerFunction.table,
-      // One GetItem of the token item by its hash: no Query, no index, no writes.
-      statements: [this.tableStatement(['dynamodb:GetItem'], [])],
+      // One GetItem of the token item by its hash (shared/domain/tokens.ts authorizeBearer): token
+      // partitions only — no tenant data, no Query, no index, no writes.
+      statements: [this.tableStatement(['dynamodb:GetItem'], [], [TOKEN_PARTITION_PATTERN])],
       logs,
     });
     functions.set('authorizer', authorizerFn);
@@ -334,8 +359,9 @@ export class BookingStack extends Stack {
   }
 
   /**
-   * DynamoDB access of a route: reads on the table and exactly its indexes, writes on the table;
-   * nothing at all for `none`. A route that records audit entries also gets the audit-only grant.
+   * DynamoDB access of a route: reads on the table and exactly its indexes, writes on the table, all
+   * in tenant partitions only (`ORG#*`: never a token item); nothing at all for `none`. A route that
+   * records audit entries also gets the audit-only grant.
    */
   private routeStatements(route: Pick<RouteSpec, 'table' | 'indexes' | 'audit'>): PolicyStatement[] {
     const indexes = route.indexes ?? [];
@@ -344,28 +370,28 @@ export class BookingStack extends Stack {
       if (route.audit) throw new Error('A route without table access cannot record audit entries');
       return [];
     }
-    const statements = [this.tableStatement([...READ_ACTIONS], indexes)];
-    if (route.table === 'read-write') statements.push(this.tableStatement([...WRITE_ACTIONS], []));
-    if (route.audit) {
-      statements.push(
-        new PolicyStatement({
-          effect: Effect.ALLOW,
-          actions: [...AUDIT_WRITE_ACTIONS],
-          resources: [this.table.tableArn],
-          // Only items whose partition key is an audit partition (`ORG#<org>#AUDIT#<id>`); `ForAllValues`
-          // so that a BatchWriteItem is allowed only when every one of its items' keys matches.
-          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [keys.auditPartitionPattern] } },
-        }),
-      );
-    }
+    const statements = [this.tableStatement([...READ_ACTIONS], indexes, [TENANT_PARTITION_PATTERN])];
+    if (route.table === 'read-write') statements.push(this.tableStatement([...WRITE_ACTIONS], [], [TENANT_PARTITION_PATTERN]));
+    // Only items whose partition key is an audit partition (`ORG#<org>#AUDIT#<id>`).
+    if (route.audit) statements.push(this.tableStatement([...AUDIT_WRITE_ACTIONS], [], [keys.auditPartitionPattern]));
     return statements;
   }
 
-  private tableStatement(actions: string[], indexes: readonly IndexName[]): PolicyStatement {
+  /**
+   * DynamoDB actions on the table (and the named indexes), limited to items whose partition key
+   * matches one of `partitions` (IAM `dynamodb:LeadingKeys`; on an index, the index's partition key).
+   * `ForAllValues` so that a BatchGetItem or BatchWriteItem is allowed only when every one of its
+   * items' keys matches.
+   */
+  private tableStatement(actions: string[], indexes: readonly IndexName[], partitions: readonly string[]): PolicyStatement {
+    const unkeyed = actions.filter((action) => !KEYED_ACTIONS.has(action));
+    if (unkeyed.length > 0) throw new Error(`Not an item action a LeadingKeys condition can limit: ${unkeyed.join(', ')}`);
+    if (partitions.length === 0) throw new Error('A table grant needs at least one partition pattern');
     return new PolicyStatement({
       effect: Effect.ALLOW,
       actions,
       resources: [this.table.tableArn, ...indexes.map((name) => `${this.table.tableArn}/index/${name}`)],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...partitions] } },
     });
   }
 

@@ -10,6 +10,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { Validations, type App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -26,6 +27,8 @@ import {
   CORS_EXPOSE_HEADERS,
   FUNCTION_ACKNOWLEDGEMENTS,
   TABLE_BACKUP_REASON,
+  TENANT_PARTITION_PATTERN,
+  TOKEN_PARTITION_PATTERN,
   type BookingStack,
 } from '../../infra/booking-stack.ts';
 import { keys } from '#shared/db/keys.ts';
@@ -135,8 +138,74 @@ const tablelessRoutes = routeList.filter((r) => r.table === 'none');
 /** Where the files the docs-asset function serves come from. */
 const swaggerUiFile = (name: string) => fileURLToPath(import.meta.resolve(`swagger-ui-dist/${name}`));
 
+/** The condition every DynamoDB statement of a function carries: the partitions it may touch. */
+const leadingKeysCondition = (patterns: string[]) => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': patterns } });
+/** Written out here rather than imported, so a change in the stack has to change the test too. */
+const TENANT_PATTERN = 'ORG#*';
+const TOKEN_PATTERN = 'TOKEN#*';
+/** Reads and writes of a data function: tenant partitions, on the table and its indexes. */
+const TENANT_CONDITION = leadingKeysCondition([TENANT_PATTERN]);
 /** The one condition under which a read-only route may write: audit partitions only. */
-const AUDIT_CONDITION = { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [keys.auditPartitionPattern] } };
+const AUDIT_CONDITION = leadingKeysCondition([keys.auditPartitionPattern]);
+/** The token lookup's only grant. */
+const TOKEN_CONDITION = leadingKeysCondition([TOKEN_PATTERN]);
+
+/** IAM `StringLike`: `*` is any run of characters (none included), `?` any one; case-sensitive. */
+function stringLike(pattern: string, value: string): boolean {
+  const source = [...pattern].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.|+()[\]{}]/g, '\\$&'))).join('');
+  return new RegExp(`^${source}$`, 's').test(value);
+}
+
+/**
+ * Could this statement apply to an item whose partition key is `pk`? Only a condition that is
+ * exactly one `ForAllValues:StringLike` on `dynamodb:LeadingKeys` counts as a limit; a statement
+ * with no condition, or any other, is taken to allow every partition.
+ */
+function statementAllowsPartition(statement: Statement, pk: string): boolean {
+  const condition = statement.Condition;
+  const operators = Object.keys(condition ?? {});
+  if (operators.length !== 1 || operators[0] !== 'ForAllValues:StringLike') return true;
+  const byKey = condition!['ForAllValues:StringLike'] as Json;
+  if (Object.keys(byKey).length !== 1 || !('dynamodb:LeadingKeys' in byKey)) return true;
+  return asArray(byKey['dynamodb:LeadingKeys'] as string | string[]).some((pattern) => stringLike(pattern, pk));
+}
+
+/**
+ * One example partition key from every key builder of shared/db/keys.ts (placeholder ids), index
+ * partitions included (`{ partition, sort }` builders), so a new builder is checked without a test
+ * change. String members (IAM patterns) are not keys.
+ */
+function examplePartitionKeys(): Array<{ builder: string; pk: string }> {
+  const call = (fn: (...args: string[]) => unknown) => fn(...Array.from({ length: fn.length }, (_, i) => `id${i}`));
+  const examples: Array<{ builder: string; pk: string }> = [];
+  for (const [name, member] of Object.entries(keys) as Array<[string, unknown]>) {
+    if (typeof member === 'string') continue;
+    if (typeof member === 'function') {
+      const key = call(member as (...args: string[]) => unknown) as Json;
+      if (typeof key?.pk !== 'string') throw new Error(`keys.${name}: no pk`);
+      examples.push({ builder: name, pk: key.pk });
+    } else if (typeof (member as Json)?.partition === 'function') {
+      const pk = call((member as Json).partition);
+      if (typeof pk !== 'string') throw new Error(`keys.${name}.partition: not a string`);
+      examples.push({ builder: `${name}.partition`, pk });
+    } else {
+      throw new Error(`keys.${name}: a key builder of an unknown shape; teach this test about it`);
+    }
+  }
+  return examples;
+}
+
+/** Actions whose requests name the partition keys they touch (what a LeadingKeys condition can limit). */
+const KEYED_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:BatchWriteItem',
+];
 
 const WRITE_ACTIONS = [
   'dynamodb:PutItem',
@@ -354,8 +423,8 @@ describe('least privilege', () => {
     const actions = actionsOf(statements);
 
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query']));
-    // Unconditional writes: none for a read route, the item writes for a read-write route.
-    const writes = actionsOf(statements.filter((s) => s.Condition === undefined)).filter((a) => WRITE_ACTIONS.includes(a));
+    // Writes in every tenant partition: none for a read route, the item writes for a read-write route.
+    const writes = actionsOf(statements.filter((s) => isDeepStrictEqual(s.Condition, TENANT_CONDITION))).filter((a) => WRITE_ACTIONS.includes(a));
     if (route.table === 'read') expect(writes).toEqual([]);
     else expect(writes.sort()).toEqual(WRITE_ACTIONS.slice(0, 4).sort());
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
@@ -368,8 +437,7 @@ describe('least privilege', () => {
 
   /*
    * A read route may hold write actions only in a statement limited to audit partitions, and only if
-   * it records audit entries; one without `audit` has no write action at all. Any statement with a
-   * condition is exactly the audit grant (no other conditional grant sneaks in).
+   * it records audit entries; one without `audit` has no write action at all.
    */
   it.each(routeList.filter((r) => r.table === 'read'))('read-only route $name cannot write outside audit partitions', (route) => {
     const statements = dynamoStatements(wiringOfRoute(dev.json, routeKeyOf(route)).roleId);
@@ -384,9 +452,9 @@ describe('least privilege', () => {
 
   it.each(auditRoutes)('$name (audit, $table): PutItem and BatchWriteItem on the table, in audit partitions only', (route) => {
     const statements = dynamoStatements(wiringOfRoute(dev.json, routeKeyOf(route)).roleId);
-    const conditional = statements.filter((s) => s.Condition !== undefined);
-    expect(conditional).toHaveLength(1);
-    const [audit] = conditional;
+    const auditOnly = statements.filter((s) => isDeepStrictEqual(s.Condition, AUDIT_CONDITION));
+    expect(auditOnly).toHaveLength(1);
+    const [audit] = auditOnly;
     expect(audit!.Effect).toBe('Allow');
     expect(audit!.Condition).toEqual(AUDIT_CONDITION);
     expect(asArray(audit!.Action).sort()).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:PutItem']);
@@ -400,10 +468,10 @@ describe('least privilege', () => {
     expect(keys.auditPartitionPattern).toBe('ORG#*#AUDIT#*');
     expect(auditRoutes.some((r) => r.table === 'read')).toBe(true);
     expect(auditRoutes.some((r) => r.table === 'read-write')).toBe(true);
-    // Routes without `audit` have no conditional statement at all.
+    // Routes without `audit` have no audit-partition grant.
     for (const route of routeList.filter((r) => !r.audit && r.table !== 'none')) {
       const statements = dynamoStatements(wiringOfRoute(dev.json, routeKeyOf(route)).roleId);
-      expect(statements.filter((s) => s.Condition !== undefined), route.name).toEqual([]);
+      expect(statements.filter((s) => isDeepStrictEqual(s.Condition, AUDIT_CONDITION)), route.name).toEqual([]);
     }
   });
 
@@ -414,11 +482,12 @@ describe('least privilege', () => {
     expect(actions.sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
   });
 
-  it('authorizer: GetItem on the table, nothing more', () => {
+  it('authorizer: GetItem on the table, in token partitions only, nothing more', () => {
     const { roleId } = authorizerWiring(dev.json);
     const statements = dynamoStatements(roleId);
     expect(actionsOf(statements)).toEqual(['dynamodb:GetItem']);
     expect(statements.flatMap((s) => asArray(s.Resource as Json))).toEqual([tableArn()]);
+    expect(statements.map((s) => s.Condition)).toEqual([TOKEN_CONDITION]);
   });
 
   it('every function writes logs only to its own log group', () => {
@@ -442,8 +511,14 @@ describe('least privilege', () => {
     expect(policies.length).toBeGreaterThanOrEqual(routeList.length + 1);
     const statements: Statement[] = policies.flatMap((p) => p.Statement);
     expect(actionsOf(statements).filter((a) => a.includes('*'))).toEqual([]);
-    const literalResources = statements.flatMap((s) => asArray(s.Resource)).filter((r) => typeof r === 'string');
-    expect(literalResources.filter((r) => (r as string).includes('*'))).toEqual([]);
+    // Every string of every resource, the pieces of an Fn::Join (the index ARNs) included. (A log
+    // group's `Arn` attribute, `…:log-group:<name>:*`, is the documented ARN of the group for these
+    // actions and covers its own streams only, which Lambda names at run time.)
+    const strings = (value: unknown): string[] =>
+      typeof value === 'string' ? [value] : value && typeof value === 'object' ? Object.values(value).flatMap(strings) : [];
+    expect(statements.flatMap((s) => strings(s.Resource)).filter((r) => r.includes('*'))).toEqual([]);
+    // Nor an allow-by-exclusion.
+    expect(statements.filter((s) => ['NotAction', 'NotResource', 'NotPrincipal'].some((k) => k in s))).toEqual([]);
     for (const [roleId, role] of resourcesOfType(dev.json, 'AWS::IAM::Role')) {
       expect(role.Properties.ManagedPolicyArns, roleId).toBeUndefined();
     }
@@ -461,6 +536,138 @@ describe('least privilege', () => {
       return referencedId(p.Properties.Roles[0]);
     });
     expect(attachedTo.sort()).toEqual(roles.map(([id]) => id).sort());
+  });
+});
+
+/*
+ * Item-level least privilege: every DynamoDB grant of every function is limited by partition key
+ * (`dynamodb:LeadingKeys`), so a data function cannot read or write a token item (and so mint a token
+ * for any organisation), and the token lookup reads nothing but token items. Generated from the
+ * route table and from shared/db/keys.ts: a new route or a new key is covered without a test change.
+ * Checked on both synthesized templates (no extra synthesis).
+ */
+describe('item-level least privilege (dynamodb:LeadingKeys)', () => {
+  const examples = examplePartitionKeys();
+  const tokenKey = keys.token('0'.repeat(64)).pk;
+  const stages = [
+    ['dev', () => dev.json],
+    ['prod', () => prod.json],
+  ] as const;
+  const dynamoStatementsIn = (json: Json, roleId: string) =>
+    statementsOfRole(json, roleId).filter((s) => actionsOf([s]).some((a) => a.toLowerCase().startsWith('dynamodb:')));
+  /** Every function of the stack: the route table's and the token lookup (the authorizer). */
+  const functionsOf = (json: Json) => [
+    ...routeList.map((route) => ({ name: route.name, route, roleId: wiringOfRoute(json, routeKeyOf(route)).roleId })),
+    { name: 'authorizer', route: undefined, roleId: authorizerWiring(json).roleId },
+  ];
+  /** The actions these grants allow on items of the partition `pk`. */
+  const allowedOn = (statements: Statement[], pk: string) =>
+    [...new Set(actionsOf(statements.filter((s) => s.Effect === 'Allow' && statementAllowsPartition(s, pk))))].sort();
+  /** The actions a role's grants allow on items of the partition `pk`. */
+  const actionsOnPartition = (json: Json, roleId: string, pk: string) => allowedOn(dynamoStatementsIn(json, roleId), pk);
+
+  it('every partition key of shared/db/keys.ts is a tenant key (ORG#*), except the token item (TOKEN#*)', () => {
+    expect(examples.map((e) => e.builder)).toEqual(expect.arrayContaining(['token', 'org', 'audit', 'appointmentsByStart.partition']));
+    // The index partitions too: the index queries run under the same condition.
+    for (const index of Object.keys(INDEXES)) expect(examples.map((e) => e.builder), index).toContain(`${index}.partition`);
+    for (const { builder, pk } of examples) {
+      const isToken = builder === 'token';
+      expect(stringLike(TENANT_PATTERN, pk), `${builder}: ${pk}`).toBe(!isToken);
+      expect(stringLike(TOKEN_PATTERN, pk), `${builder}: ${pk}`).toBe(isToken);
+    }
+    expect(stringLike(TOKEN_PATTERN, tokenKey)).toBe(true);
+    // The audit grant stays as narrow as it was: audit partitions and nothing else.
+    expect(examples.filter((e) => stringLike(keys.auditPartitionPattern, e.pk)).map((e) => e.builder).sort()).toEqual(['audit', 'auditOf']);
+  });
+
+  it('the stack uses exactly these patterns', () => {
+    expect([TENANT_PARTITION_PATTERN, TOKEN_PARTITION_PATTERN]).toEqual([TENANT_PATTERN, TOKEN_PATTERN]);
+  });
+
+  describe.each(stages)('%s', (_stage, template) => {
+    it.each(routeList.map((route) => ({ name: route.name, route })))(
+      '$name: every DynamoDB statement is limited to its partitions (tenant data; audit partitions for the audit grant)',
+      ({ route }) => {
+        const json = template();
+        const statements = dynamoStatementsIn(json, wiringOfRoute(json, routeKeyOf(route)).roleId);
+        const table = { 'Fn::GetAtt': [resourcesOfType(json, 'AWS::DynamoDB::Table')[0]![0], 'Arn'] };
+        const index = (name: string) => ({ 'Fn::Join': ['', [table, `/index/${name}`]] });
+        const reads = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'];
+        const writes = ['dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+        // Grants as (condition, resource) -> actions: CDK merges statements that share a condition and
+        // resources (the read and write grants of a read-write route on the table), so compare those.
+        const grants = (list: Array<{ condition: unknown; resource: unknown; actions: string[] }>) => {
+          const merged = new Map<string, Set<string>>();
+          for (const { condition, resource, actions } of list) {
+            const key = JSON.stringify({ condition, resource });
+            merged.set(key, new Set([...(merged.get(key) ?? []), ...actions]));
+          }
+          return Object.fromEntries([...merged].map(([key, actions]) => [key, [...actions].sort()]));
+        };
+        const expected = grants([
+          ...(route.table === 'none'
+            ? []
+            : [table, ...(route.indexes ?? []).map(index)].map((resource) => ({ condition: TENANT_CONDITION, resource, actions: reads }))),
+          ...(route.table === 'read-write' ? [{ condition: TENANT_CONDITION, resource: table, actions: writes }] : []),
+          ...(route.audit ? [{ condition: AUDIT_CONDITION, resource: table, actions: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem'] }] : []),
+        ]);
+        const actual = grants(
+          statements.flatMap((s) => asArray(s.Resource as Json).map((resource) => ({ condition: s.Condition, resource, actions: asArray(s.Action) }))),
+        );
+        expect(actual).toEqual(expected);
+        for (const statement of statements) {
+          expect(statement.Effect).toBe('Allow');
+          // Only actions whose requests name their partition keys (ForAllValues is vacuously true for
+          // a request without any, such as a Scan).
+          expect(asArray(statement.Action).filter((a) => !KEYED_ACTIONS.includes(a))).toEqual([]);
+        }
+      },
+    );
+
+    it('the token lookup: GetItem on token partitions, and nothing of tenant data', () => {
+      const json = template();
+      const { roleId } = authorizerWiring(json);
+      const statements = dynamoStatementsIn(json, roleId);
+      expect(statements.map((s) => ({ effect: s.Effect, actions: asArray(s.Action), condition: s.Condition }))).toEqual([
+        { effect: 'Allow', actions: ['dynamodb:GetItem'], condition: TOKEN_CONDITION },
+      ]);
+      expect(actionsOnPartition(json, roleId, tokenKey)).toEqual(['dynamodb:GetItem']);
+      for (const { builder, pk } of examples.filter((e) => e.builder !== 'token')) {
+        expect(actionsOnPartition(json, roleId, pk), builder).toEqual([]);
+      }
+    });
+
+    it.each(routeList.map((route) => ({ name: route.name, route })))('$name: no access to a token item', ({ route }) => {
+      const json = template();
+      expect(actionsOnPartition(json, wiringOfRoute(json, routeKeyOf(route)).roleId, tokenKey)).toEqual([]);
+    });
+
+    it('no role of the stack but the token lookup’s can touch a TOKEN# item, and none can write one', () => {
+      const json = template();
+      const { roleId: authorizerRoleId } = authorizerWiring(json);
+      const roles = resourcesOfType(json, 'AWS::IAM::Role').map(([id]) => id);
+      expect(roles.sort()).toEqual(functionsOf(json).map((f) => f.roleId).sort());
+      const touching = roles.filter((roleId) => actionsOnPartition(json, roleId, tokenKey).length > 0);
+      expect(touching).toEqual([authorizerRoleId]);
+      const writing = roles.flatMap((roleId) =>
+        actionsOnPartition(json, roleId, tokenKey)
+          .filter((a) => WRITE_ACTIONS.includes(a))
+          .map((a) => `${roleId} ${a}`),
+      );
+      expect(writing).toEqual([]);
+    });
+
+    it('every data function can still reach every tenant partition it needs (reads everywhere, writes if read-write)', () => {
+      const json = template();
+      for (const { name, route, roleId } of functionsOf(json).filter((f) => f.route && f.route.table !== 'none')) {
+        const statements = dynamoStatementsIn(json, roleId);
+        for (const { builder, pk } of examples.filter((e) => e.builder !== 'token')) {
+          const actions = allowedOn(statements, pk);
+          expect(actions, `${name} ${builder}`).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+          if (route!.table === 'read-write') expect(actions, `${name} ${builder}`).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem']));
+        }
+      }
+    });
   });
 });
 
