@@ -5,7 +5,9 @@
  *   definition -> the demo clinic -> the local API Gateway on http://127.0.0.1:$PORT.
  *
  * Flags: `--fresh` drops the local data first. `DYNAMODB_ENDPOINT` uses an existing DynamoDB instead
- * of starting one. Ctrl-C, SIGTERM or a crash stops DynamoDB Local too.
+ * of starting one (and supervises nothing). Ctrl-C, SIGTERM or a crash stops DynamoDB Local too; a
+ * DynamoDB Local that exits on its own is started again on the same port and data (one line says
+ * so), until it crashes several times in a row — then `npm start` stops with the reason.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -53,7 +55,16 @@ async function main() {
   mkdirSync(dataDir, { recursive: true });
 
   if (!process.env.DYNAMODB_ENDPOINT) {
-    dynamo = await startDynamoDbLocal({ dbPath: dataDir });
+    dynamo = await startDynamoDbLocal({
+      dbPath: dataDir,
+      supervise: {
+        onRestart: (line) => console.error(line),
+        onGiveUp: (error) => {
+          console.error(error.message);
+          void shutdown(1);
+        },
+      },
+    });
     process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
   }
   process.env.TABLE_NAME ||= 'dental-booking-local';

@@ -126,12 +126,14 @@ export async function tokenExists(secret: string): Promise<boolean> {
 
 /**
  * The authorizer's verdict for an `Authorization` header: the token's organisation and scopes, or
- * why there is none. One GetItem by hash; an expired token is refused even before TTL removes it.
+ * why there is none. One strongly consistent GetItem by hash, so a token revoked a moment ago fails
+ * on its very next request; an expired token is refused even before TTL removes it. DynamoDB errors
+ * are thrown (the authorizer turns them into a verdict).
  */
 export async function authorizeBearer(header: string | undefined, now: Date = new Date()): Promise<AuthorizerContext> {
   const secret = bearerSecret(header);
   if (!secret) return { rejection: header ? 'invalid_token' : 'missing_token' };
-  const out = await db.send(new GetCommand({ TableName: tableName, Key: keys.token(hashTokenSecret(secret)) }));
+  const out = await db.send(new GetCommand({ TableName: tableName, Key: keys.token(hashTokenSecret(secret)), ConsistentRead: true }));
   const item = out.Item;
   if (!item || item.revoked_at) return { rejection: 'invalid_token' };
   const expiresAt = item[TTL_ATTRIBUTE] as number | undefined;

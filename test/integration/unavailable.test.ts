@@ -1,0 +1,363 @@
+/**
+ * DynamoDB down, cut off or throttling — for the authorizer's token lookup and for the routes' own
+ * calls: every request answers 503 problem+json with Retry-After within the functions' 10 s timeout,
+ * never a 500, a 401 or a hang, and answers normally again once DynamoDB is back.
+ *
+ * "Unreachable" is real network failure: a middleware inside the SDK's retry loop sends chosen calls
+ * to a closed port, to a server that cuts every connection, to one that never answers, or to one that
+ * answers an HTML 503 (a load balancer's page) — so the SDK's own timeouts, retries and error parsing
+ * are what is tested. Throttling and 5xx use the fault injection of test/helpers/faults.ts.
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DateTime } from 'luxon';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { FinalizeHandler, FinalizeHandlerArguments, HandlerExecutionContext, MetadataBearer } from '@smithy/types';
+import { db } from '#shared/db/client.ts';
+import { AWS_TIMEOUTS, LOCAL_TIMEOUTS, createDocumentClient, type Timeouts } from '#shared/db/client-factory.ts';
+import { isRetryableDbError } from '#shared/db/errors.ts';
+import { ALL_SCOPES, createToken, revokeToken } from '#shared/domain/tokens.ts';
+import { handler as authorizer } from '../../functions/authorizer.ts';
+import { freePort } from '../../infra/local/dynamodb-local.ts';
+import { createTestClinic, type TestClinic } from '../helpers/clinic.ts';
+import { client, startLocalApi } from '../helpers/local-api.ts';
+import { injectFaults, type FaultKind } from '../helpers/faults.ts';
+import { providerLocks } from '../helpers/table.ts';
+
+/** The functions' Lambda timeout (infra/booking-stack.ts): every answer must come before it. */
+const LAMBDA_TIMEOUT_MS = 10_000;
+
+type Call = { command: string; body: string };
+type Endpoint = { url: URL; close: () => Promise<void> };
+const KINDS = ['refused', 'reset', 'silent', 'html-503'] as const;
+type Kind = (typeof KINDS)[number];
+
+let api: Awaited<ReturnType<typeof startLocalApi>>;
+let clinic: TestClinic;
+let http: ReturnType<typeof client>;
+let base: string;
+const endpoints = new Map<Kind, Endpoint>();
+let cleanup: (() => void) | undefined;
+
+/** A TCP server that does `onData` with each connection's first bytes. */
+async function fakeServer(onData: (socket: Socket) => void): Promise<Endpoint> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    socket.once('data', () => onData(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return {
+    url: new URL(`http://127.0.0.1:${address.port}`),
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+async function startEndpoints() {
+  // Nothing listens on a port just handed out and closed again.
+  const closed = await freePort();
+  endpoints.set('refused', { url: new URL(`http://127.0.0.1:${closed}`), close: async () => undefined });
+  endpoints.set('reset', await fakeServer((socket) => socket.destroy()));
+  endpoints.set('silent', await fakeServer(() => undefined));
+  const page = '<html><body>503 Service Temporarily Unavailable</body></html>';
+  endpoints.set(
+    'html-503',
+    await fakeServer((socket) => socket.end(`HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/html\r\ncontent-length: ${page.length}\r\nconnection: close\r\n\r\n${page}`)),
+  );
+}
+
+let counter = 0;
+
+/** The serialized JSON request (the SDK holds it as a string or as bytes). */
+const bodyText = (body: unknown) => (typeof body === 'string' ? body : body instanceof Uint8Array ? new TextDecoder().decode(body) : '');
+
+/**
+ * Sends the calls `which` picks to `kind`'s endpoint instead of DynamoDB. The middleware sits inside
+ * the SDK's retry loop (finalizeRequest, low), so every attempt goes there. Counts what it saw.
+ */
+function breakCalls(kind: Kind, which: (call: Call) => boolean) {
+  const target = endpoints.get(kind)!.url;
+  const seen = { broken: 0, passed: [] as string[] };
+  const name = `unavailable-${++counter}`;
+  db.middlewareStack.add(
+    (next: FinalizeHandler<object, MetadataBearer>, context: HandlerExecutionContext) => async (args: FinalizeHandlerArguments<object>) => {
+      const request = args.request as { hostname: string; port?: number; body?: unknown };
+      const call = { command: context.commandName ?? '', body: bodyText(request.body) };
+      if (which(call)) {
+        seen.broken++;
+        request.hostname = target.hostname;
+        request.port = Number(target.port);
+      } else {
+        seen.passed.push(call.command);
+      }
+      return next(args);
+    },
+    { step: 'finalizeRequest', priority: 'low', name, override: true },
+  );
+  cleanup = () => db.middlewareStack.remove(name);
+  return seen;
+}
+
+/** Throws `error` for the calls `which` picks, before they are sent. */
+function failCalls(which: (call: Call) => boolean, error: () => Error) {
+  const name = `unavailable-${++counter}`;
+  db.middlewareStack.add(
+    (next: FinalizeHandler<object, MetadataBearer>, context: HandlerExecutionContext) => async (args: FinalizeHandlerArguments<object>) => {
+      const request = args.request as { body?: unknown };
+      if (which({ command: context.commandName ?? '', body: bodyText(request.body) })) throw error();
+      return next(args);
+    },
+    { step: 'finalizeRequest', priority: 'low', name, override: true },
+  );
+  cleanup = () => db.middlewareStack.remove(name);
+}
+
+/** The authorizer's GetItem of a token item (keyed by the secret's SHA-256). */
+const isTokenLookup = (call: Call) => call.command === 'GetItemCommand' && /"S":"TOKEN#[0-9a-f]{64}"/.test(call.body);
+const everythingButTheTokenLookup = (call: Call) => !isTokenLookup(call);
+
+function expectUnavailable(res: { status: number; headers: Headers; body: any }, detail: RegExp) {
+  expect(res.status).toBe(503);
+  expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+  expect(res.body).toMatchObject({ status: 503, type: expect.stringContaining('unavailable'), detail: expect.stringMatching(detail) });
+}
+
+/** Runs `request` and says how long it took. */
+async function timed<T>(request: () => Promise<T>): Promise<{ res: T; ms: number }> {
+  const started = Date.now();
+  const res = await request();
+  return { res, ms: Date.now() - started };
+}
+
+/** A weekday some weeks ahead, inside the booking horizon. */
+const day = (weeks: number) => DateTime.now().setZone('America/Los_Angeles').plus({ weeks }).set({ weekday: 3 }).toISODate()!;
+
+/**
+ * Runs `request` with the shared client timed as in AWS. Against DynamoDB Local it is more patient
+ * (shared/db/client-factory.ts); for an endpoint that never answers, AWS's budget is the one to prove.
+ */
+async function withAwsTimeouts<T>(request: () => Promise<T>): Promise<T> {
+  expect(AWS_TIMEOUTS.maxAttempts).toBe(LOCAL_TIMEOUTS.maxAttempts);
+  const handler = db.config.requestHandler as unknown as { updateHttpClientConfig: (key: string, value: number) => void };
+  const use = (t: Timeouts) => {
+    handler.updateHttpClientConfig('connectionTimeout', t.connectionMs);
+    handler.updateHttpClientConfig('requestTimeout', t.requestMs);
+    handler.updateHttpClientConfig('socketTimeout', t.requestMs);
+  };
+  use(AWS_TIMEOUTS);
+  try {
+    return await request();
+  } finally {
+    use(LOCAL_TIMEOUTS);
+  }
+}
+
+/** `silent` is timed as in AWS; the other endpoints fail fast whatever the timeouts. */
+const send = <T>(kind: Kind, request: () => Promise<T>) => (kind === 'silent' ? withAwsTimeouts(request) : request());
+
+const TOKEN_DETAIL = /token could not be checked/;
+const DATA_DETAIL = /database is busy or unreachable/;
+
+beforeAll(async () => {
+  await startEndpoints();
+  api = await startLocalApi();
+  clinic = await createTestClinic();
+  http = client(api.baseUrl, clinic.token);
+  base = `/api/v1/${clinic.orgId}`;
+});
+afterEach(() => {
+  cleanup?.();
+  cleanup = undefined;
+});
+afterAll(async () => {
+  await api.close();
+  for (const endpoint of endpoints.values()) await endpoint.close();
+});
+
+describe('the token lookup cannot reach DynamoDB', () => {
+  it.each(KINDS)('%s: 503 with Retry-After in time, the route reads nothing, and the next request after recovery is 200', async (kind) => {
+    const seen = breakCalls(kind, isTokenLookup);
+    const { res, ms } = await timed(() => send(kind, () => http.get(`${base}/appointment-types`)));
+    expectUnavailable(res, TOKEN_DETAIL);
+    expect(ms).toBeLessThan(LAMBDA_TIMEOUT_MS);
+    expect(seen.broken).toBeGreaterThan(0);
+    // The verdict stopped the request before the route's first call.
+    expect(seen.passed).toEqual([]);
+    cleanup?.();
+    expect((await http.get(`${base}/appointment-types`)).status).toBe(200);
+  }, 60_000);
+
+  it.each(['throttling', 'provisioned-throughput', 'timeout', 'internal-server-error'] as FaultKind[])('%s on every attempt: 503 with Retry-After', async (fault) => {
+    const faults = injectFaults(db, [{ command: 'GetItemCommand', fault }]);
+    cleanup = faults.remove;
+    const { res, ms } = await timed(() => http.get(`${base}/appointment-types`));
+    expectUnavailable(res, TOKEN_DETAIL);
+    expect(ms).toBeLessThan(LAMBDA_TIMEOUT_MS);
+    expect(faults.injected).toBeGreaterThan(0);
+    expect(Object.keys(faults.seen)).toEqual(['GetItemCommand']);
+  });
+
+  it('fails for another reason: a problem+json 500, not a 401 and not a bare 500', async () => {
+    failCalls(isTokenLookup, () =>
+      Object.assign(new Error('Requested resource not found (injected).'), { name: 'ResourceNotFoundException', $fault: 'client', $metadata: { httpStatusCode: 400 } }),
+    );
+    const res = await http.get(`${base}/appointment-types`);
+    expect(res.status).toBe(500);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 500, type: expect.stringContaining('internal'), detail: expect.stringMatching(TOKEN_DETAIL) });
+  });
+
+  it('the authorizer never throws: it passes "unavailable" on as its verdict', async () => {
+    const event = { headers: { authorization: `Bearer ${clinic.token}` } } as unknown as Parameters<typeof authorizer>[0];
+    breakCalls('refused', isTokenLookup);
+    await expect(authorizer(event)).resolves.toEqual({ isAuthorized: true, context: { rejection: 'unavailable' } });
+    cleanup?.();
+    await expect(authorizer(event)).resolves.toMatchObject({ isAuthorized: true, context: { org_id: clinic.orgId } });
+  });
+});
+
+describe('the token lookup', () => {
+  it('reads strongly consistently, so a revoked token fails on its very next request', async () => {
+    const { token_id, secret } = await createToken(clinic.orgId, { scopes: ALL_SCOPES, label: 'to revoke' });
+    const lookups: string[] = [];
+    // Observes (sends nowhere else): the token lookups' request bodies.
+    breakCalls('refused', (call) => {
+      if (isTokenLookup(call)) lookups.push(call.body);
+      return false;
+    });
+    expect((await http.get(`${base}/appointment-types`, { token: secret })).status).toBe(200);
+    expect(lookups).toHaveLength(1);
+    expect(JSON.parse(lookups[0]!)).toMatchObject({ ConsistentRead: true });
+    await revokeToken(clinic.orgId, token_id);
+    const res = await http.get(`${base}/appointment-types`, { token: secret });
+    expect(res.status).toBe(401);
+  });
+});
+
+describe('a route cannot reach DynamoDB (the token lookup can)', () => {
+  let appointmentId: string;
+  beforeAll(async () => {
+    const res = await http.post(`${base}/appointments`, {
+      patient_uuid: clinic.patients.jane.uuid,
+      appointment_type_uuid: clinic.types.exam.uuid,
+      location_uuid: clinic.location.uuid,
+      provider_uuid: clinic.dentist.uuid,
+      scheduled_start: `${day(6)}T09:00:00`,
+      scheduled_end: `${day(6)}T10:00:00`,
+    });
+    expect(res.status).toBe(201);
+    appointmentId = res.body.uuid;
+  });
+
+  it.each(KINDS)('read, %s: GET an appointment is 503 with Retry-After in time, and 200 again after', async (kind) => {
+    const seen = breakCalls(kind, everythingButTheTokenLookup);
+    const { res, ms } = await timed(() => send(kind, () => http.get(`${base}/appointments/${appointmentId}`)));
+    expectUnavailable(res, DATA_DETAIL);
+    expect(ms).toBeLessThan(LAMBDA_TIMEOUT_MS);
+    expect(seen.broken).toBeGreaterThan(0);
+    cleanup?.();
+    expect((await http.get(`${base}/appointments/${appointmentId}`)).status).toBe(200);
+  }, 60_000);
+
+  it('read, throttled: searching patients is 503 with Retry-After', async () => {
+    const faults = injectFaults(db, [{ command: 'QueryCommand', fault: 'throttling' }]);
+    cleanup = faults.remove;
+    const res = await http.get(`${base}/patients?query=smith`);
+    expectUnavailable(res, DATA_DETAIL);
+    expect(faults.injected).toBeGreaterThan(0);
+  });
+
+  it.each(['refused', 'reset', 'html-503'] as Kind[])('write, %s: creating a location is 503, and nothing is created', async (kind) => {
+    const name = `Unreachable ${kind}`;
+    breakCalls(kind, everythingButTheTokenLookup);
+    const res = await http.post(`${base}/locations`, { name, time_zone: 'America/Los_Angeles' });
+    expectUnavailable(res, DATA_DETAIL);
+    cleanup?.();
+    const list = await http.get(`${base}/locations`);
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((l: { name: string }) => l.name)).not.toContain(name);
+  });
+
+  it('write, the booking transaction refused: 503, and no slot is locked', async () => {
+    const seen = breakCalls('refused', (call) => call.command === 'TransactWriteItemsCommand');
+    const res = await http.post(`${base}/appointments`, {
+      patient_uuid: clinic.patients.jonathan.uuid,
+      appointment_type_uuid: clinic.types.exam.uuid,
+      location_uuid: clinic.location.uuid,
+      provider_uuid: clinic.hygienist.uuid,
+      scheduled_start: `${day(7)}T09:00:00`,
+      scheduled_end: `${day(7)}T10:00:00`,
+    });
+    expectUnavailable(res, DATA_DETAIL);
+    expect(seen.broken).toBeGreaterThan(0);
+    cleanup?.();
+    expect(await providerLocks(clinic.orgId, clinic.hygienist.uuid)).toEqual([]);
+  });
+
+  it('write, the booking transaction never answered: 503 within the Lambda timeout, and no slot is locked', async () => {
+    const seen = breakCalls('silent', (call) => call.command === 'TransactWriteItemsCommand');
+    const { res, ms } = await timed(() =>
+      withAwsTimeouts(() => http.post(`${base}/appointments`, {
+        patient_uuid: clinic.patients.jonathan.uuid,
+        appointment_type_uuid: clinic.types.exam.uuid,
+        location_uuid: clinic.location.uuid,
+        provider_uuid: clinic.hygienist.uuid,
+        scheduled_start: `${day(8)}T09:00:00`,
+        scheduled_end: `${day(8)}T10:00:00`,
+      })),
+    );
+    expectUnavailable(res, DATA_DETAIL);
+    expect(seen.broken).toBeGreaterThan(0);
+    expect(ms, 'every retry of the transaction together must end before the function times out').toBeLessThan(LAMBDA_TIMEOUT_MS);
+    cleanup?.();
+    expect(await providerLocks(clinic.orgId, clinic.hygienist.uuid)).toEqual([]);
+  }, 60_000);
+
+  it('write, a transaction cancelled only by throttling: creating a patient is 503 with Retry-After, not 500', async () => {
+    failCalls(
+      (call) => call.command === 'TransactWriteItemsCommand',
+      () =>
+        new TransactionCanceledException({
+          message: 'Transaction cancelled, please refer cancellation reasons for specific reasons [ThrottlingError, None] (injected).',
+          $metadata: { httpStatusCode: 400 },
+          CancellationReasons: [{ Code: 'ThrottlingError', Message: 'Throughput exceeds the current capacity for one or more global secondary indexes' }, { Code: 'None' }],
+        }),
+    );
+    const res = await http.post(`${base}/patients`, { first_name: 'Throttled', last_name: 'Cancellation', date_of_birth: '1990-01-01' });
+    expectUnavailable(res, DATA_DETAIL);
+  });
+});
+
+describe('one call to an endpoint that never answers', () => {
+  it.each([
+    ['in AWS', AWS_TIMEOUTS, LAMBDA_TIMEOUT_MS],
+    ['against DynamoDB Local (the default for an endpoint)', undefined, 20_000],
+  ] as const)('%s: fails as retryable after its attempts, within its budget', async (_where, timeouts, budgetMs) => {
+    const effective = timeouts ?? LOCAL_TIMEOUTS;
+    const silent = createDocumentClient(endpoints.get('silent')!.url.href, 'local', timeouts);
+    try {
+      const started = Date.now();
+      const error = await silent.send(new GetCommand({ TableName: 'any', Key: { pk: 'a', sk: 'b' } })).then(
+        () => undefined,
+        (e: unknown) => e as Error & { $metadata?: { attempts?: number } },
+      );
+      const ms = Date.now() - started;
+      expect(error?.name).toBe('TimeoutError');
+      expect(isRetryableDbError(error)).toBe(true);
+      expect(error?.$metadata?.attempts).toBe(effective.maxAttempts);
+      expect(ms).toBeGreaterThanOrEqual(effective.maxAttempts * effective.requestMs);
+      expect(ms).toBeLessThan(budgetMs);
+    } finally {
+      silent.destroy();
+    }
+  }, 60_000);
+});
