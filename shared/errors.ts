@@ -32,6 +32,8 @@ export const PROBLEM_TYPES = {
   'unavailable': { status: 503, title: 'Temporarily unavailable' },
   'internal': { status: 500, title: 'Internal error' },
   duplicate: { status: 409, title: 'The value is already taken' },
+  'has-appointments': { status: 409, title: 'The resource has future appointments' },
+  'payload-too-large': { status: 413, title: 'The request body is too large' },
 } as const;
 
 export type ProblemType = keyof typeof PROBLEM_TYPES;
@@ -66,3 +68,17 @@ export const slotConflict = (conflicts: Conflict[]) =>
       .join(' ') || 'No operatory of the location is free for the whole window.',
     { conflicts },
   );
+
+/** Deactivating a provider or operatory that future live appointments still use: each is named. */
+export const hasAppointments = (resource: Conflict['resource'], conflicts: Conflict[]) =>
+  new ApiError(
+    'has-appointments',
+    `The ${resource} has ${conflicts.length} future appointment${conflicts.length === 1 ? '' : 's'}; move or cancel ${conflicts.length === 1 ? 'it' : 'them'} first.`,
+    { conflicts },
+  );
+
+/** A body over the API's size limit: refused before it is parsed (by the local gateway, before it is read to the end). */
+export const payloadTooLarge = (maxBytes: number) =>
+  new ApiError('payload-too-large', `The request body is larger than ${maxBytes / 1024} KiB.`, {
+    errors: [{ path: 'body', message: `must be at most ${maxBytes} bytes` }],
+  });

@@ -59,7 +59,7 @@ import {
   UpdateOperatoryBody,
   UpdateProviderBody,
   UpdateSettingsBody,
-  WorkingHours,
+  WorkingHoursChange,
   WorkingHoursList,
   WorkingHoursPath,
 } from './schemas/practice.ts';
@@ -362,11 +362,13 @@ export const routes = {
     handler: 'update-operatory',
     tag: 'Practice setup',
     summary: 'Rename or deactivate an operatory',
+    description:
+      'Deactivating an operatory that future live appointments use is refused with 409 `has-appointments`, naming each in `conflicts`: move or cancel them first. A deactivated operatory takes no new bookings.',
     scope: 'admin',
     table: 'read-write',
     request: { params: OperatoryPath, body: UpdateOperatoryBody },
     responses: { 200: { description: 'The operatory, changed', schema: Operatory } },
-    errors: [404],
+    errors: [404, 409],
   },
   listProviders: {
     method: 'GET',
@@ -410,11 +412,13 @@ export const routes = {
     handler: 'update-provider',
     tag: 'Practice setup',
     summary: 'Change or deactivate a provider',
+    description:
+      'Deactivating a provider who has future live appointments is refused with 409 `has-appointments`, naming each in `conflicts`: move or cancel them first. A deactivated provider takes no new bookings.',
     scope: 'admin',
     table: 'read-write',
     request: { params: ProviderPath, body: UpdateProviderBody },
     responses: { 200: { description: 'The provider, changed', schema: Provider } },
-    errors: [404],
+    errors: [404, 409],
   },
   listWorkingHours: {
     method: 'GET',
@@ -434,12 +438,13 @@ export const routes = {
     handler: 'put-working-hours',
     tag: 'Practice setup',
     summary: "Replace a provider's weekly hours at a location",
-    description: 'Local times of the location, per weekday; the whole week is replaced. Existing appointments are not moved.',
+    description:
+      'Local times of the location, per weekday; the whole week is replaced from `effective_from` on (today when absent). A future `effective_from` schedules the change: the hours in force stay until the day before, and bookings and availability use the hours in force on each date. Existing appointments are not moved: `affected_appointments` lists the future live ones the new hours leave outside.',
     scope: 'admin',
     table: 'read-write',
     request: { params: WorkingHoursPath, body: PutWorkingHoursBody },
-    responses: { 200: { description: 'The working hours', schema: WorkingHours } },
-    errors: [404],
+    responses: { 200: { description: 'The working hours, with the appointments they leave outside', schema: WorkingHoursChange } },
+    errors: [404, 422],
   },
   listTimeOff: {
     method: 'GET',
@@ -459,7 +464,8 @@ export const routes = {
     handler: 'create-time-off',
     tag: 'Practice setup',
     summary: 'Block a provider or an operatory',
-    description: 'Local start and end at the location. Existing appointments in the block are not cancelled; new bookings and availability leave it out.',
+    description:
+      'Local start and end at the location. Existing appointments in the block are not cancelled: `affected_appointments` lists the live ones it overlaps (the front desk calls those patients). Bookings and moves committed after it are refused with 422, however close in time; availability leaves it out.',
     scope: 'admin',
     table: 'read-write',
     request: { params: OrgPath, body: CreateTimeOffBody },
@@ -601,6 +607,19 @@ export const routeList: ReadonlyArray<RouteSpec & { name: RouteName }> = Object.
 export const authorizerFunction = { handler: 'authorizer', table: 'read' } as const;
 
 /** Path parameter names of a route path, in order. */
+/**
+ * The scopes any one of which admits a token to a route: the route's own, and for a read of what
+ * `admin` routes change (the same path, or a path under it: settings, locations, operatories,
+ * providers, working hours, time off, appointment types) also `admin` — a token that may change a
+ * thing may read it. No admin route changes patients or appointments, so an admin-only token never
+ * reads a patient record.
+ */
+export function acceptedScopes(route: RouteSpec): readonly Scope[] {
+  if (route.scope === 'public') return [];
+  const changedByAdmin = routeList.some((r) => r.scope === 'admin' && r.method !== 'GET' && (r.path === route.path || r.path.startsWith(`${route.path}/`)));
+  return route.method === 'GET' && route.scope === 'read' && changedByAdmin ? ['read', 'admin'] : [route.scope];
+}
+
 export function pathParameterNames(path: string): string[] {
   return [...path.matchAll(/\{([a-z_]+)\}/g)].map((m) => m[1] as string);
 }

@@ -9,13 +9,11 @@ import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import type { APIGatewayProxyStructuredResultV2, APIGatewayRequestAuthorizerEventV2, Context } from 'aws-lambda';
 import { routeList, authorizerFunction, pathParameterNames, type RouteSpec } from '#shared/routes.ts';
-import { ApiError } from '#shared/errors.ts';
+import { ApiError, payloadTooLarge } from '#shared/errors.ts';
 import { problemResult } from '#shared/http/problem.ts';
-import type { ApiEvent } from '#shared/http/handler.ts';
+import { MAX_BODY_BYTES, type ApiEvent } from '#shared/http/handler.ts';
 
 const FUNCTIONS_DIR = join(import.meta.dirname, '..', '..', 'functions');
-/** API Gateway's own payload limit. */
-const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
 type Matcher = { route: RouteSpec; pattern: RegExp; names: string[] };
 
@@ -70,15 +68,30 @@ function queryParameters(search: URLSearchParams): Record<string, string> | unde
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_PAYLOAD_BYTES) throw new ApiError('invalid-request', 'The request body exceeds 10 MB.');
-    chunks.push(chunk as Buffer);
-  }
-  return chunks.length > 0 ? Buffer.concat(chunks).toString('utf8') : undefined;
+/**
+ * The body, read only up to the API's limit: a larger one — by its Content-Length or as it streams
+ * in — is refused with 413 at once, and the rest is discarded as it arrives, never kept. Every
+ * function refuses the same size in AWS, so both answer alike.
+ */
+function readBody(req: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const refuse = () => {
+      req.off('data', onData).off('end', onEnd).off('error', onError);
+      req.resume();
+      reject(payloadTooLarge(MAX_BODY_BYTES));
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) return refuse();
+      chunks.push(chunk);
+    };
+    const onEnd = () => resolve(size > 0 ? Buffer.concat(chunks).toString('utf8') : undefined);
+    const onError = (error: Error) => reject(error);
+    if (Number(req.headers['content-length']) > MAX_BODY_BYTES) return refuse();
+    req.on('data', onData).on('end', onEnd).on('error', onError);
+  });
 }
 
 function send(res: ServerResponse, result: APIGatewayProxyStructuredResultV2) {
@@ -116,7 +129,15 @@ async function dispatch(req: IncomingMessage): Promise<APIGatewayProxyStructured
   const pathParameters = Object.fromEntries(m.names.map((name, i) => [name, decode(match[i + 1] ?? '')]));
   // API Gateway adds these; the OpenAPI document uses them to name its server.
   const headers: Record<string, string> = { 'x-forwarded-proto': 'http', ...singleValued(req.headers) };
-  const body = await readBody(req);
+  let body: string | undefined;
+  try {
+    body = await readBody(req);
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    // The client may still be sending: close the connection once the answer is out.
+    const result = problemResult(error, requestId);
+    return { ...result, headers: { ...result.headers, connection: 'close' } };
+  }
   const now = new Date();
   const routeKey = `${m.route.method} ${m.route.path}`;
   const requestContext = {
@@ -142,6 +163,9 @@ async function dispatch(req: IncomingMessage): Promise<APIGatewayProxyStructured
   };
 
   const verdict = m.route.scope === 'public' ? { isAuthorized: true, context: undefined } : await authorize(base, requestContext, method, url.pathname, headers, requestId);
+  // As API Gateway: an authorizer that throws gets the caller a bare 500, not a problem+json (the
+  // authorizer must never throw; the contract checks of the tests then catch it).
+  if (!verdict) return { statusCode: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Internal Server Error' }) };
   if (!verdict.isAuthorized) return problemResult(new ApiError('forbidden', 'The authorizer denied the request.'), requestId);
 
   const event = {
@@ -154,7 +178,7 @@ async function dispatch(req: IncomingMessage): Promise<APIGatewayProxyStructured
   return handler(event, lambdaContext(m.route.handler, requestId));
 }
 
-/** Runs the same Lambda authorizer API Gateway would run, with the event it would send. */
+/** Runs the same Lambda authorizer API Gateway would run, with the event it would send; undefined if it throws. */
 async function authorize(
   base: Record<string, unknown>,
   requestContext: Record<string, unknown>,
@@ -167,18 +191,23 @@ async function authorize(
     APIGatewayRequestAuthorizerEventV2,
     { isAuthorized: boolean; context?: Record<string, unknown> }
   >;
-  return authorizer(
-    {
-      ...base,
-      type: 'REQUEST',
-      routeArn: `arn:aws:execute-api:local:000000000000:local/$default/${method}${path}`,
-      identitySource: headers.authorization ? [headers.authorization] : [],
-      cookies: [],
-      stageVariables: {},
-      requestContext,
-    } as unknown as APIGatewayRequestAuthorizerEventV2,
-    lambdaContext('authorizer', requestId),
-  );
+  try {
+    return await authorizer(
+      {
+        ...base,
+        type: 'REQUEST',
+        routeArn: `arn:aws:execute-api:local:000000000000:local/$default/${method}${path}`,
+        identitySource: headers.authorization ? [headers.authorization] : [],
+        cookies: [],
+        stageVariables: {},
+        requestContext,
+      } as unknown as APIGatewayRequestAuthorizerEventV2,
+      lambdaContext('authorizer', requestId),
+    );
+  } catch (error) {
+    console.error(JSON.stringify({ level: 'ERROR', message: 'local gateway: the authorizer threw', error: (error as Error)?.name }));
+    return undefined;
+  }
 }
 
 export function createLocalApi(): Server {

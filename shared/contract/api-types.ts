@@ -235,7 +235,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Rename or deactivate an operatory */
+        /**
+         * Rename or deactivate an operatory
+         * @description Deactivating an operatory that future live appointments use is refused with 409 `has-appointments`, naming each in `conflicts`: move or cancel them first. A deactivated operatory takes no new bookings.
+         */
         patch: operations["updateOperatory"];
         trace?: never;
     };
@@ -271,7 +274,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change or deactivate a provider */
+        /**
+         * Change or deactivate a provider
+         * @description Deactivating a provider who has future live appointments is refused with 409 `has-appointments`, naming each in `conflicts`: move or cancel them first. A deactivated provider takes no new bookings.
+         */
         patch: operations["updateProvider"];
         trace?: never;
     };
@@ -302,7 +308,7 @@ export interface paths {
         get?: never;
         /**
          * Replace a provider's weekly hours at a location
-         * @description Local times of the location, per weekday; the whole week is replaced. Existing appointments are not moved.
+         * @description Local times of the location, per weekday; the whole week is replaced from `effective_from` on (today when absent). A future `effective_from` schedules the change: the hours in force stay until the day before, and bookings and availability use the hours in force on each date. Existing appointments are not moved: `affected_appointments` lists the future live ones the new hours leave outside.
          */
         put: operations["putWorkingHours"];
         post?: never;
@@ -324,7 +330,7 @@ export interface paths {
         put?: never;
         /**
          * Block a provider or an operatory
-         * @description Local start and end at the location. Existing appointments in the block are not cancelled; new bookings and availability leave it out.
+         * @description Local start and end at the location. Existing appointments in the block are not cancelled: `affected_appointments` lists the live ones it overlaps (the front desk calls those patients). Bookings and moves committed after it are refused with 422, however close in time; availability leaves it out.
          */
         post: operations["createTimeOff"];
         delete?: never;
@@ -488,9 +494,9 @@ export interface components {
             total: number;
         };
         NewPatient: {
-            first_name: string;
-            last_name: string;
-            date_of_birth: string;
+            first_name: string & (unknown & unknown);
+            last_name: string & (unknown & unknown);
+            date_of_birth: string & (unknown & unknown);
             primary_phone?: string | null;
             email?: string | null;
             preferred_provider_uuid?: string | null;
@@ -570,11 +576,11 @@ export interface components {
             /** @description The operatory (chair). Without it, a free operatory of the location is chosen. */
             operatory_uuid?: string;
             /** @description Wall-clock start at the location, e.g. `2025-05-20T10:00:00`, on the practice’s slot grid, not in the past. Inside the repeated hour of a fall-back day add the offset (`2026-11-01T01:30:00-08:00`). */
-            scheduled_start: string;
+            scheduled_start: string & (unknown & unknown);
             /** @description Wall-clock end at the location, after `scheduled_start`; usually start + the type’s `duration_minutes`. */
-            scheduled_end: string;
-            /** @description Free text for the front desk. */
-            notes?: string | null;
+            scheduled_end: string & (unknown & unknown);
+            /** @description Free text for the front desk; `null` for none. */
+            notes?: (string & (unknown & unknown)) | null;
         };
         Problem: {
             type: string;
@@ -609,7 +615,7 @@ export interface operations {
         parameters: {
             query: {
                 /** @description Name prefixes: each word must start the first or the last name (case and accents ignored). */
-                query: string;
+                query: string & (unknown & unknown);
                 /** @description Page number, from 1. */
                 page?: number;
                 /** @description Patients per page. */
@@ -686,6 +692,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The request is well-formed but cannot be carried out; `errors` lists the fields. */
             422: {
                 headers: {
@@ -704,7 +719,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description DynamoDB is throttling; retry after `Retry-After` seconds. */
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait */
@@ -794,6 +809,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The body is not `application/json`. */
             415: {
                 headers: {
@@ -821,7 +845,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description DynamoDB is throttling; retry after `Retry-After` seconds. */
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait */
@@ -902,6 +926,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description An unexpected error; it has been logged. */
             500: {
                 headers: {
@@ -911,7 +944,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description DynamoDB is throttling; retry after `Retry-After` seconds. */
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait */
@@ -1008,6 +1041,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description An unexpected error; it has been logged. */
             500: {
                 headers: {
@@ -1017,7 +1059,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description DynamoDB is throttling; retry after `Retry-After` seconds. */
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait */
@@ -1043,7 +1085,7 @@ export interface operations {
             content: {
                 "application/json": {
                     code: string;
-                    name: string;
+                    name: string & (unknown & unknown);
                     /** @description Default length of the visit, in minutes. */
                     duration_minutes: number;
                     color: string;
@@ -1098,7 +1140,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`conflicts` names the resource and the appointment); elsewhere, a value that must be unique is taken. */
+            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); elsewhere, a value that must be unique is taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1124,6 +1166,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The body is not `application/json`. */
             415: {
                 headers: {
@@ -1142,7 +1193,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description DynamoDB is throttling; retry after `Retry-After` seconds. */
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait */
@@ -1159,9 +1210,9 @@ export interface operations {
         parameters: {
             query: {
                 /** @description First date (local at each appointment’s location). */
-                date_from: string;
+                date_from: string & (unknown & unknown);
                 /** @description Last date, inclusive; at most 31 days after date_from counting both. */
-                date_to: string;
+                date_to: string & (unknown & unknown);
                 location_uuid?: string;
                 provider_uuid?: string;
                 operatory_uuid?: string;
@@ -1269,6 +1320,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description An unexpected error; it has been logged. */
             500: {
                 headers: {
@@ -1278,7 +1338,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description DynamoDB is throttling; retry after `Retry-After` seconds. */
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait */
@@ -1412,7 +1472,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`conflicts` names the resource and the appointment); elsewhere, a value that must be unique is taken. */
+            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); elsewhere, a value that must be unique is taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1435,6 +1495,15 @@ export interface operations {
                      *       ]
                      *     }
                      */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1465,7 +1534,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description DynamoDB is throttling; retry after `Retry-After` seconds. */
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait */
@@ -1582,6 +1651,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description An unexpected error; it has been logged. */
             500: {
                 headers: {
@@ -1591,7 +1669,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description DynamoDB is throttling; retry after `Retry-After` seconds. */
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait */
@@ -1620,13 +1698,14 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    scheduled_start?: string;
-                    scheduled_end?: string;
+                    scheduled_start?: string & (unknown & unknown);
+                    scheduled_end?: string & (unknown & unknown);
                     provider_uuid?: string;
                     /** @description Another operatory of the same location. */
                     operatory_uuid?: string;
                     appointment_type_uuid?: string;
-                    notes?: string | null;
+                    /** @description `null` clears the notes. */
+                    notes?: (string & (unknown & unknown)) | null;
                 };
             };
         };
@@ -1678,7 +1757,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`conflicts` names the resource and the appointment); elsewhere, a value that must be unique is taken. */
+            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); elsewhere, a value that must be unique is taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1713,6 +1792,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The body is not `application/json`. */
             415: {
                 headers: {
@@ -1740,7 +1828,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description DynamoDB is throttling; retry after `Retry-After` seconds. */
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait */
@@ -1869,6 +1957,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description An unexpected error; it has been logged. */
             500: {
                 headers: {
@@ -1878,7 +1975,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description DynamoDB is throttling; retry after `Retry-After` seconds. */
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait */
@@ -1912,7 +2009,7 @@ export interface operations {
                      * @enum {string}
                      */
                     status: "confirmed" | "arrived" | "completed" | "cancelled" | "no_show";
-                    reason?: string | null;
+                    reason?: (string & (unknown & unknown)) | null;
                 };
             };
         };
@@ -1964,7 +2061,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`conflicts` names the resource and the appointment); elsewhere, a value that must be unique is taken. */
+            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); elsewhere, a value that must be unique is taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1999,6 +2096,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The body is not `application/json`. */
             415: {
                 headers: {
@@ -2017,7 +2123,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description DynamoDB is throttling; retry after `Retry-After` seconds. */
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait */
@@ -2036,9 +2142,9 @@ export interface operations {
                 location_uuid: string;
                 appointment_type_uuid: string;
                 /** @description First local date (at the location). */
-                date_from: string;
+                date_from: string & (unknown & unknown);
                 /** @description Last local date, inclusive; at most 14 days after date_from counting both. */
-                date_to: string;
+                date_to: string & (unknown & unknown);
                 /** @description Only this provider; otherwise every active provider working at the location. */
                 provider_uuid?: string;
                 /** @description Window length; the type’s duration when absent. */
@@ -2110,6 +2216,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The request is well-formed but cannot be carried out; `errors` lists the fields. */
             422: {
                 headers: {
@@ -2128,7 +2243,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description DynamoDB is throttling; retry after `Retry-After` seconds. */
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait */
@@ -2196,6 +2311,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description An unexpected error; it has been logged. */
             500: {
                 headers: {
@@ -2205,7 +2329,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description DynamoDB is throttling; retry after `Retry-After` seconds. */
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait */
@@ -2230,10 +2354,10 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    name: string;
+                    name: string & (unknown & unknown);
                     /** @description IANA time zone, e.g. `America/Los_Angeles`. */
                     time_zone: string;
-                    address?: string | null;
+                    address?: (string & (unknown & unknown)) | null;
                 };
             };
         };
@@ -2281,6 +2405,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The body is not `application/json`. */
             415: {
                 headers: {
@@ -2299,7 +2432,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description DynamoDB is throttling; retry after `Retry-After` seconds. */
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait */
@@ -2374,6 +2507,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description An unexpected error; it has been logged. */
             500: {
                 headers: {
@@ -2383,7 +2525,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description DynamoDB is throttling; retry after `Retry-After` seconds. */
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait */
@@ -2409,10 +2551,10 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    name?: string;
+                    name?: string & (unknown & unknown);
                     /** @description IANA time zone, e.g. `America/Los_Angeles`. */
                     time_zone?: string;
-                    address?: string | null;
+                    address?: (string & (unknown & unknown)) | null;
                 };
             };
         };
@@ -2467,6 +2609,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The body is not `application/json`. */
             415: {
                 headers: {
@@ -2485,7 +2636,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description DynamoDB is throttling; retry after `Retry-After` seconds. */
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait */
@@ -2563,6 +2714,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description An unexpected error; it has been logged. */
             500: {
                 headers: {
@@ -2572,7 +2732,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description DynamoDB is throttling; retry after `Retry-After` seconds. */
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait */
@@ -2598,7 +2758,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    name: string;
+                    name: string & (unknown & unknown);
                 };
             };
         };
@@ -2653,6 +2813,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The body is not `application/json`. */
             415: {
                 headers: {
@@ -2671,7 +2840,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description DynamoDB is throttling; retry after `Retry-After` seconds. */
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait */
@@ -2698,7 +2867,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    name?: string;
+                    name?: string & (unknown & unknown);
                     /** @description `false` deactivates the chair: it is no longer booked or offered. */
                     is_active?: boolean;
                 };
@@ -2755,6 +2924,41 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); elsewhere, a value that must be unique is taken. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:problem-type:dental-booking:slot-conflict",
+                     *       "title": "The time window is already booked",
+                     *       "status": 409,
+                     *       "detail": "The provider d4e5f6a7-b8c9-0123-defa-234567890123 is already booked by appointment e5f6a7b8-c9d0-1234-efab-345678901234 at 2025-05-20T17:00:00Z.",
+                     *       "instance": "urn:request:5b1c0f7e-9a1d-4a3e-8f2b-1c2d3e4f5a6b",
+                     *       "conflicts": [
+                     *         {
+                     *           "resource": "provider",
+                     *           "resource_uuid": "d4e5f6a7-b8c9-0123-defa-234567890123",
+                     *           "appointment_uuid": "e5f6a7b8-c9d0-1234-efab-345678901234",
+                     *           "slot_start": "2025-05-20T17:00:00Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The body is not `application/json`. */
             415: {
                 headers: {
@@ -2773,7 +2977,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description DynamoDB is throttling; retry after `Retry-After` seconds. */
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait */
@@ -2844,6 +3048,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description An unexpected error; it has been logged. */
             500: {
                 headers: {
@@ -2853,7 +3066,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description DynamoDB is throttling; retry after `Retry-After` seconds. */
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait */
@@ -2878,10 +3091,10 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    first_name: string;
-                    last_name: string;
+                    first_name: string & (unknown & unknown);
+                    last_name: string & (unknown & unknown);
                     /** @description Credentials, e.g. DDS, DMD, RDH. */
-                    title: string;
+                    title: string & (unknown & unknown);
                 };
             };
         };
@@ -2930,6 +3143,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The body is not `application/json`. */
             415: {
                 headers: {
@@ -2948,7 +3170,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description DynamoDB is throttling; retry after `Retry-After` seconds. */
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait */
@@ -3024,6 +3246,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description An unexpected error; it has been logged. */
             500: {
                 headers: {
@@ -3033,7 +3264,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description DynamoDB is throttling; retry after `Retry-After` seconds. */
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait */
@@ -3059,10 +3290,10 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    first_name?: string;
-                    last_name?: string;
+                    first_name?: string & (unknown & unknown);
+                    last_name?: string & (unknown & unknown);
                     /** @description Credentials, e.g. DDS, DMD, RDH. */
-                    title?: string;
+                    title?: string & (unknown & unknown);
                     /** @description `false` deactivates the provider: no new bookings, no availability. */
                     is_active?: boolean;
                 };
@@ -3120,6 +3351,41 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); elsewhere, a value that must be unique is taken. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:problem-type:dental-booking:slot-conflict",
+                     *       "title": "The time window is already booked",
+                     *       "status": 409,
+                     *       "detail": "The provider d4e5f6a7-b8c9-0123-defa-234567890123 is already booked by appointment e5f6a7b8-c9d0-1234-efab-345678901234 at 2025-05-20T17:00:00Z.",
+                     *       "instance": "urn:request:5b1c0f7e-9a1d-4a3e-8f2b-1c2d3e4f5a6b",
+                     *       "conflicts": [
+                     *         {
+                     *           "resource": "provider",
+                     *           "resource_uuid": "d4e5f6a7-b8c9-0123-defa-234567890123",
+                     *           "appointment_uuid": "e5f6a7b8-c9d0-1234-efab-345678901234",
+                     *           "slot_start": "2025-05-20T17:00:00Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The body is not `application/json`. */
             415: {
                 headers: {
@@ -3138,7 +3404,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description DynamoDB is throttling; retry after `Retry-After` seconds. */
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait */
@@ -3173,6 +3439,7 @@ export interface operations {
                         items: {
                             provider_uuid: string;
                             location_uuid: string;
+                            /** @description The hours in force today (or, when none are yet, the first that will be). */
                             weekly: {
                                 [key: string]: {
                                     start: string;
@@ -3181,6 +3448,17 @@ export interface operations {
                             };
                             effective_from: string | null;
                             effective_to: string | null;
+                            /** @description Hours that take over on a later date (a PUT with a future `effective_from`), by date. */
+                            scheduled_changes: {
+                                weekly: {
+                                    [key: string]: {
+                                        start: string;
+                                        end: string;
+                                    }[];
+                                };
+                                effective_from: string;
+                                effective_to: string | null;
+                            }[];
                         }[];
                         total: number;
                     };
@@ -3222,6 +3500,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description An unexpected error; it has been logged. */
             500: {
                 headers: {
@@ -3231,7 +3518,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description DynamoDB is throttling; retry after `Retry-After` seconds. */
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait */
@@ -3290,14 +3577,14 @@ export interface operations {
                         }[];
                     };
                     /** @description First day these hours apply (inclusive); open-ended when absent. */
-                    effective_from?: string | null;
+                    effective_from?: (string & (unknown & unknown)) | null;
                     /** @description Last day these hours apply (inclusive); open-ended when absent. */
-                    effective_to?: string | null;
+                    effective_to?: (string & (unknown & unknown)) | null;
                 };
             };
         };
         responses: {
-            /** @description The working hours */
+            /** @description The working hours, with the appointments they leave outside */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3306,6 +3593,7 @@ export interface operations {
                     "application/json": {
                         provider_uuid: string;
                         location_uuid: string;
+                        /** @description The hours in force today (or, when none are yet, the first that will be). */
                         weekly: {
                             [key: string]: {
                                 start: string;
@@ -3314,6 +3602,24 @@ export interface operations {
                         };
                         effective_from: string | null;
                         effective_to: string | null;
+                        /** @description Hours that take over on a later date (a PUT with a future `effective_from`), by date. */
+                        scheduled_changes: {
+                            weekly: {
+                                [key: string]: {
+                                    start: string;
+                                    end: string;
+                                }[];
+                            };
+                            effective_from: string;
+                            effective_to: string | null;
+                        }[];
+                        /** @description Future live appointments of the provider at this location that these hours leave outside (they are not moved: call the patients). */
+                        affected_appointments: {
+                            uuid: string;
+                            scheduled_start: string;
+                            scheduled_end: string;
+                            status: string;
+                        }[];
                     };
                 };
             };
@@ -3353,8 +3659,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The body is not `application/json`. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is well-formed but cannot be carried out; `errors` lists the fields. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3371,7 +3695,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description DynamoDB is throttling; retry after `Retry-After` seconds. */
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait */
@@ -3391,8 +3715,9 @@ export interface operations {
                 operatory_uuid?: string;
                 /** @description Required with operatory_uuid. */
                 location_uuid?: string;
-                date_from: string;
-                date_to: string;
+                date_from: string & (unknown & unknown);
+                /** @description Last date, inclusive; at most 366 days after date_from counting both. */
+                date_to: string & (unknown & unknown);
             };
             header?: never;
             path: {
@@ -3418,6 +3743,13 @@ export interface operations {
                             end: string;
                             time_zone: string;
                             reason: string | null;
+                            /** @description The live appointments of the provider (or operatory) this time off overlapped when it was created, as they were then. They are not cancelled. */
+                            affected_appointments: {
+                                uuid: string;
+                                scheduled_start: string;
+                                scheduled_end: string;
+                                status: string;
+                            }[];
                         }[];
                         total: number;
                     };
@@ -3450,6 +3782,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The request is well-formed but cannot be carried out; `errors` lists the fields. */
             422: {
                 headers: {
@@ -3468,7 +3809,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description DynamoDB is throttling; retry after `Retry-After` seconds. */
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait */
@@ -3499,9 +3840,9 @@ export interface operations {
                     operatory_uuid?: string;
                     /** @description Whose time zone `start` and `end` are in (and the operatory’s location). */
                     location_uuid: string;
-                    start: string;
-                    end: string;
-                    reason?: string | null;
+                    start: string & (unknown & unknown);
+                    end: string & (unknown & unknown);
+                    reason?: (string & (unknown & unknown)) | null;
                 };
             };
         };
@@ -3521,6 +3862,13 @@ export interface operations {
                         end: string;
                         time_zone: string;
                         reason: string | null;
+                        /** @description The live appointments of the provider (or operatory) this time off overlapped when it was created, as they were then. They are not cancelled. */
+                        affected_appointments: {
+                            uuid: string;
+                            scheduled_start: string;
+                            scheduled_end: string;
+                            status: string;
+                        }[];
                     };
                 };
             };
@@ -3544,6 +3892,15 @@ export interface operations {
             };
             /** @description The token belongs to another organisation, or lacks this route's scope. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3578,7 +3935,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description DynamoDB is throttling; retry after `Retry-After` seconds. */
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait */
@@ -3646,6 +4003,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description An unexpected error; it has been logged. */
             500: {
                 headers: {
@@ -3655,7 +4021,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description DynamoDB is throttling; retry after `Retry-After` seconds. */
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait */
@@ -3733,6 +4099,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description An unexpected error; it has been logged. */
             500: {
                 headers: {
@@ -3742,7 +4117,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description DynamoDB is throttling; retry after `Retry-After` seconds. */
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait */
@@ -3769,7 +4144,7 @@ export interface operations {
             content: {
                 "application/json": {
                     code?: string;
-                    name?: string;
+                    name?: string & (unknown & unknown);
                     /** @description Default length of the visit, in minutes. */
                     duration_minutes?: number;
                     color?: string;
@@ -3833,7 +4208,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`conflicts` names the resource and the appointment); elsewhere, a value that must be unique is taken. */
+            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); elsewhere, a value that must be unique is taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3859,6 +4234,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The body is not `application/json`. */
             415: {
                 headers: {
@@ -3877,7 +4261,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description DynamoDB is throttling; retry after `Retry-After` seconds. */
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait */
@@ -3954,6 +4338,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description An unexpected error; it has been logged. */
             500: {
                 headers: {
@@ -3963,7 +4356,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description DynamoDB is throttling; retry after `Retry-After` seconds. */
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait */
@@ -3988,7 +4381,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    name?: string;
+                    name?: string & (unknown & unknown);
                     slot_granularity_minutes?: 5 | 10 | 15;
                     booking_horizon_days?: number;
                 };
@@ -4048,6 +4441,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The body is not `application/json`. */
             415: {
                 headers: {
@@ -4075,7 +4477,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description DynamoDB is throttling; retry after `Retry-After` seconds. */
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait */
@@ -4157,6 +4559,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description An unexpected error; it has been logged. */
             500: {
                 headers: {
@@ -4166,7 +4577,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description DynamoDB is throttling; retry after `Retry-After` seconds. */
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait */
@@ -4197,6 +4608,15 @@ export interface operations {
                     "application/json": Record<string, never>;
                 };
             };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description An unexpected error; it has been logged. */
             500: {
                 headers: {
@@ -4224,6 +4644,15 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                };
+            };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description An unexpected error; it has been logged. */
@@ -4269,6 +4698,15 @@ export interface operations {
             };
             /** @description The resource in the path does not exist in this organisation. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -6,7 +6,7 @@
  */
 import * as z from 'zod';
 import { PROBLEM_TYPES, problemTypeUri } from '../errors.ts';
-import { pathParameterNames, routeList, type RouteSpec } from '../routes.ts';
+import { acceptedScopes, pathParameterNames, routeList, type RouteSpec } from '../routes.ts';
 import { Problem, queryIntegers } from '../schemas/common.ts';
 import { Appointment, BookAppointmentBody } from '../schemas/appointments.ts';
 import { AppointmentTypeList } from '../schemas/appointment-types.ts';
@@ -78,12 +78,13 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   401: 'No token, or an unknown, revoked or expired one.',
   403: "The token belongs to another organisation, or lacks this route's scope.",
   404: 'The resource in the path does not exist in this organisation.',
-  409: 'A conflict: for a booking, the provider or operatory is already booked in the window (`conflicts` names the resource and the appointment); elsewhere, a value that must be unique is taken.',
+  409: 'A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); elsewhere, a value that must be unique is taken.',
   412: 'The resource changed since the ETag in If-Match.',
+  413: 'The request body is larger than 64 KiB.',
   415: 'The body is not `application/json`.',
   422: 'The request is well-formed but cannot be carried out; `errors` lists the fields.',
   500: 'An unexpected error; it has been logged.',
-  503: 'DynamoDB is throttling; retry after `Retry-After` seconds.',
+  503: 'DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds.',
 };
 
 /** Every problem status a route can answer: its own, plus those that follow from its shape. */
@@ -92,6 +93,8 @@ export function errorStatuses(route: RouteSpec): number[] {
   const hasInput = route.request.params || route.request.query || route.request.headers || route.request.body;
   if (hasInput) statuses.add(400);
   if (route.request.body) statuses.add(415);
+  // Every function refuses a body over 64 KiB first, whatever the route (shared/http/handler.ts).
+  statuses.add(413);
   if (route.scope !== 'public') [401, 403, 503].forEach((s) => statuses.add(s));
   return [...statuses].sort((a, b) => a - b);
 }
@@ -124,7 +127,7 @@ function operation(route: RouteSpec & { name: string }) {
     ...(route.description ? { description: route.description } : {}),
     tags: [route.tag],
     security: route.scope === 'public' ? [] : [{ bearerAuth: [] }],
-    ...(route.scope === 'public' ? {} : { 'x-required-scope': route.scope }),
+    ...(route.scope === 'public' ? {} : { 'x-required-scope': route.scope, ...(acceptedScopes(route).length > 1 ? { 'x-accepted-scopes': acceptedScopes(route) } : {}) }),
     parameters: [...parameters('path', route.request.params), ...parameters('query', route.request.query), ...parameters('header', route.request.headers)],
     ...(route.request.body
       ? {

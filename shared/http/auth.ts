@@ -14,10 +14,15 @@ import { ApiError } from '../errors.ts';
 /** Recognisable prefix, so secret scanners can find a leaked token. */
 export const TOKEN_PREFIX = 'dbk_';
 
-/** What the authorizer attaches; API Gateway context values must be strings. */
+/**
+ * What the authorizer attaches; API Gateway context values must be strings. `unavailable`: the token
+ * could not be looked up because DynamoDB is throttling or unreachable; `error`: the lookup failed
+ * otherwise. The authorizer never throws — API Gateway would answer a bare 500 — so these travel
+ * to the route like any other verdict.
+ */
 export type AuthorizerContext =
   | { org_id: string; token_id: string; scopes: string }
-  | { rejection: 'missing_token' | 'invalid_token' };
+  | { rejection: 'missing_token' | 'invalid_token' | 'unavailable' | 'error' };
 
 export type Principal = { orgId: string; tokenId: string; scopes: readonly Scope[] };
 
@@ -39,13 +44,20 @@ export function bearerSecret(header: string | undefined): string | undefined {
 
 /**
  * Enforces the authorizer's verdict for one route: a valid token, of the organisation in the path,
- * holding the route's scope.
+ * holding the route's scope. A token that could not be checked is 503 (retry) or 500, never 401:
+ * the caller's token may be perfectly good.
  */
 export function requirePrincipal(
   context: Partial<Record<string, unknown>> | undefined,
   pathOrgId: string | undefined,
-  scope: Scope,
+  accepted: Scope | readonly Scope[],
 ): Principal {
+  if (context?.rejection === 'unavailable') {
+    throw new ApiError('unavailable', 'The token could not be checked: the database is busy or unreachable; retry the request shortly.');
+  }
+  if (context?.rejection === 'error') {
+    throw new ApiError('internal', 'The token could not be checked because of an unexpected error. It has been logged.');
+  }
   const orgId = typeof context?.org_id === 'string' ? context.org_id : undefined;
   const tokenId = typeof context?.token_id === 'string' ? context.token_id : undefined;
   if (!orgId || !tokenId) {
@@ -62,8 +74,9 @@ export function requirePrincipal(
   if (pathOrgId?.toLowerCase() !== orgId) {
     throw new ApiError('forbidden', 'This token does not belong to the organisation in the path.');
   }
-  if (!scopes.includes(scope)) {
-    throw new ApiError('forbidden', `This token lacks the \`${scope}\` scope this route needs.`);
+  const anyOf = typeof accepted === 'string' ? [accepted] : accepted;
+  if (!anyOf.some((s) => scopes.includes(s))) {
+    throw new ApiError('forbidden', `This token lacks the ${anyOf.map((s) => `\`${s}\``).join(' or ')} scope this route needs.`);
   }
   return { orgId, tokenId, scopes };
 }

@@ -12,8 +12,8 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
-import { ApiError, invalidRequest, type FieldError } from '../errors.ts';
-import type { RouteSpec } from '../routes.ts';
+import { ApiError, invalidRequest, payloadTooLarge, type FieldError } from '../errors.ts';
+import { acceptedScopes, type RouteSpec } from '../routes.ts';
 import { logger } from '../observability/logger.ts';
 import { requirePrincipal, type AuthorizerContext, type Principal } from './auth.ts';
 import { problemResult, toApiError } from './problem.ts';
@@ -45,7 +45,18 @@ export type ApiRequest<S extends Schemas> = {
   requestId: string;
 };
 
-const MAX_BODY_BYTES = 64 * 1024;
+/**
+ * The largest request body, on every route: far above any real request (a booking is under 1 KiB),
+ * so parsing and validating stay cheap. The local gateway stops reading at the same size.
+ */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** 413 for a body over MAX_BODY_BYTES, checked first on every route so AWS and the local gateway answer alike. */
+function assertBodySize(event: ApiEvent) {
+  if (!event.body) return;
+  const bytes = event.isBase64Encoded ? Buffer.byteLength(event.body, 'base64') : Buffer.byteLength(event.body, 'utf8');
+  if (bytes > MAX_BODY_BYTES) throw payloadTooLarge(MAX_BODY_BYTES);
+}
 
 function fieldErrors(where: string, error: z.ZodError): FieldError[] {
   return error.issues.flatMap((issue) => {
@@ -74,9 +85,6 @@ function readJsonBody(event: ApiEvent): unknown {
     throw new ApiError('unsupported-media-type', 'Send the body as `Content-Type: application/json`.');
   }
   const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
-    throw invalidRequest([{ path: 'body', message: `must be at most ${MAX_BODY_BYTES} bytes` }], 'The body is too large.');
-  }
   try {
     return JSON.parse(text);
   } catch {
@@ -102,12 +110,13 @@ export function apiHandler<R extends RouteSpec>(route: R, action: (request: ApiR
   type S = R['request'];
   const schemas: S = route.request;
   if (route.scope === 'public') throw new Error(`${route.path} is public: use publicHandler`);
-  const scope = route.scope;
+  const scope = acceptedScopes(route);
   return middy<ApiEvent, ApiResult, Error, Context>()
     .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
     .use(accessLog(route))
     .use(problemErrors())
     .handler(async (event, context) => {
+      assertBodySize(event);
       const principal = requirePrincipal(
         event.requestContext?.authorizer?.lambda as Record<string, unknown> | undefined,
         event.pathParameters?.org_id,
@@ -137,6 +146,7 @@ export function publicHandler<R extends RouteSpec>(
     .use(accessLog(route))
     .use(problemErrors())
     .handler(async (event) => {
+      assertBodySize(event);
       const errors: FieldError[] = [];
       const params = parsePart<R['request']['params']>('path', route.request.params, event.pathParameters ?? {}, errors);
       if (errors.length > 0) throw new ApiError('not-found', 'No such document.');

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { IsoDate, LocalDateTime, OrgPath, Uuid, queryInt } from './common.ts';
+import { IsoDate, LocalDateTime, MultiLineText, OrgPath, Uuid, queryInt } from './common.ts';
 
 export const BookAppointmentBody = z.strictObject({
   patient_uuid: Uuid.describe('The patient (from `GET /patients`).'),
@@ -11,7 +11,7 @@ export const BookAppointmentBody = z.strictObject({
     'Wall-clock start at the location, e.g. `2025-05-20T10:00:00`, on the practice’s slot grid, not in the past. Inside the repeated hour of a fall-back day add the offset (`2026-11-01T01:30:00-08:00`).',
   ),
   scheduled_end: LocalDateTime.describe('Wall-clock end at the location, after `scheduled_start`; usually start + the type’s `duration_minutes`.'),
-  notes: z.string().trim().max(2000).nullable().optional().describe('Free text for the front desk.'),
+  notes: MultiLineText(2000).nullable().optional().describe('Free text for the front desk; `null` for none.'),
 });
 export type BookAppointmentInput = z.infer<typeof BookAppointmentBody>;
 
@@ -32,7 +32,7 @@ export const ChangeStatusBody = z.strictObject({
   status: z.enum(['confirmed', 'arrived', 'completed', 'cancelled', 'no_show']).describe(
     'scheduled → confirmed → arrived → completed; scheduled or confirmed → cancelled; scheduled or confirmed → no_show once the start has passed.',
   ),
-  reason: z.string().trim().max(500).nullable().optional(),
+  reason: MultiLineText(500).nullable().optional(),
 });
 
 export const UpdateAppointmentBody = z
@@ -42,7 +42,7 @@ export const UpdateAppointmentBody = z
     provider_uuid: Uuid.optional(),
     operatory_uuid: Uuid.optional().describe('Another operatory of the same location.'),
     appointment_type_uuid: Uuid.optional(),
-    notes: z.string().trim().max(2000).nullable().optional(),
+    notes: MultiLineText(2000).nullable().optional().describe('`null` clears the notes.'),
   })
   .refine((b) => Object.keys(b).length > 0, { message: 'send at least one field to change' })
   .refine((b) => (b.scheduled_start === undefined) === (b.scheduled_end === undefined), {

@@ -19,10 +19,7 @@ const Phone = z
 export const CreatePatientBody = z.strictObject({
   first_name: Text(100),
   last_name: Text(100),
-  date_of_birth: IsoDate.refine((s) => s >= '1900-01-01', 'must be on or after 1900-01-01').refine(
-    (s) => s <= new Date().toISOString().slice(0, 10),
-    'must not be in the future',
-  ),
+  date_of_birth: IsoDate.refine((s) => s <= new Date().toISOString().slice(0, 10), 'must not be in the future'),
   primary_phone: Phone.nullable().optional(),
   email: z.email('must be an email address').max(254).nullable().optional(),
   preferred_provider_uuid: Uuid.nullable().optional(),

@@ -2,10 +2,11 @@
 import * as z from 'zod';
 import { isValidTimeZone } from '../time/wall-clock.ts';
 import { ALLOWED_GRANULARITIES } from '../time/granules.ts';
-import { IsoDate, LocalDateTime, OrgPath, Text, Uuid } from './common.ts';
+import { IsoDate, LocalDateTime, MultiLineText, OrgPath, Text, Uuid } from './common.ts';
 
 const TimeZone = z
   .string()
+  .max(64, { message: 'must be an IANA time zone such as America/Los_Angeles', abort: true })
   .refine((zone) => zone !== '' && isValidTimeZone(zone) && zone.includes('/'), 'must be an IANA time zone such as America/Los_Angeles')
   .describe('IANA time zone, e.g. `America/Los_Angeles`.');
 
@@ -27,7 +28,7 @@ export const LocationPath = OrgPath.extend({ location_uuid: Uuid });
 export const CreateLocationBody = z.strictObject({
   name: Text(200),
   time_zone: TimeZone,
-  address: z.string().trim().max(500).nullable().optional(),
+  address: MultiLineText(500).nullable().optional(),
 });
 export const UpdateLocationBody = nonEmpty(CreateLocationBody.partial());
 
@@ -95,14 +96,31 @@ export const PutWorkingHoursBody = z
     message: 'effective_to must not be before effective_from',
     path: ['effective_to'],
   });
+const WeeklyOut = z.record(z.enum(WEEKDAYS), z.array(z.object({ start: z.string(), end: z.string() })));
 export const WorkingHours = z.object({
   provider_uuid: z.string(),
   location_uuid: z.string(),
-  weekly: z.record(z.enum(WEEKDAYS), z.array(z.object({ start: z.string(), end: z.string() }))),
+  weekly: WeeklyOut.describe('The hours in force today (or, when none are yet, the first that will be).'),
   effective_from: z.string().nullable(),
   effective_to: z.string().nullable(),
+  scheduled_changes: z
+    .array(z.object({ weekly: WeeklyOut, effective_from: z.string(), effective_to: z.string().nullable() }))
+    .describe('Hours that take over on a later date (a PUT with a future `effective_from`), by date.'),
 });
 export type WorkingHours = z.infer<typeof WorkingHours>;
+
+/** A live appointment a schedule change touches, as the change reports it (wall-clock times at its location). */
+export const AffectedAppointment = z.object({
+  uuid: z.string(),
+  scheduled_start: z.string(),
+  scheduled_end: z.string(),
+  status: z.string(),
+});
+export const WorkingHoursChange = WorkingHours.extend({
+  affected_appointments: z
+    .array(AffectedAppointment)
+    .describe('Future live appointments of the provider at this location that these hours leave outside (they are not moved: call the patients).'),
+});
 export const WorkingHoursList = z.object({ items: z.array(WorkingHours), total: z.number().int() });
 
 // Time off ---------------------------------------------------------------------------------------
@@ -117,7 +135,7 @@ export const CreateTimeOffBody = z
     location_uuid: Uuid.describe('Whose time zone `start` and `end` are in (and the operatory’s location).'),
     start: LocalDateTime,
     end: LocalDateTime,
-    reason: z.string().trim().max(200).nullable().optional(),
+    reason: MultiLineText(200).nullable().optional(),
   })
   .refine((b) => (b.provider_uuid === undefined) !== (b.operatory_uuid === undefined), {
     message: 'name exactly one of provider_uuid and operatory_uuid',
@@ -132,20 +150,29 @@ export const TimeOff = z.object({
   end: z.string(),
   time_zone: z.string(),
   reason: z.string().nullable(),
+  affected_appointments: z
+    .array(AffectedAppointment)
+    .describe('The live appointments of the provider (or operatory) this time off overlapped when it was created, as they were then. They are not cancelled.'),
 });
 export type TimeOff = z.infer<typeof TimeOff>;
 export const TimeOffPath = OrgPath.extend({ time_off_uuid: Uuid });
+/** Widest range of one time-off list (the list is not paginated: the range bounds it). */
+export const MAX_TIME_OFF_LIST_DAYS = 366;
 export const ListTimeOffQuery = z
   .strictObject({
     provider_uuid: Uuid.optional(),
     operatory_uuid: Uuid.optional(),
     location_uuid: Uuid.optional().describe('Required with operatory_uuid.'),
     date_from: IsoDate,
-    date_to: IsoDate,
+    date_to: IsoDate.describe(`Last date, inclusive; at most ${MAX_TIME_OFF_LIST_DAYS} days after date_from counting both.`),
   })
   .refine((q) => (q.provider_uuid === undefined) !== (q.operatory_uuid === undefined), { message: 'name exactly one of provider_uuid and operatory_uuid', path: ['provider_uuid'] })
   .refine((q) => q.operatory_uuid === undefined || q.location_uuid !== undefined, { message: 'operatory_uuid needs location_uuid', path: ['location_uuid'] })
-  .refine((q) => q.date_from <= q.date_to, { message: 'date_to must not be before date_from', path: ['date_to'] });
+  .refine((q) => q.date_from <= q.date_to, { message: 'date_to must not be before date_from', path: ['date_to'] })
+  .refine((q) => (Date.parse(q.date_to) - Date.parse(q.date_from)) / 86_400_000 < MAX_TIME_OFF_LIST_DAYS, {
+    message: `the range may cover at most ${MAX_TIME_OFF_LIST_DAYS} days`,
+    path: ['date_to'],
+  });
 export const TimeOffList = z.object({ items: z.array(TimeOff), total: z.number().int() });
 
 // Appointment types ------------------------------------------------------------------------------

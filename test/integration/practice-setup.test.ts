@@ -469,6 +469,10 @@ describe('scopes', () => {
       `${base}/settings`,
     ];
     for (const url of reads) expect((await http.get(url, { token: readOnly })).status, url).toBe(200);
+    // A token that may change the setup may read it too — but not patients or appointments.
+    const adminOnly = await tokenFor(clinic.orgId, ['admin']);
+    for (const url of [...reads, `${base}/providers/${clinic.dentist.uuid}/working-hours`]) expect((await http.get(url, { token: adminOnly })).status, url).toBe(200);
+    expectProblem(await http.get(`${base}/patients/${clinic.patients.jane.uuid}`, { token: adminOnly }), 403, 'forbidden');
     // Nothing was changed by the refused writes.
     expect((await http.get(loc)).body.name).toBe('Main Street Dental');
     expect((await http.get(`${base}/settings`)).body.name).toBe(clinic.org.name);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathOf, pathParameterNames, routeList, routes } from '#shared/routes.ts';
+import { acceptedScopes, pathOf, pathParameterNames, routeList, routes } from '#shared/routes.ts';
 
 describe('the route table', () => {
   it('has one entry per method and path, each with a handler module that exists', () => {
@@ -19,6 +19,17 @@ describe('the route table', () => {
     const adminOnly = new Set(['listAudit']);
     for (const route of routeList.filter((r) => r.method === 'GET' && r.scope !== 'public')) {
       expect([route.name, route.table, route.scope]).toEqual([route.name, 'read', adminOnly.has(route.name) ? 'admin' : 'read']);
+    }
+  });
+
+  it('admits admin tokens to reads of the setup they may change, never to patients or appointments', () => {
+    expect(acceptedScopes(routes.getSettings)).toEqual(['read', 'admin']);
+    expect(acceptedScopes(routes.listWorkingHours)).toEqual(['read', 'admin']);
+    expect(acceptedScopes(routes.listAppointmentTypes)).toEqual(['read', 'admin']);
+    expect(acceptedScopes(routes.getAvailability)).toEqual(['read']);
+    expect(acceptedScopes(routes.updateSettings)).toEqual(['admin']);
+    for (const route of routeList.filter((r) => r.tag === 'Patients' || r.path.includes('/appointments'))) {
+      expect([route.name, acceptedScopes(route).includes('admin')]).toEqual([route.name, route.scope === 'admin']);
     }
   });
 
