@@ -37,13 +37,13 @@ export async function loadDemoClinic(): Promise<void> {
   for (const operatory of DEMO.operatories) await createOperatory(orgId, { ...operatory, location_uuid: DEMO.location.uuid });
   await createProvider(orgId, DEMO.drChen);
   await createProvider(orgId, DEMO.hygienist);
-  await putWorkingHours(orgId, DEMO.drChen.uuid, DEMO.location.uuid, { weekly: weekdays([{ start: '08:00', end: '17:00' }]) }, { onlyIfAbsent: true });
+  await putWorkingHours(orgId, DEMO.drChen.uuid, DEMO.location.uuid, { weekly: weekdays([{ start: '08:00', end: '17:00' }]) }, { onlyIfAbsent: true, timeZone: DEMO.location.time_zone });
   await putWorkingHours(
     orgId,
     DEMO.hygienist.uuid,
     DEMO.location.uuid,
     { weekly: { ...weekdays([{ start: '08:00', end: '12:00' }, { start: '13:00', end: '17:00' }]), saturday: [{ start: '09:00', end: '13:00' }] } },
-    { onlyIfAbsent: true },
+    { onlyIfAbsent: true, timeZone: DEMO.location.time_zone },
   );
   for (const type of DEMO.types) await createAppointmentType(orgId, type);
   for (const { uuid, ...patient } of DEMO.patients) {

@@ -1,9 +1,9 @@
 /** Small helpers over the document client that every repository needs. */
 import { randomUUID } from 'node:crypto';
-import { BatchGetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { isTransactionConflictOnly } from './errors.ts';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { db, tableName } from './client.ts';
 
 export type Key = { pk: string; sk: string };
@@ -12,23 +12,29 @@ export type Item = Record<string, unknown>;
 const keyId = (key: Key) => `${key.pk}\u0000${key.sk}`;
 
 /**
- * Reads up to 100 items in one round trip (BatchGetItem), retrying keys DynamoDB left unprocessed.
- * Returns a lookup by key; missing items are simply absent.
+ * Reads items by key with strongly consistent BatchGetItem calls (100 keys each, sent together),
+ * retrying keys DynamoDB left unprocessed. Consistent, because what a write decides on is checked
+ * again inside its transaction: a stale read would only make it fail and retry. Returns a lookup by
+ * key; missing items are simply absent.
  */
 export async function getMany(keys: readonly Key[]): Promise<(key: Key) => Item | undefined> {
   const unique = [...new Map(keys.map((k) => [keyId(k), k])).values()];
   const found = new Map<string, Item>();
-  let pending: Key[] = unique;
+  const chunks: Key[][] = [];
+  for (let i = 0; i < unique.length; i += 100) chunks.push(unique.slice(i, i + 100));
+  await Promise.all(chunks.map((chunk) => getChunk(chunk, found)));
+  return (key: Key) => found.get(keyId(key));
+}
+
+async function getChunk(keys: Key[], found: Map<string, Item>): Promise<void> {
+  let pending = keys;
   for (let attempt = 0; pending.length > 0; attempt++) {
     if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
     if (attempt > 8) throw Object.assign(new Error('BatchGetItem kept leaving keys unprocessed'), { name: 'ThrottlingException' });
-    const batch = pending.slice(0, 100);
-    const rest = pending.slice(100);
-    const out = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: batch } } }));
+    const out = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }));
     for (const item of out.Responses?.[tableName] ?? []) found.set(keyId(item as Key), item);
-    pending = [...((out.UnprocessedKeys?.[tableName]?.Keys as Key[] | undefined) ?? []), ...rest];
+    pending = (out.UnprocessedKeys?.[tableName]?.Keys as Key[] | undefined) ?? [];
   }
-  return (key: Key) => found.get(keyId(key));
 }
 
 /** Every item a query matches, following pagination, up to `limit` items. */
@@ -60,31 +66,101 @@ export function nowIso(now: Date = new Date()): string {
 }
 
 /**
- * One TransactWriteItems, all or nothing. The SDK's automatic retries of an attempt (throttling,
- * timeouts, 5xx) re-send the same serialized request, so they carry the same ClientRequestToken and
- * are idempotent: a transaction that did commit before its answer was lost is not applied twice
- * (DynamoDB answers the replay with success). An attempt cancelled only by a concurrent transaction
- * wrote nothing and is tried again after a short jittered pause — with a new token, unless an
- * earlier SDK attempt of it may have committed (more than one attempt: a timeout or 5xx came first),
- * in which case the token is kept so a late commit is still recognised. Anything else (a failed
- * condition, retries exhausted) goes to the caller at once.
+ * Errors after which DynamoDB certainly did not apply a transaction: it refused it (cancelled,
+ * invalid) or throttled it before doing anything. Anything else — a timeout, a reset connection, a
+ * 5xx — leaves the outcome unknown: the request may have committed and only its reply been lost.
  */
-export async function transactWrite(items: TransactWriteCommandInput['TransactItems'], attempts = 4): Promise<void> {
+const DEFINITE = new Set([
+  'TransactionCanceledException',
+  'ValidationException',
+  'IdempotentParameterMismatchException',
+  'ResourceNotFoundException',
+  'AccessDeniedException',
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'UnrecognizedClientException',
+]);
+
+/** Did the failed request perhaps commit? (Unknown errors count as perhaps.) */
+export function outcomeUnknown(error: unknown): boolean {
+  return !DEFINITE.has((error as Error | undefined)?.name ?? '');
+}
+
+export type TransactOptions = {
+  /**
+   * An item this transaction alone creates (the new appointment, the request's audit entry). When
+   * every attempt ended without a definite answer, a consistent read of it settles whether the
+   * transaction committed, so the caller never answers 5xx for a write that happened.
+   */
+  witness?: Key;
+  attempts?: number;
+};
+
+/**
+ * One TransactWriteItems, all or nothing, whose outcome the caller can trust:
+ * - returns: it committed (possibly on an earlier attempt whose reply was lost);
+ * - throws TransactionCanceledException: nothing was written (a condition failed);
+ * - throws anything else: nothing was written as far as DynamoDB can tell (see `witness`).
+ *
+ * The SDK's own retries of a timeout or 5xx re-send the same serialized request, with the same
+ * ClientRequestToken, so DynamoDB applies the transaction at most once and answers a replay of a
+ * committed one with success. When they are exhausted the outcome is unknown, and the witness is
+ * read instead of sending more (more attempts would also drain the SDK's retry quota, which every
+ * request of a warm function shares). An attempt cancelled only by a concurrent transaction wrote
+ * nothing and is tried again after a short jittered pause, with a new token.
+ */
+export async function transactWrite(items: TransactWriteCommandInput['TransactItems'], options: TransactOptions = {}): Promise<void> {
+  const attempts = options.attempts ?? 4;
   let token = randomUUID();
   for (let attempt = 1; ; attempt++) {
     try {
       await db.send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: token }));
       return;
     } catch (error) {
-      if (attempt >= attempts || !isTransactionConflictOnly(error)) throw error;
-      if (!mayHaveCommitted(error)) token = randomUUID();
+      if (isTransactionConflictOnly(error) && attempt < attempts) {
+        token = randomUUID();
+      } else if ((error as Error).name === 'TransactionInProgressException' && attempt < attempts) {
+        // An earlier attempt with this token is still running: once it ends, a replay answers its outcome.
+        await new Promise((r) => setTimeout(r, 250 * attempt));
+      } else {
+        // After an earlier attempt failed, its reply may have been lost after it committed (a later
+        // attempt with a new token then fails on the earlier one's own writes): the witness tells.
+        if ((attempt > 1 || outcomeUnknown(error)) && options.witness && (await committed(options.witness))) return;
+        throw error;
+      }
       await new Promise((r) => setTimeout(r, Math.random() * 20 * 2 ** attempt));
     }
   }
 }
 
-/** The SDK made more than one attempt, so an earlier one may have failed ambiguously (after writing). */
-function mayHaveCommitted(error: unknown): boolean {
-  const attempts = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts;
-  return attempts !== undefined && attempts > 1;
+/** Whether the witness item exists (a consistent read); false when even that cannot be read. */
+async function committed(witness: Key): Promise<boolean> {
+  try {
+    const out = await db.send(new GetCommand({ TableName: tableName, Key: witness, ConsistentRead: true, ProjectionExpression: 'pk' }));
+    return out.Item !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/** The key of a Put item of a transaction (to name it as a witness). */
+export function keyOfPut(put: { Put?: { Item?: Record<string, unknown> } }): Key {
+  const item = put.Put?.Item;
+  if (!item || typeof item.pk !== 'string' || typeof item.sk !== 'string') throw new Error('not a Put of a keyed item');
+  return { pk: item.pk, sk: item.sk };
+}
+
+/**
+ * Names the items of a transaction, so a cancellation can be read by name instead of by position:
+ * `failedNames(error)` lists the names whose condition failed.
+ */
+export function namedTransaction<N extends string>(entries: readonly (readonly [N, NonNullable<TransactWriteCommandInput['TransactItems']>[number]])[]) {
+  const names = entries.map(([name]) => name);
+  return {
+    items: entries.map(([, item]) => item),
+    failedNames(error: TransactionCanceledException): Set<N> {
+      return new Set((error.CancellationReasons ?? []).flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' && names[i] ? [names[i]!] : [])));
+    },
+  };
 }

@@ -11,12 +11,14 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { tableName } from '../db/client.ts';
 import { keys } from '../db/keys.ts';
-import { nowIso, transactWrite, type Item } from '../db/operations.ts';
+import { keyOfPut, nowIso, transactWrite, type Item } from '../db/operations.ts';
 import { INDEXES } from '../db/table-definition.ts';
-import { ApiError, slotConflict } from '../errors.ts';
+import { ApiError, slotConflict, unprocessable } from '../errors.ts';
 import type { Appointment, AppointmentStatus, UpdateAppointmentInput } from '../schemas/appointments.ts';
 import { toWallClock } from '../time/wall-clock.ts';
-import { assertScheduled, etagOf, expandAppointments, loadReferences, planWindow, readAppointmentItem, type StatusChangeRecord } from './appointments.ts';
+import { assertScheduled, etagOf, expandAppointments, loadReferences, planWindow, readAppointmentItem, ScheduleChanged, scheduleKeptChanging, type StatusChangeRecord } from './appointments.ts';
+import { lockGranuleMinutes } from './practice.ts';
+import { bookingGuard, GUARD_ATTEMPTS, guardBackoff } from './schedule-guard.ts';
 import { auditItem, type Actor } from './audit.ts';
 import { conflictsOf, lockDifference, lockRefs, locksOf, releaseLock, takeLock } from './slot-locks.ts';
 
@@ -82,6 +84,11 @@ async function withOptimisticRetry(orgId: string, appointmentId: string, options
       const [appointment] = await expandAppointments(orgId, [updated]);
       return { appointment: appointment!, etag: etagOf(updated) };
     } catch (error) {
+      if (error instanceof ScheduleChanged) {
+        if (attempt >= GUARD_ATTEMPTS) throw scheduleKeptChanging();
+        await guardBackoff(attempt);
+        continue;
+      }
       const concurrent = error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
       if (!concurrent) throw error;
       if (options.ifMatch !== undefined) throw new ApiError('precondition-failed', 'The appointment changed while this change was being made; read it again.');
@@ -105,6 +112,7 @@ export async function changeAppointmentStatus(
     const entry: StatusChangeRecord = { at: nowIso(now), token_id: actor.tokenId, from, to: change.status, reason: change.reason ?? null };
     const { condition, values } = versioned(item);
     const releases = RELEASES_TIME.has(change.status) ? locksOf(orgId, item).map((l) => releaseLock(l, appointmentId)) : [];
+    const audit = auditItem(orgId, actor, 'appointment.status', 'appointment', appointmentId, now);
     await transactWrite([
       {
         Update: {
@@ -118,8 +126,8 @@ export async function changeAppointmentStatus(
       },
       ...releases,
       // Last: index 0 stays the version condition withOptimisticRetry reads.
-      auditItem(orgId, actor, 'appointment.status', 'appointment', appointmentId, now),
-    ]);
+      audit,
+    ], { witness: keyOfPut(audit) });
     return { ...item, status: change.status, version: values[':next'], status_history: [...((item.status_history as StatusChangeRecord[]) ?? []), entry] };
   });
 }
@@ -152,6 +160,7 @@ export async function updateAppointment(
     const moves = patch.scheduled_start !== undefined || next.provider_uuid !== item.provider_uuid || next.operatory_uuid !== item.operatory_uuid;
     const set: Record<string, unknown> = { ...next, updated_at: nowIso(now) };
     let locks: { release: ReturnType<typeof releaseLock>[]; take: ReturnType<typeof takeLock>[] } = { release: [], take: [] };
+    const guards: ReturnType<typeof bookingGuard>[] = [];
     if (moves) {
       const zone = item.time_zone as string;
       const times = patch.scheduled_start !== undefined
@@ -160,7 +169,18 @@ export async function updateAppointment(
       const window = planWindow(refs, times, now);
       await assertScheduled(orgId, refs, next.provider_uuid, next.operatory_uuid, window);
       const diff = lockDifference(locksOf(orgId, item), lockRefs(orgId, { providerId: next.provider_uuid, operatoryId: next.operatory_uuid, granules: window.granules }));
-      locks = { release: diff.release.map((l) => releaseLock(l, appointmentId)), take: diff.take.map((l) => takeLock(l, appointmentId, window.endUtc)) };
+      const lockMinutes = lockGranuleMinutes(refs.org);
+      locks = { release: diff.release.map((l) => releaseLock(l, appointmentId)), take: diff.take.map((l) => takeLock(l, appointmentId, lockMinutes)) };
+      // Taking new time of a resource relies on its hours, time off and is_active as read: guard them.
+      const inactive = [
+        ...(diff.take.some((l) => l.resource === 'provider') && refs.provider.is_active !== true ? [{ path: 'body.provider_uuid', message: 'the provider is inactive' }] : []),
+        ...(diff.take.some((l) => l.resource === 'operatory') && refs.operatory?.is_active !== true ? [{ path: 'body.operatory_uuid', message: 'the operatory is inactive' }] : []),
+      ];
+      if (inactive.length > 0) throw unprocessable('The appointment cannot take new time of an inactive provider or operatory.', inactive);
+      if (diff.take.some((l) => l.resource === 'provider')) guards.push(bookingGuard(keys.provider(orgId, next.provider_uuid), refs.provider));
+      if (diff.take.some((l) => l.resource === 'operatory') && refs.operatory) {
+        guards.push(bookingGuard(keys.operatory(orgId, item.location_uuid as string, next.operatory_uuid), refs.operatory));
+      }
       Object.assign(set, {
         start_utc: window.startUtc,
         end_utc: window.endUtc,
@@ -172,6 +192,7 @@ export async function updateAppointment(
     if (patch.notes !== undefined && patch.notes !== null) set.notes = patch.notes;
 
     const { condition, values } = versioned(item);
+    const audit = auditItem(orgId, actor, 'appointment.update', 'appointment', appointmentId, now);
     const names = Object.fromEntries(Object.keys(set).map((k, i) => [`#f${i}`, k]));
     const setValues = Object.fromEntries(Object.keys(set).map((k, i) => [`:f${i}`, set[k]]));
     try {
@@ -188,13 +209,18 @@ export async function updateAppointment(
         },
         ...locks.release,
         ...locks.take,
+        ...guards,
         // Last: index 0 stays the version condition withOptimisticRetry reads.
-        auditItem(orgId, actor, 'appointment.update', 'appointment', appointmentId, now),
-      ]);
+        audit,
+      ], { witness: keyOfPut(audit) });
     } catch (error) {
       if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code !== 'ConditionalCheckFailed') {
         const conflicts = conflictsOf(error);
         if (conflicts.length > 0) throw slotConflict(conflicts);
+        // Only a guard failed: the provider's or chair's schedule changed since it was read.
+        const guardsFrom = 1 + locks.release.length + locks.take.length;
+        const failed = (error.CancellationReasons ?? []).map((r, i) => (r.Code === 'ConditionalCheckFailed' ? i : -1)).filter((i) => i >= 0);
+        if (failed.length > 0 && failed.every((i) => i >= guardsFrom && i < guardsFrom + guards.length)) throw new ScheduleChanged();
       }
       throw error;
     }

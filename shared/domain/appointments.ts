@@ -17,7 +17,8 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DateTime } from 'luxon';
 import { db, tableName } from '../db/client.ts';
 import { keys } from '../db/keys.ts';
-import { getMany, nowIso, transactWrite, type Item, type Key } from '../db/operations.ts';
+import { getMany, namedTransaction, nowIso, transactWrite, type Item, type Key } from '../db/operations.ts';
+import { bookingGuard, GUARD_ATTEMPTS, guardBackoff } from './schedule-guard.ts';
 import { INDEXES } from '../db/table-definition.ts';
 import { ApiError, notFound, slotConflict, unprocessable, type Conflict, type FieldError } from '../errors.ts';
 import type { Appointment, BookAppointmentInput } from '../schemas/appointments.ts';
@@ -25,7 +26,7 @@ import { toWallClock } from '../time/wall-clock.ts';
 import { planBookingWindow, type BookingWindow } from './booking-window.ts';
 import { lostRace, recall, rememberAnswer, rememberProblem, type IdempotencyRequest } from './idempotency.ts';
 import { auditItem, type Actor } from './audit.ts';
-import { activeOperatories, lockGranuleMinutes, type Operatory } from './practice.ts';
+import { activeOperatoryItems, lockGranuleMinutes } from './practice.ts';
 import { intervalsOf, timeOffBetween } from './schedule.ts';
 import { conflictsOf, firstHeldGranule, lockRefs, takeLock } from './slot-locks.ts';
 
@@ -189,15 +190,15 @@ export async function assertScheduled(orgId: string, refs: References, providerI
 }
 
 /** The free operatories of the location for a window, in name order (or a 409/422 saying why none). */
-async function freeOperatories(orgId: string, locationId: string, window: BookingWindow): Promise<{ candidates: Operatory[]; busy: Conflict[] }> {
-  const operatories = await activeOperatories(orgId, locationId);
+async function freeOperatories(orgId: string, locationId: string, window: BookingWindow): Promise<{ candidates: Item[]; busy: Conflict[] }> {
+  const operatories = await activeOperatoryItems(orgId, locationId);
   if (operatories.length === 0) {
     throw unprocessable('The location has no active operatory to book.', [{ path: 'body.location_uuid', message: 'no active operatory' }]);
   }
   const span = { start: Date.parse(window.startUtc), end: Date.parse(window.endUtc) };
   const [held, blocked] = await Promise.all([
-    Promise.all(operatories.map((o) => firstHeldGranule(orgId, o.uuid, window.granules))),
-    Promise.all(operatories.map(async (o) => (await timeOffBetween(orgId, 'operatory', o.uuid, span)).length > 0)),
+    Promise.all(operatories.map((o) => firstHeldGranule(orgId, o.uuid as string, window.granules))),
+    Promise.all(operatories.map(async (o) => (await timeOffBetween(orgId, 'operatory', o.uuid as string, span)).length > 0)),
   ]);
   const candidates = operatories.filter((_, i) => !held[i] && !blocked[i]);
   const busy = held.filter((h): h is Conflict => h !== undefined);
@@ -208,82 +209,116 @@ async function freeOperatories(orgId: string, locationId: string, window: Bookin
   return { candidates, busy };
 }
 
+/** A guard in a booking's or move's transaction failed: the resource's schedule changed meanwhile. */
+export class ScheduleChanged extends Error {
+  override name = 'ScheduleChanged';
+}
+
+export const scheduleKeptChanging = () => new ApiError('unavailable', 'The schedule kept changing while the booking was being made; retry the request.');
+
 export async function bookAppointment(
   orgId: string,
   actor: Actor,
   input: BookAppointmentInput,
   options: { idempotency?: IdempotencyRequest; now?: Date } = {},
 ): Promise<Appointment> {
-  const { tokenId } = actor;
   const now = options.now ?? new Date();
   const idempotency = options.idempotency;
   const replay = await recall<Appointment>(orgId, idempotency, now);
   if (replay) return replay;
   try {
-    const refs = await loadReferences(orgId, input);
-    const window = planWindow(refs, input, now);
-    await assertScheduled(orgId, refs, input.provider_uuid, input.operatory_uuid, window);
-
-    // The chair: the one asked for, or else the free operatories of the location, in name order.
-    const { candidates, busy } = refs.operatory
-      ? { candidates: [refs.operatory as unknown as Operatory], busy: [] as Conflict[] }
-      : await freeOperatories(orgId, input.location_uuid, window);
-
-    const appointmentId = randomUUID();
-    const createdAt = nowIso(now);
-    for (const operatory of candidates) {
-      const item = {
-        ...keys.appointment(orgId, appointmentId),
-        ...viewKeys(orgId, appointmentId, input.patient_uuid, window.startUtc),
-        entity: 'appointment',
-        uuid: appointmentId,
-        version: 1,
-        status: 'scheduled',
-        patient_uuid: input.patient_uuid,
-        appointment_type_uuid: input.appointment_type_uuid,
-        location_uuid: input.location_uuid,
-        provider_uuid: input.provider_uuid,
-        operatory_uuid: operatory.uuid,
-        start_utc: window.startUtc,
-        end_utc: window.endUtc,
-        time_zone: refs.location.time_zone as string,
-        lock_granule_minutes: lockGranuleMinutes(refs.org),
-        notes: input.notes ?? undefined,
-        created_at: createdAt,
-        created_by_token: tokenId,
-        status_history: [{ at: createdAt, token_id: tokenId, from: null, to: 'scheduled', reason: null }],
-      };
-      const appointment = toAppointment(item, { ...refs, operatory: operatory as unknown as Item });
-      const locks = lockRefs(orgId, { providerId: input.provider_uuid, operatoryId: operatory.uuid, granules: window.granules });
+    for (let attempt = 1; ; attempt++) {
       try {
-        await transactWrite([
-          // The key's record first: `lostRace` looks for it at index 0.
-          ...(idempotency ? [rememberAnswer(orgId, idempotency, appointment, now)] : []),
-          { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
-          ...locks.map((l) => takeLock(l, appointmentId, window.endUtc)),
-          // The audit entry last: it never shifts the indexes the cancellation reasons are read by.
-          auditItem(orgId, actor, 'appointment.create', 'appointment', appointmentId, now),
-        ]);
-        return appointment;
+        return await bookOnce(orgId, actor, input, now, idempotency);
       } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        if (idempotency && lostRace(error)) {
-          const first = await recall<Appointment>(orgId, idempotency, now);
-          if (first) return first;
-        }
-        const conflicts = conflictsOf(error);
-        if (conflicts.length === 0) throw error;
-        // Another booking took this chair since we looked: try the next free one. A taken provider,
-        // or a chair the caller chose, is final.
-        if (conflicts.some((c) => c.resource === 'provider') || refs.operatory) throw slotConflict(conflicts);
-        busy.push(...conflicts);
+        if (!(error instanceof ScheduleChanged)) throw error;
+        if (attempt >= GUARD_ATTEMPTS) throw scheduleKeptChanging();
+        await guardBackoff(attempt);
       }
     }
-    throw slotConflict(busy);
   } catch (error) {
     if (error instanceof ApiError && (error.status === 409 || error.status === 422)) await rememberProblem(orgId, idempotency, error, now);
     throw error;
   }
+}
+
+/**
+ * One read–decide–write of a booking. The transaction puts the appointment and its slot locks and
+ * guards the provider and the operatory (schedule-guard.ts), so hours, time off and `is_active` as
+ * read are what the booking commits under; a failed guard throws ScheduleChanged for a fresh read.
+ */
+async function bookOnce(orgId: string, actor: Actor, input: BookAppointmentInput, now: Date, idempotency: IdempotencyRequest | undefined): Promise<Appointment> {
+  const { tokenId } = actor;
+  const refs = await loadReferences(orgId, input);
+  const window = planWindow(refs, input, now);
+  await assertScheduled(orgId, refs, input.provider_uuid, input.operatory_uuid, window);
+
+  // The chair: the one asked for, or else the free operatories of the location, in name order.
+  const { candidates, busy } = refs.operatory
+    ? { candidates: [refs.operatory], busy: [] as Conflict[] }
+    : await freeOperatories(orgId, input.location_uuid, window);
+
+  const appointmentId = randomUUID();
+  const createdAt = nowIso(now);
+  for (const operatory of candidates) {
+    const operatoryId = operatory.uuid as string;
+    const item = {
+      ...keys.appointment(orgId, appointmentId),
+      ...viewKeys(orgId, appointmentId, input.patient_uuid, window.startUtc),
+      entity: 'appointment',
+      uuid: appointmentId,
+      version: 1,
+      status: 'scheduled',
+      patient_uuid: input.patient_uuid,
+      appointment_type_uuid: input.appointment_type_uuid,
+      location_uuid: input.location_uuid,
+      provider_uuid: input.provider_uuid,
+      operatory_uuid: operatoryId,
+      start_utc: window.startUtc,
+      end_utc: window.endUtc,
+      time_zone: refs.location.time_zone as string,
+      lock_granule_minutes: lockGranuleMinutes(refs.org),
+      notes: input.notes ?? undefined,
+      created_at: createdAt,
+      created_by_token: tokenId,
+      status_history: [{ at: createdAt, token_id: tokenId, from: null, to: 'scheduled', reason: null }],
+    };
+    const appointment = toAppointment(item, { ...refs, operatory });
+    const locks = lockRefs(orgId, { providerId: input.provider_uuid, operatoryId, granules: window.granules });
+    const tx = namedTransaction([
+      // The key's record first: `lostRace` looks for it at index 0.
+      ...(idempotency ? [['idempotency', rememberAnswer(orgId, idempotency, appointment, now)] as const] : []),
+      ['appointment', { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } }] as const,
+      ...locks.map((l) => ['lock', takeLock(l, appointmentId, lockGranuleMinutes(refs.org))] as const),
+      ['provider-guard', bookingGuard(keys.provider(orgId, input.provider_uuid), refs.provider)] as const,
+      ['operatory-guard', bookingGuard(keys.operatory(orgId, input.location_uuid, operatoryId), operatory)] as const,
+      ['audit', auditItem(orgId, actor, 'appointment.create', 'appointment', appointmentId, now)] as const,
+    ]);
+    try {
+      await transactWrite(tx.items, { witness: keys.appointment(orgId, appointmentId) });
+      return appointment;
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      if (idempotency && lostRace(error)) {
+        const first = await recall<Appointment>(orgId, idempotency, now);
+        if (first) return first;
+      }
+      const conflicts = conflictsOf(error);
+      const failed = tx.failedNames(error);
+      if (conflicts.length === 0) {
+        if (failed.has('provider-guard') || (failed.has('operatory-guard') && refs.operatory)) throw new ScheduleChanged();
+        // A chair found free was deactivated or blocked since: try the next one.
+        if (failed.has('operatory-guard')) continue;
+        throw error;
+      }
+      // Another booking took this chair since we looked: try the next free one. A taken provider,
+      // or a chair the caller chose, is final.
+      if (conflicts.some((c) => c.resource === 'provider') || refs.operatory) throw slotConflict(conflicts);
+      busy.push(...conflicts);
+    }
+  }
+  if (busy.length === 0) throw new ScheduleChanged();
+  throw slotConflict(busy);
 }
 
 export async function readAppointmentItem(orgId: string, appointmentId: string): Promise<Item> {

@@ -81,7 +81,7 @@ export async function createPatient(
       { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
       ...tokenItems.map((t) => ({ Put: { TableName: tableName, Item: t } })),
       auditItem(orgId, actor, 'patient.create', 'patient', patientId),
-    ]);
+    ], { witness: keys.patient(orgId, patientId) });
   } catch (error) {
     if (!(error instanceof TransactionCanceledException)) throw error;
     if (idempotency && lostRace(error)) {

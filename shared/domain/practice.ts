@@ -20,7 +20,9 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { db, tableName } from '../db/client.ts';
 import { keys } from '../db/keys.ts';
 import { conditionFailureItem, nowIso, queryAll, transactWrite, type Item, type Key } from '../db/operations.ts';
-import { ApiError, notFound, unprocessable } from '../errors.ts';
+import { ApiError, hasAppointments, notFound, unprocessable } from '../errors.ts';
+import { GUARD_ATTEMPTS, guardBackoff, scheduleChangeGuard, type Resource } from './schedule-guard.ts';
+import { liveAppointmentsHolding } from './schedule-impact.ts';
 import { DEFAULT_GRANULARITY_MINUTES } from '../time/granules.ts';
 import type { AppointmentType } from '../schemas/appointment-types.ts';
 import type { Location, Operatory, Provider, Settings } from '../schemas/practice.ts';
@@ -304,7 +306,13 @@ export async function listOperatories(orgId: string, locationId: string) {
 
 /** Active operatories of a location, by name (one Query). */
 export async function activeOperatories(orgId: string, locationId: string): Promise<Operatory[]> {
-  return (await queryKind(keys.operatoriesOf(orgId, locationId))).map(toOperatory).filter((o) => o.is_active).sort(byName);
+  return (await activeOperatoryItems(orgId, locationId)).map(toOperatory);
+}
+
+/** The items of a location's active operatories, by name (with their schedule-guard versions). */
+export async function activeOperatoryItems(orgId: string, locationId: string): Promise<Item[]> {
+  const items = await queryKind(keys.operatoriesOf(orgId, locationId));
+  return items.filter((o) => o.is_active === true).sort((a, b) => byName(toOperatory(a), toOperatory(b)));
 }
 
 /** Renames or (de)activates an operatory of the location in the path; 404 if it is not one of its chairs. */
@@ -314,12 +322,40 @@ export async function updateOperatory(
   operatoryId: string,
   changes: { name?: string; is_active?: boolean },
 ): Promise<Operatory> {
-  const item = await updateExisting(
-    keys.operatory(orgId, locationId, operatoryId),
-    { name: changes.name, is_active: changes.is_active },
-    `No operatory ${operatoryId} at location ${locationId} in this organisation.`,
-  );
-  return toOperatory(item);
+  const missing = `No operatory ${operatoryId} at location ${locationId} in this organisation.`;
+  const key = keys.operatory(orgId, locationId, operatoryId);
+  if (changes.is_active === undefined) return toOperatory(await updateExisting(key, { name: changes.name }, missing));
+  return toOperatory(await changeActive(orgId, 'operatory', operatoryId, key, { name: changes.name }, changes.is_active, missing));
+}
+
+/**
+ * Activates or deactivates a provider or an operatory, with its other changes, in one transaction
+ * guarded like a schedule change (schedule-guard.ts): bookings after it see the new `is_active`,
+ * and a deactivation is refused (409 has-appointments, naming each) while future live appointments
+ * use the resource — including one booked between this read and this write, which fails the guard
+ * and is found on the next read.
+ */
+async function changeActive(orgId: string, resource: Resource, resourceId: string, key: Key, changes: Changes, active: boolean, missing: string): Promise<Item> {
+  for (let attempt = 1; attempt <= GUARD_ATTEMPTS; attempt++) {
+    if (attempt > 1) await guardBackoff(attempt - 1);
+    const [item, org] = await Promise.all([getItem(key), getItem(keys.org(orgId))]);
+    if (!item || !org) throw notFound(missing);
+    if (!active && item.is_active === true) {
+      const now = Date.now();
+      const horizon = { start: now, end: now + ((org.booking_horizon_days as number) + 1) * 86_400_000 };
+      const future = await liveAppointmentsHolding(orgId, resource, resourceId, horizon, lockGranuleMinutes(org));
+      if (future.length > 0) throw hasAppointments(resource, future.map((f) => ({ resource, resource_uuid: resourceId, appointment_uuid: f.uuid, slot_start: f.first_granule })));
+    }
+    const set = { ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined && v !== null)), is_active: active, updated_at: nowIso() };
+    try {
+      await transactWrite([scheduleChangeGuard(key, item, set)]);
+      return { ...item, ...set };
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      // The guard failed: a booking took time of the resource meanwhile (or the item went away).
+    }
+  }
+  throw busy();
 }
 
 // Providers --------------------------------------------------------------------------------------
@@ -370,12 +406,11 @@ export async function updateProvider(
   providerId: string,
   changes: { first_name?: string; last_name?: string; title?: string; is_active?: boolean },
 ): Promise<Provider> {
-  const item = await updateExisting(
-    keys.provider(orgId, providerId),
-    { first_name: changes.first_name, last_name: changes.last_name, title: changes.title, is_active: changes.is_active },
-    `No provider ${providerId} in this organisation.`,
-  );
-  return toProvider(item);
+  const missing = `No provider ${providerId} in this organisation.`;
+  const key = keys.provider(orgId, providerId);
+  const fields = { first_name: changes.first_name, last_name: changes.last_name, title: changes.title };
+  if (changes.is_active === undefined) return toProvider(await updateExisting(key, fields, missing));
+  return toProvider(await changeActive(orgId, 'provider', providerId, key, fields, changes.is_active, missing));
 }
 
 // Appointment types ------------------------------------------------------------------------------

@@ -9,59 +9,56 @@
  *   sort key (UTC start) between range start − MAX_TIME_OFF_DAYS and range end.
  */
 import { randomUUID } from 'node:crypto';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { db, tableName } from '../db/client.ts';
 import { keys } from '../db/keys.ts';
-import { getMany, nowIso, queryAll, transactWrite, type Item } from '../db/operations.ts';
-import { notFound, unprocessable, type FieldError } from '../errors.ts';
-import { MAX_TIME_OFF_DAYS, WEEKDAYS, type TimeOff, type WorkingHours } from '../schemas/practice.ts';
+import { getMany, namedTransaction, nowIso, queryAll, transactWrite, type Item, type Key } from '../db/operations.ts';
+import { ApiError, notFound, unprocessable, type FieldError } from '../errors.ts';
+import { MAX_TIME_OFF_DAYS, type TimeOff, type WorkingHours } from '../schemas/practice.ts';
 import { instantOfLocalTime, type Interval } from '../time/local-day.ts';
 import { resolveWallClock, toUtcIso, toWallClock } from '../time/wall-clock.ts';
-import { workingIntervals, type WeeklyHours } from './availability.ts';
+import { dayBefore, intervalsOf, localDate, periodsOf, schedulePeriods, sortedWeekly, toWorkingHours, type Period, type WeeklyByName } from './working-hours.ts';
+export { intervalsOf, schedulePeriods, toWorkingHours } from './working-hours.ts';
+import { lockGranuleMinutes } from './practice.ts';
+import { GUARD_ATTEMPTS, guardBackoff, scheduleChangeGuard } from './schedule-guard.ts';
+import { liveAppointmentsHolding, toAffected, type AffectedAppointment } from './schedule-impact.ts';
 
-type WeeklyByName = Partial<Record<(typeof WEEKDAYS)[number], { start: string; end: string }[]>>;
-
-/** API form (monday…sunday) to the computation's ISO weekday numbers. */
-export function weeklyByNumber(weekly: WeeklyByName): WeeklyHours {
-  return Object.fromEntries(WEEKDAYS.map((day, i) => [String(i + 1), weekly[day] ?? []])) as WeeklyHours;
-}
-
-export function toWorkingHours(item: Item): WorkingHours {
-  const weekly = (item.weekly ?? {}) as WeeklyByName;
+function hoursItem(orgId: string, providerId: string, locationId: string, zone: string, periods: Period[]) {
   return {
-    provider_uuid: item.provider_uuid as string,
-    location_uuid: item.location_uuid as string,
-    weekly: Object.fromEntries(WEEKDAYS.map((d) => [d, weekly[d] ?? []])) as WorkingHours['weekly'],
-    effective_from: (item.effective_from as string | undefined) ?? null,
-    effective_to: (item.effective_to as string | undefined) ?? null,
+    ...keys.workingHours(orgId, providerId, locationId),
+    entity: 'working-hours',
+    provider_uuid: providerId,
+    location_uuid: locationId,
+    time_zone: zone,
+    periods,
+    updated_at: nowIso(),
   };
 }
 
 /**
- * Replaces a provider's weekly hours at a location (the caller has checked both exist).
- * `onlyIfAbsent` leaves existing hours alone (the demo loader, on every start).
+ * Sets a provider's weekly hours at a location without the checks of a PUT: for loading a clinic
+ * (the demo, test fixtures). `onlyIfAbsent` leaves existing hours alone (the demo loader, on every
+ * start).
  */
 export async function putWorkingHours(
   orgId: string,
   providerId: string,
   locationId: string,
   input: { weekly: WeeklyByName; effective_from?: string | null; effective_to?: string | null },
-  options: { onlyIfAbsent?: boolean } = {},
+  options: { onlyIfAbsent?: boolean; timeZone?: string } = {},
 ): Promise<WorkingHours> {
-  const item = {
-    ...keys.workingHours(orgId, providerId, locationId),
-    entity: 'working-hours',
-    provider_uuid: providerId,
-    location_uuid: locationId,
-    weekly: Object.fromEntries(WEEKDAYS.map((d) => [d, [...(input.weekly[d] ?? [])].sort((a, b) => a.start.localeCompare(b.start))])),
-    effective_from: input.effective_from ?? undefined,
-    effective_to: input.effective_to ?? undefined,
-    updated_at: nowIso(),
-  };
+  const item = hoursItem(orgId, providerId, locationId, options.timeZone ?? 'UTC', [
+    { from: input.effective_from ?? null, to: input.effective_to ?? null, weekly: sortedWeekly(input.weekly) },
+  ]);
   try {
-    await db.send(new PutCommand({ TableName: tableName, Item: item, ...(options.onlyIfAbsent ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}) }));
+    await transactWrite([
+      { Put: { TableName: tableName, Item: item, ...(options.onlyIfAbsent ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}) } },
+      // Bookings read hours under the provider's schedule version: raise it.
+      { Update: { TableName: tableName, Key: keys.provider(orgId, providerId), UpdateExpression: 'ADD schedule_version :one', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':one': 1 } } },
+    ]);
   } catch (error) {
-    if (!(options.onlyIfAbsent && (error as Error).name === 'ConditionalCheckFailedException')) throw error;
+    if (!(options.onlyIfAbsent && error instanceof TransactionCanceledException)) throw error;
   }
   return toWorkingHours(item);
 }
@@ -73,6 +70,8 @@ export async function timeOffBetween(orgId: string, resource: 'provider' | 'oper
   const items = await queryAll({
     KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
     ExpressionAttributeValues: { ':pk': keys.resourceTimeOffs(orgId, resource, resourceId).pk, ':from': from, ':to': to },
+    // Consistent: a booking reads time off under the schedule version it then guards (schedule-guard.ts).
+    ConsistentRead: true,
   });
   return items
     .map((item) => ({ start: Date.parse(item.start_utc as string), end: Date.parse(item.end_utc as string), item }))
@@ -90,24 +89,57 @@ async function requireProvider(orgId: string, providerId: string): Promise<Item>
 export async function listWorkingHours(orgId: string, providerId: string) {
   await requireProvider(orgId, providerId);
   const { pk, skPrefix } = keys.workingHoursOf(orgId, providerId);
-  const items = (await queryAll({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': pk, ':p': skPrefix } })).map(toWorkingHours);
+  const items = (await queryAll({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': pk, ':p': skPrefix } })).map((item) => toWorkingHours(item));
   return { items, total: items.length };
 }
 
-export async function replaceWorkingHours(orgId: string, providerId: string, locationId: string, input: Parameters<typeof putWorkingHours>[3]) {
-  const get = await getMany([keys.provider(orgId, providerId), keys.location(orgId, locationId)]);
-  if (!get(keys.provider(orgId, providerId))) throw notFound(`No provider ${providerId} in this organisation.`);
-  if (!get(keys.location(orgId, locationId))) throw notFound(`No location ${locationId} in this organisation.`);
-  return putWorkingHours(orgId, providerId, locationId, input);
+const keptChanging = () => new ApiError('unavailable', 'Bookings kept changing while the schedule was being changed; retry the request.');
+
+/**
+ * PUT working hours: sets them (see schedulePeriods) and reports the future live appointments of the
+ * provider at the location that they leave outside. One read of the provider, location, org and
+ * hours, one read of the provider's future appointments, one transaction guarded against bookings
+ * made in between (which would be missing from the report).
+ */
+export async function replaceWorkingHours(
+  orgId: string,
+  providerId: string,
+  locationId: string,
+  input: { weekly: WeeklyByName; effective_from?: string | null; effective_to?: string | null },
+  now: Date = new Date(),
+): Promise<WorkingHours & { affected_appointments: AffectedAppointment[] }> {
+  const k = { provider: keys.provider(orgId, providerId), location: keys.location(orgId, locationId), org: keys.org(orgId), hours: keys.workingHours(orgId, providerId, locationId) };
+  for (let attempt = 1; attempt <= GUARD_ATTEMPTS; attempt++) {
+    if (attempt > 1) await guardBackoff(attempt - 1);
+    const get = await getMany(Object.values(k));
+    const provider = get(k.provider);
+    const location = get(k.location);
+    const org = get(k.org);
+    if (!provider) throw notFound(`No provider ${providerId} in this organisation.`);
+    if (!location || !org) throw notFound(`No location ${locationId} in this organisation.`);
+    const zone = location.time_zone as string;
+    const periods = schedulePeriods(periodsOf(get(k.hours)), input, localDate(now.getTime(), zone));
+    const item = hoursItem(orgId, providerId, locationId, zone, periods);
+
+    const horizon = { start: now.getTime(), end: now.getTime() + ((org.booking_horizon_days as number) + 1) * 86_400_000 };
+    const held = await liveAppointmentsHolding(orgId, 'provider', providerId, horizon, lockGranuleMinutes(org));
+    const outside = held.filter((a) => a.location_uuid === locationId && !withinHours(item, a, zone));
+    try {
+      await transactWrite([{ Put: { TableName: tableName, Item: item } }, scheduleChangeGuard(k.provider, provider)]);
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) continue;
+      throw error;
+    }
+    return { ...toWorkingHours(item, now), affected_appointments: outside.map(toAffected) };
+  }
+  throw keptChanging();
 }
 
-/** The hours item's working intervals over local dates `from`..`to`, within its effective dates. */
-export function intervalsOf(hours: Item | undefined, from: string, to: string, zone: string): Interval[] {
-  if (!hours) return [];
-  const first = [from, hours.effective_from as string | undefined].filter(Boolean).sort().at(-1)!;
-  const last = [to, hours.effective_to as string | undefined].filter(Boolean).sort()[0]!;
-  if (first > last) return [];
-  return workingIntervals(weeklyByNumber(hours.weekly as WeeklyByName), first, last, zone);
+/** Does an appointment lie inside one working interval of these hours? */
+function withinHours(hours: Item, appointment: { start_utc: string; end_utc: string }, zone: string): boolean {
+  const span = { start: Date.parse(appointment.start_utc), end: Date.parse(appointment.end_utc) };
+  const intervals = intervalsOf(hours, dayBefore(localDate(span.start, zone)), localDate(span.end, zone), zone);
+  return intervals.some((i) => i.start <= span.start && span.end <= i.end);
 }
 
 // Time off --------------------------------------------------------------------------------------
@@ -123,6 +155,7 @@ function toTimeOff(item: Item): TimeOff {
     end: toWallClock(item.end_utc as string, zone),
     time_zone: zone,
     reason: (item.reason as string | undefined) ?? null,
+    affected_appointments: (item.affected_appointments as AffectedAppointment[] | undefined) ?? [],
   };
 }
 
@@ -132,7 +165,7 @@ export async function createTimeOff(orgId: string, input: TimeOffInput, timeOffI
   const resource = input.provider_uuid ? ('provider' as const) : ('operatory' as const);
   const resourceId = (input.provider_uuid ?? input.operatory_uuid)!;
   const resourceKey = resource === 'provider' ? keys.provider(orgId, resourceId) : keys.operatory(orgId, input.location_uuid, resourceId);
-  const get = await getMany([keys.location(orgId, input.location_uuid), resourceKey]);
+  const get = await getMany([keys.location(orgId, input.location_uuid), resourceKey, keys.org(orgId)]);
   const location = get(keys.location(orgId, input.location_uuid));
   const errors: FieldError[] = [];
   if (!location) errors.push({ path: 'body.location_uuid', message: 'no location with this uuid' });
@@ -152,23 +185,56 @@ export async function createTimeOff(orgId: string, input: TimeOffInput, timeOffI
     throw unprocessable(`One time-off entry lasts at most ${MAX_TIME_OFF_DAYS} days; add several for longer leave.`, [{ path: 'body.end', message: `must be within ${MAX_TIME_OFF_DAYS} days of start` }]);
   }
   const startUtc = toUtcIso(start.instant);
-  const entry = {
-    entity: 'time-off',
-    uuid: timeOffId,
-    resource_type: resource,
-    resource_uuid: resourceId,
-    location_uuid: input.location_uuid,
-    time_zone: zone,
-    start_utc: startUtc,
-    end_utc: toUtcIso(end.instant),
-    reason: input.reason ?? undefined,
-    created_at: nowIso(),
-  };
-  await transactWrite([
-    { Put: { TableName: tableName, Item: { ...keys.timeOff(orgId, timeOffId), ...entry }, ConditionExpression: 'attribute_not_exists(pk)' } },
-    { Put: { TableName: tableName, Item: { ...keys.resourceTimeOff(orgId, resource, resourceId, startUtc, timeOffId), ...entry } } },
-  ]);
-  return toTimeOff(entry);
+  const org = get(keys.org(orgId));
+  if (!org) throw notFound('No such organisation.');
+  const resourceItem = get(resourceKey)!;
+  const range = { start: startMs, end: endMs };
+  // The appointments it overlaps are read under the resource's booking version, and the guard fails
+  // the write if a booking got in since: then they are read again.
+  for (let attempt = 1; attempt <= GUARD_ATTEMPTS; attempt++) {
+    if (attempt > 1) await guardBackoff(attempt - 1);
+    // The resource's booking version is read before its appointments (never after): a booking that
+    // commits between the two reads then fails the guard instead of slipping past the list.
+    const seen = attempt === 1 ? resourceItem : await currentItem(resourceKey);
+    const held = await liveAppointmentsHolding(orgId, resource, resourceId, range, lockGranuleMinutes(org));
+    if (held.length > MAX_AFFECTED) {
+      throw unprocessable(`This time off would overlap more than ${MAX_AFFECTED} appointments; block a shorter stretch at a time.`, [{ path: 'body.end', message: 'overlaps too many appointments' }]);
+    }
+    const entry = {
+      entity: 'time-off',
+      uuid: timeOffId,
+      resource_type: resource,
+      resource_uuid: resourceId,
+      location_uuid: input.location_uuid,
+      time_zone: zone,
+      start_utc: startUtc,
+      end_utc: toUtcIso(end.instant),
+      reason: input.reason ?? undefined,
+      affected_appointments: held.map(toAffected),
+      created_at: nowIso(),
+    };
+    const tx = namedTransaction([
+      ['entry', { Put: { TableName: tableName, Item: { ...keys.timeOff(orgId, timeOffId), ...entry }, ConditionExpression: 'attribute_not_exists(pk)' } }],
+      ['copy', { Put: { TableName: tableName, Item: { ...keys.resourceTimeOff(orgId, resource, resourceId, startUtc, timeOffId), ...entry } } }],
+      ['guard', scheduleChangeGuard(resourceKey, seen)],
+    ] as const);
+    try {
+      await transactWrite(tx.items, { witness: keys.timeOff(orgId, timeOffId) });
+      return toTimeOff(entry);
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException && tx.failedNames(error).has('guard') && !tx.failedNames(error).has('entry'))) throw error;
+    }
+  }
+  throw keptChanging();
+}
+
+/** More overlapped appointments than this refuse a time off (its record must stay a bounded size). */
+const MAX_AFFECTED = 500;
+
+async function currentItem(key: Key): Promise<Item> {
+  const item = (await getMany([key]))(key);
+  if (!item) throw notFound('The provider or operatory no longer exists.');
+  return item;
 }
 
 type TimeOffQuery = { provider_uuid?: string; operatory_uuid?: string; location_uuid?: string; date_from: string; date_to: string };

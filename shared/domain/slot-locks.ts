@@ -13,10 +13,20 @@ import { tableName } from '../db/client.ts';
 import { keys } from '../db/keys.ts';
 import { conditionFailureItem, queryAll, type Item, type Key } from '../db/operations.ts';
 import type { Conflict } from '../errors.ts';
-import { granuleId, granuleStarts } from '../time/granules.ts';
+import { granuleId, granuleStarts, maxDurationMinutes } from '../time/granules.ts';
 
-/** Locks outlive their appointment's end by this long, then TTL removes them. */
-const RETENTION_SECONDS = 24 * 3600;
+/** Locks outlive their appointment's end by at least this long, then TTL removes them. */
+export const RETENTION_SECONDS = 24 * 3600;
+
+/**
+ * A lock's expiry: its granule's start + the longest appointment + the retention. Any appointment
+ * holding the granule covers it, so ends at most the longest appointment after it: the lock never
+ * expires before its appointment's end + the retention — also after moves, which keep the locks the
+ * old and new windows share without rewriting them.
+ */
+export function lockExpiry(granule: string, lockMinutes: number): number {
+  return Math.floor(Date.parse(granule) / 1000) + maxDurationMinutes(lockMinutes) * 60 + RETENTION_SECONDS;
+}
 
 export type LockRef = { key: Key; resource: Conflict['resource']; resourceId: string; granule: string };
 export type LockPlan = { providerId: string; operatoryId: string; granules: readonly string[] };
@@ -44,7 +54,7 @@ export function lockDifference(before: LockRef[], after: LockRef[]): { release: 
   return { release: before.filter((r) => !will.has(id(r))), take: after.filter((r) => !had.has(id(r))) };
 }
 
-export function takeLock(ref: LockRef, appointmentId: string, endUtc: string) {
+export function takeLock(ref: LockRef, appointmentId: string, lockMinutes: number) {
   return {
     Put: {
       TableName: tableName,
@@ -54,7 +64,7 @@ export function takeLock(ref: LockRef, appointmentId: string, endUtc: string) {
         resource_type: ref.resource,
         resource_uuid: ref.resourceId,
         appointment_uuid: appointmentId,
-        expires_at: Math.floor(Date.parse(endUtc) / 1000) + RETENTION_SECONDS,
+        expires_at: lockExpiry(ref.granule, lockMinutes),
       },
       ConditionExpression: 'attribute_not_exists(pk)',
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,

@@ -70,3 +70,35 @@ export function assertNoOverlaps(appointments: Map<string, AppointmentState>): v
     }
   }
 }
+
+/** Statuses of a live appointment (the ones a time off must list). */
+const LIVE = new Set(['scheduled', 'confirmed', 'arrived']);
+
+/**
+ * The schedule invariant: every live appointment that overlaps a time off of its provider or
+ * operatory is listed in that time off's `affected_appointments` (bookings and moves after the time
+ * off are refused; the ones before it are listed). Returns how many time offs were checked.
+ */
+export async function assertTimeOffListsEveryAppointment(
+  orgId: string,
+  appointments: Map<string, AppointmentState>,
+  resources: { provider: string[]; operatory: string[] },
+): Promise<number> {
+  const blocks = (
+    await Promise.all([
+      ...resources.provider.map(async (id) => ({ kind: 'provider' as const, id, items: await partition(keys.resourceTimeOffs(orgId, 'provider', id).pk) })),
+      ...resources.operatory.map(async (id) => ({ kind: 'operatory' as const, id, items: await partition(keys.resourceTimeOffs(orgId, 'operatory', id).pk) })),
+    ])
+  ).flatMap((r) => r.items.map((item) => ({ ...r, item })));
+  for (const { kind, id, item } of blocks) {
+    const span = { start: Date.parse(item.start_utc as string), end: Date.parse(item.end_utc as string) };
+    const listed = new Set(((item.affected_appointments as { uuid: string }[] | undefined) ?? []).map((a) => a.uuid));
+    for (const [appointmentId, a] of appointments) {
+      const uses = kind === 'provider' ? a.provider === id : a.operatory === id;
+      if (uses && LIVE.has(a.status) && a.start < span.end && span.start < a.end) {
+        expect(listed.has(appointmentId), `appointment ${appointmentId} lies in time off ${item.uuid as string} but is not listed`).toBe(true);
+      }
+    }
+  }
+  return blocks.length;
+}

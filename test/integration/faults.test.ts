@@ -145,17 +145,70 @@ describe('faults on the booking transaction', () => {
     await expectBookedOnce(day, res.body.uuid);
   });
 
-  it('5xx after every write: 503, and the one write that happened is the whole booking', async () => {
+  it('5xx after every write: the API finds out that it committed and answers 201, booked once', async () => {
     const day = futureDay();
     inject({ command: 'TransactWriteItemsCommand', fault: 'internal-server-error', when: 'after' });
     const res = await http.post(`${base}/appointments`, booking(day));
-    expectUnavailable(res);
     faults?.remove();
-    // All or nothing: the transaction either committed whole (once) or not at all.
-    const locks = await locksOn(day);
-    expect(locks.appointments.size).toBe(1);
-    const [id] = [...locks.appointments];
-    await expectBookedOnce(day, id!);
+    expect(res.status).toBe(201);
+    await expectBookedOnce(day, res.body.uuid);
+  });
+
+  it('5xx before every write: 503 with Retry-After, and nothing written', async () => {
+    const day = futureDay();
+    inject({ command: 'TransactWriteItemsCommand', fault: 'internal-server-error', when: 'before' });
+    const res = await http.post(`${base}/appointments`, booking(day));
+    faults?.remove();
+    expectUnavailable(res);
+    expect((await locksOn(day)).appointments.size).toBe(0);
+  });
+});
+
+describe('a reply lost after every write: the API finds out and tells the truth', () => {
+  const lostReplies = () => inject({ command: 'TransactWriteItemsCommand', fault: 'timeout', when: 'after' });
+
+  it('booking with an Idempotency-Key: 201, booked once, and the retry gets the same answer', async () => {
+    const day = futureDay();
+    lostReplies();
+    const res = await http.post(`${base}/appointments`, booking(day), { headers: { 'idempotency-key': `lost-${day}` } });
+    faults?.remove();
+    expect(res.status).toBe(201);
+    await expectBookedOnce(day, res.body.uuid);
+    const again = await http.post(`${base}/appointments`, booking(day), { headers: { 'idempotency-key': `lost-${day}` } });
+    expect(again.status).toBe(201);
+    expect(again.body.uuid).toBe(res.body.uuid);
+  });
+
+  it('move and status change: 200 with the new state, which is what is stored', async () => {
+    const day = futureDay();
+    const created = await http.post(`${base}/appointments`, booking(day));
+    expect(created.status).toBe(201);
+    const id = created.body.uuid as string;
+
+    lostReplies();
+    const moved = await http.call('PATCH', `${base}/appointments/${id}`, { body: { scheduled_start: `${day}T12:00:00`, scheduled_end: `${day}T13:00:00` } });
+    faults?.remove();
+    expect(moved.status).toBe(200);
+    expect(moved.body.scheduled_start).toBe(`${day}T12:00:00`);
+    expect(await appointmentItem(clinic.orgId, id)).toMatchObject({ version: 2 });
+    expect((await locksOn(day)).provider.map((l) => l.appointment_uuid)).toEqual([id, id, id, id]);
+
+    lostReplies();
+    const confirmed = await http.call('PATCH', `${base}/appointments/${id}/status`, { body: { status: 'confirmed' } });
+    faults?.remove();
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.status).toBe('confirmed');
+    expect(await appointmentItem(clinic.orgId, id)).toMatchObject({ status: 'confirmed', version: 3 });
+  });
+
+  it('patient create, with and without an Idempotency-Key: 201, created once', async () => {
+    for (const headers of [{}, { 'idempotency-key': `patient-${futureDay()}` }] as Record<string, string>[]) {
+      lostReplies();
+      const res = await http.post(`${base}/patients`, { first_name: 'Lost', last_name: 'Reply', date_of_birth: '1990-01-01' }, { headers });
+      faults?.remove();
+      expect(res.status).toBe(201);
+      expect((await http.get(`${base}/patients/${res.body.uuid}`)).status).toBe(200);
+    }
   });
 });
 

@@ -55,6 +55,7 @@ describe('working hours', () => {
           weekly: { ...Object.fromEntries(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map((d) => [d, []])), ...nineToFive },
           effective_from: null,
           effective_to: null,
+          scheduled_changes: [],
         },
       ],
       total: 1,
@@ -152,6 +153,7 @@ describe('time off', () => {
       end: `${monday}T11:00:00`,
       time_zone: LA,
       reason: 'CE course',
+      affected_appointments: [],
     });
     const starts = (await availability({ date_from: monday, date_to: monday })).body.items.map((w: any) => w.scheduled_start.slice(11, 16));
     expect(starts[0]).toBe('11:00');

@@ -3,13 +3,14 @@
  * and status changes at the local HTTP server at once. Afterwards a checker reads everything back:
  * no two active appointments overlap on a provider or an operatory, the slot locks are exactly those
  * of the active appointments, every 201 is readable, and every refused booking left nothing behind
- * (the appointments in the table are exactly the ones answered 201). It reports the counts.
+ * (the appointments in the table are exactly the ones answered 201), and every live appointment
+ * inside a time off (some are created during the run) is listed in it. It reports the counts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { createTestClinic, type TestClinic } from '../helpers/clinic.ts';
 import { client, startLocalApi } from '../helpers/local-api.ts';
-import { assertNoOverlaps, expectedLocks, readAppointments, readLocks } from '../helpers/invariants.ts';
+import { assertNoOverlaps, assertTimeOffListsEveryAppointment, expectedLocks, readAppointments, readLocks } from '../helpers/invariants.ts';
 
 const LA = 'America/Los_Angeles';
 const CLIENTS = 12;
@@ -56,6 +57,18 @@ describe('stress', () => {
           const slot = pick(24);
           const length = 1 + pick(4);
           const ids = [...booked];
+          if (pick(12) === 0) {
+            // Now and then a time off over a random stretch of a provider or a chair.
+            const onChair = pick(2) === 0;
+            const res = await http.post(`${base}/time-off`, {
+              ...(onChair ? { operatory_uuid: clinic.operatories[pick(3)]!.uuid } : { provider_uuid: providers[pick(2)] }),
+              location_uuid: clinic.location.uuid,
+              start: at(slot),
+              end: at(slot + length),
+            });
+            count(`time-off ${res.status}`);
+            continue;
+          }
           const kind = ids.length === 0 ? 0 : pick(4);
           if (kind === 0) {
             const res = await http.post(`${base}/appointments`, {
@@ -82,13 +95,17 @@ describe('stress', () => {
     );
 
     // The checker.
-    for (const key of Object.keys(counts)) expect(['200', '201', '409', '503'], key).toContain(key.split(' ')[1]);
+    for (const key of Object.keys(counts)) expect(['200', '201', '409', '422', '503'], key).toContain(key.split(' ')[1]);
+    expect(Object.keys(counts).filter((k) => k.startsWith('time-off ')).every((k) => ['time-off 201', 'time-off 503'].includes(k))).toBe(true);
     const stored = await readAppointments(clinic.orgId);
     expect(new Set(stored.keys())).toEqual(booked); // every 201 is there, every refused booking left nothing
     for (const id of booked) expect((await http.get(`${base}/appointments/${id}`)).status).toBe(200);
     assertNoOverlaps(stored);
     const locks = await readLocks(clinic.orgId, providers, clinic.operatories.map((o) => o.uuid));
     expect(locks).toEqual(expectedLocks(stored));
+    // Every live appointment inside a time off is listed in it (bookings and moves after it were refused).
+    const blocks = await assertTimeOffListsEveryAppointment(clinic.orgId, stored, { provider: providers, operatory: clinic.operatories.map((o) => o.uuid) });
+    expect(blocks).toBe(counts['time-off 201'] ?? 0);
 
     const active = [...stored.values()].filter((a) => a.status !== 'cancelled').length;
     console.log(`stress (seed ${seed}): ${JSON.stringify(counts)}; ${stored.size} appointments, ${active} active, ${locks.length} locks`);
