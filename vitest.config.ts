@@ -19,6 +19,10 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
+          // Files share one DynamoDB Local and stay apart by organisation, so they may run side by side;
+          // vitest runs cores − 1 at a time (one on two cores). Two at a time on a loaded two-core
+          // machine was measured ~17% faster, but slowed DynamoDB Local enough that a burst test
+          // (schedule-integrity) failed: so no `maxWorkers` here.
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/helpers/dynamodb-global-setup.ts'],
           setupFiles: ['test/helpers/dynamodb-env.ts', 'test/helpers/log-capture.ts'],

@@ -16,9 +16,10 @@
  * A token's secret is printed once and stored only as its SHA-256; list-tokens shows its metadata
  * only. Exit codes: 0 done, 1 failed (not found, AWS error), 2 bad arguments.
  */
+import { realpathSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { resolveTarget, TargetNotFoundError, TargetUsageError } from './target.ts';
+import { resolveTarget, TargetNotFoundError, TargetUsageError, type Target } from './target.ts';
 
 const USAGE = `Usage: npm run admin -- <command> (--stage <name> | --local | --table <name> [--endpoint <url>]) [options]
   create-org    --name <name> --time-zone <IANA zone, e.g. America/New_York> [--granularity 5|10|15] [--horizon-days 365]
@@ -37,8 +38,64 @@ function usage(message: string): never {
   throw new UsageError(message);
 }
 
-async function main() {
+/** Where a run of the CLI writes, and the environment it reads and sets. */
+export type CliIo = {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  /**
+   * Read for LOCAL_STATE_DIR and AWS_REGION; TABLE_NAME, DYNAMODB_ENDPOINT and AWS_REGION are set in it
+   * for the table modules, which read `process.env` once, when first loaded. Pass a copy to keep a
+   * host's environment as it is: the CLI then works only on the table that process's modules already
+   * use (any other target is refused), which is what an in-process test wants.
+   */
+  env: NodeJS.ProcessEnv;
+};
+
+/**
+ * Runs one command, as `npm run admin -- <argv>` would, and resolves with its exit code: 0 done,
+ * 1 failed, 2 bad arguments. Never throws, never exits the process.
+ */
+export async function main(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+  try {
+    await run(argv, io);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof TargetUsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    if (error instanceof FailedError || error instanceof TargetNotFoundError) {
+      io.stderr.write(`${error.message}\n`);
+      return 1;
+    }
+    io.stderr.write(`${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`);
+    return 1;
+  }
+}
+
+/** The table modules of this process use `target`: set it up before their first load, and check it after. */
+async function useTarget(target: Target, env: NodeJS.ProcessEnv, cloudFormation: CloudFormationClient | undefined) {
+  env.TABLE_NAME = target.tableName;
+  if (target.endpoint) {
+    env.DYNAMODB_ENDPOINT = target.endpoint;
+    env.AWS_REGION ||= 'local';
+  } else {
+    delete env.DYNAMODB_ENDPOINT;
+    // DynamoDB in the region the stack was found in (which may come from the profile, not the environment).
+    if (cloudFormation && !env.AWS_REGION) env.AWS_REGION = await cloudFormation.config.region();
+  }
+  const { config } = await import('#shared/config.ts');
+  if (config.tableName !== target.tableName || config.dynamodbEndpoint !== target.endpoint) {
+    const bound = `table ${config.tableName}${config.dynamodbEndpoint ? ` at ${config.dynamodbEndpoint}` : ''}`;
+    throw new Error(`This process already works on ${bound}, not ${target.source}${target.endpoint ? ` at ${target.endpoint}` : ''}: run the CLI in a process of its own.`);
+  }
+}
+
+async function run(argv: readonly string[], io: CliIo) {
+  const print = (value: unknown) => io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  const note = (line: string) => io.stderr.write(`${line}\n`);
   const { positionals, values } = parseArgs({
+    args: [...argv],
     allowPositionals: true,
     options: {
       stage: { type: 'string' },
@@ -59,7 +116,7 @@ async function main() {
   });
   const command = positionals[0];
   if (values.help || !command) {
-    console.log(USAGE);
+    io.stdout.write(`${USAGE}\n`);
     return;
   }
   if (!COMMANDS.includes(command)) usage(`Unknown command ${command}.`);
@@ -70,20 +127,12 @@ async function main() {
   if (values.stage !== undefined) cloudFormation = new (await import('@aws-sdk/client-cloudformation')).CloudFormationClient({});
   const target = await resolveTarget(values, {
     ...(cloudFormation ? { cloudFormation: () => cloudFormation } : {}),
-    ...(process.env.LOCAL_STATE_DIR ? { localStateDir: process.env.LOCAL_STATE_DIR } : {}),
+    ...(io.env.LOCAL_STATE_DIR ? { localStateDir: io.env.LOCAL_STATE_DIR } : {}),
   });
-  process.env.TABLE_NAME = target.tableName;
-  if (target.endpoint) {
-    process.env.DYNAMODB_ENDPOINT = target.endpoint;
-    process.env.AWS_REGION ||= 'local';
-  } else {
-    delete process.env.DYNAMODB_ENDPOINT;
-    // DynamoDB in the region the stack was found in (which may come from the profile, not the environment).
-    if (cloudFormation && !process.env.AWS_REGION) process.env.AWS_REGION = await cloudFormation.config.region();
-  }
-  console.error(`Using ${target.source}.`);
+  await useTarget(target, io.env, cloudFormation);
+  note(`Using ${target.source}.`);
 
-  // Loaded after the environment is set: these read it once at import.
+  // Loaded after the environment is set (useTarget): these read it once at import.
   const { createOrg } = await import('#shared/domain/practice.ts');
   const { createToken, listTokens, revokeToken, TokenNotFoundError, ALL_SCOPES } = await import('#shared/domain/tokens.ts');
   const { ALLOWED_GRANULARITIES } = await import('#shared/time/granules.ts');
@@ -113,7 +162,7 @@ async function main() {
       const horizon = Number(values['horizon-days']);
       if (!Number.isInteger(horizon) || horizon < 1 || horizon > 1096) usage('--horizon-days must be a whole number from 1 to 1096.');
       const org = await createOrg({ name: values.name, slot_granularity_minutes: granularity, booking_horizon_days: horizon, default_time_zone: zone });
-      console.log(JSON.stringify(org, null, 2));
+      print(org);
       return;
     }
     case 'create-token': {
@@ -125,14 +174,14 @@ async function main() {
       if (expiresAt && Number.isNaN(expiresAt.getTime())) usage('--expires must be an ISO date.');
       await requireOrg(orgId);
       const { token_id, secret } = await createToken(orgId, { scopes: scopes as (typeof ALL_SCOPES)[number][], label: values.label, expiresAt });
-      console.log(JSON.stringify({ org_id: orgId, token_id, scopes, api_token: secret }, null, 2));
-      console.error('The api_token is shown only now; store it in your secret manager.');
+      print({ org_id: orgId, token_id, scopes, api_token: secret });
+      note('The api_token is shown only now; store it in your secret manager.');
       return;
     }
     case 'list-tokens': {
       const orgId = orgArgument();
       await requireOrg(orgId);
-      console.log(JSON.stringify({ org_id: orgId, tokens: await listTokens(orgId) }, null, 2));
+      print({ org_id: orgId, tokens: await listTokens(orgId) });
       return;
     }
     case 'revoke-token': {
@@ -141,8 +190,8 @@ async function main() {
       if (!tokenId || !UUID.test(tokenId)) usage('revoke-token needs --token-id <uuid> (from list-tokens).');
       try {
         const token = await revokeToken(orgId, tokenId);
-        console.log(JSON.stringify({ org_id: orgId, ...token }, null, 2));
-        console.error('Revoked: requests with this token are refused from now on (401).');
+        print({ org_id: orgId, ...token });
+        note('Revoked: requests with this token are refused from now on (401).');
       } catch (error) {
         if (error instanceof TokenNotFoundError) throw new FailedError(`${error.message} See list-tokens --org ${orgId}.`);
         throw error;
@@ -153,21 +202,22 @@ async function main() {
       const { loadDemoClinic, DEMO } = await import('../local/demo-clinic.ts');
       await loadDemoClinic();
       const { secret } = await createToken(DEMO.orgId, { scopes: ALL_SCOPES, label: 'demo' });
-      console.log(JSON.stringify({ org_id: DEMO.orgId, api_token: secret }, null, 2));
+      print({ org_id: DEMO.orgId, api_token: secret });
       return;
     }
   }
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof UsageError || error instanceof TargetUsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-    console.error(`${(error as Error).message}\n\n${USAGE}`);
-    process.exit(2);
+// Run as a program (`npm run admin`), not imported: a failure exits at once with its code, as before;
+// a success ends when nothing is left to do.
+function isEntryPoint(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === import.meta.filename;
+  } catch {
+    return false;
   }
-  if (error instanceof FailedError || error instanceof TargetNotFoundError) {
-    console.error(error.message);
-    process.exit(1);
-  }
-  console.error(error instanceof Error ? `${error.name}: ${error.message}` : error);
-  process.exit(1);
-});
+}
+if (isEntryPoint()) {
+  const code = await main(process.argv.slice(2));
+  if (code !== 0) process.exit(code);
+}

@@ -5,9 +5,11 @@ import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { main } from '../../infra/admin/cli.ts';
 import { resolveTarget, stackName, TargetNotFoundError, TargetUsageError, type DescribeStacksClient } from '../../infra/admin/target.ts';
 import { stackName as appStackName } from '../../infra/booking-app.ts';
-import { client, startLocalApi } from '../helpers/local-api.ts';
+import { client } from '../helpers/local-api.ts';
+import { useLocalApi } from '../helpers/use-clinic.ts';
 import { hashTokenSecret } from '#shared/http/auth.ts';
 import { db, tableName } from '#shared/db/client.ts';
 import { keys } from '#shared/db/keys.ts';
@@ -15,11 +17,26 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
-let api: Awaited<ReturnType<typeof startLocalApi>>;
+const api = useLocalApi();
 
-/** The CLI as a user runs it, with no target added. */
-function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  return run(process.execPath, ['--import', 'tsx', 'infra/admin/cli.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+/** What a run of the CLI printed; a failed run rejects with it and its exit `code`, as execFile does. */
+type Output = { stdout: string; stderr: string };
+
+/**
+ * The CLI with no target added, run in this process (infra/admin/cli.ts `main`): the arguments a user
+ * types after `npm run admin --`, a copy of the environment with `env` added. It works on this run's
+ * table, which the modules of this process already use (main refuses any other).
+ */
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Output> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env: { ...process.env, ...env },
+  });
+  if (code !== 0) throw Object.assign(new Error(`admin ${args.join(' ')} exited with ${code}:\n${stderr}`), { code, stdout, stderr });
+  return { stdout, stderr };
 }
 
 /** The CLI against this run's DynamoDB Local table. */
@@ -31,10 +48,20 @@ async function newOrg(name: string): Promise<string> {
   return (JSON.parse((await admin('create-org', '--name', name, '--time-zone', 'America/New_York')).stdout) as { uuid: string }).uuid;
 }
 
-beforeAll(async () => {
-  api = await startLocalApi();
+describe('npm run admin, as a user runs it (a process of its own)', () => {
+  const npmAdmin = (...args: string[]) =>
+    run('npm', ['run', '--silent', 'admin', '--', ...args, '--table', tableName, '--endpoint', process.env.DYNAMODB_ENDPOINT!], { cwd: ROOT, env: process.env });
+
+  it('prints the organisation as JSON and exits 0; bad arguments exit 2 with usage', async () => {
+    const { stdout, stderr } = await npmAdmin('create-org', '--name', 'Smoke Dental', '--time-zone', 'Europe/Lisbon');
+    const org = JSON.parse(stdout);
+    expect(org).toMatchObject({ name: 'Smoke Dental', default_time_zone: 'Europe/Lisbon', slot_granularity_minutes: 15, booking_horizon_days: 365 });
+    expect(stderr).toContain(`Using table ${tableName}.`);
+    const stored = await db.send(new GetCommand({ TableName: tableName, Key: keys.org(org.uuid) }));
+    expect(stored.Item).toMatchObject({ name: 'Smoke Dental', default_time_zone: 'Europe/Lisbon' });
+    await expect(npmAdmin('create-token', '--org', org.uuid, '--scopes', 'root')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('Usage: npm run admin') });
+  });
 });
-afterAll(() => api.close());
 
 describe('npm run admin', () => {
   it('creates an organisation and a token that works on the API, storing only its hash', async () => {
@@ -67,6 +94,11 @@ describe('npm run admin', () => {
       expect(cli(['list-tokens', '--local', '--stage', 'dev'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('only one') }),
       expect(admin('frobnicate')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('Unknown command') }),
     ]);
+  });
+
+  it('run in a process whose table modules use another table, refuses to work on this one (exit 1)', async () => {
+    const other = cli(['create-org', '--name', 'Elsewhere Dental', '--time-zone', 'America/New_York', '--table', 'some-other-table', '--endpoint', process.env.DYNAMODB_ENDPOINT!]);
+    await expect(other).rejects.toMatchObject({ code: 1, stdout: '', stderr: expect.stringContaining(`already works on table ${tableName}`) });
   });
 
   it('refuses a token for an organisation that does not exist (exit 1)', async () => {
