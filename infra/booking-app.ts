@@ -11,6 +11,7 @@ import {
   DEFAULT_AUDIT_RETENTION_DAYS,
   DEFAULT_THROTTLE,
   validateCorsOrigins,
+  type TestCode,
   type ThrottleSettings,
 } from './booking-stack.ts';
 
@@ -23,7 +24,11 @@ export function stackName(stage: string): string {
   return `DentalBooking-${stage}`;
 }
 
-export function createBookingApp(props: AppProps = {}): { app: App; stack: BookingStack } {
+/**
+ * `options.testCode` is for tests only (stub functions instead of esbuild bundles, see TestCode):
+ * infra/app.ts never passes it, and the stack refuses it under the CDK CLI.
+ */
+export function createBookingApp(props: AppProps = {}, options: { testCode?: TestCode } = {}): { app: App; stack: BookingStack } {
   const app = new App(props);
   const stage = String(app.node.tryGetContext('stage') ?? DEFAULT_STAGE);
   if (!STAGE_PATTERN.test(stage)) {
@@ -38,6 +43,7 @@ export function createBookingApp(props: AppProps = {}): { app: App; stack: Booki
     throttle: readThrottle(app),
     auditRetentionDays: readPositiveInteger(app, 'auditRetentionDays', DEFAULT_AUDIT_RETENTION_DAYS),
     corsOrigins: readCorsOrigins(app),
+    ...(options.testCode ? { testCode: options.testCode } : {}),
   });
   // verbose: findings come with the rule's explanation, not just its title.
   Validations.of(app).addPlugins(

@@ -1,10 +1,14 @@
 /**
  * The whole product in one stack: one DynamoDB table, one HTTP API, and one Lambda function per entry
- * of the route table (plus the bearer-token authorizer). Nothing here knows a path or a handler by
+ * of the route table (infra/constructs/route-function.ts). Nothing here knows a path or a handler by
  * name: routes, table keys and indexes all come from shared/, so the stack cannot drift from the
  * handlers or from the local runtime.
+ *
+ * No API Gateway authorizer: every route that takes a token verifies it in its own function
+ * (shared/http/handler.ts), with one strongly consistent GetItem of the token item sent together with
+ * the route's first read — one Lambda invocation and one cold start per request, not two.
  */
-import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import {
   CorsHttpMethod,
   HttpApi,
@@ -16,65 +20,27 @@ import {
   LogGroupLogDestination,
   PayloadFormatVersion,
 } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { Effect, ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption, type CfnTable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { fileURLToPath } from 'node:url';
-import { keys } from '#shared/db/keys.ts';
-import { INDEXES, KEY, TTL_ATTRIBUTE, type IndexName } from '#shared/db/table-definition.ts';
-import { authorizerFunction, routeList, type RouteSpec, type TableAccess } from '#shared/routes.ts';
+import { INDEXES, KEY, TTL_ATTRIBUTE } from '#shared/db/table-definition.ts';
+import { routeList } from '#shared/routes.ts';
+import { RouteFunction } from './constructs/route-function.ts';
 
-/** Item reads a function may make. Query covers the GSIs, whose ARNs are granted separately. */
-export const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;
-
-/**
- * Item writes of a `read-write` function. ConditionCheckItem is what the condition-only entries of a
- * TransactWriteItems are authorised as; the transaction's puts and deletes need PutItem/DeleteItem.
- */
-export const WRITE_ACTIONS = [
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:ConditionCheckItem',
-] as const;
-
-/**
- * What a function that records audit entries (`audit: true`) may write, on the table only and only
- * to audit partitions (condition below): one entry with PutItem, several with BatchWriteItem. A
- * read-only route gets no other write; a read-write route keeps its own (unconditional) writes.
- */
-export const AUDIT_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:BatchWriteItem'] as const;
-
-/**
- * Partition-key patterns (IAM `StringLike`) of the `dynamodb:LeadingKeys` condition that every
- * DynamoDB grant of a function carries. They mirror shared/db/keys.ts, which forms every key; the
- * infra test checks every key builder there against them.
- * - TENANT: every key of tenant data, on the table and on every index (`ORG#<org>...`). Every data
- *   function is limited to it, so none can reach a token item.
- * - TOKEN: the token items (`keys.token`: `TOKEN#<sha-256>`), which the authorizer reads and nothing
- *   else. No function writes one: tokens are created and revoked by the admin CLI, with the
- *   operator's credentials.
- * - Audit partitions: `keys.auditPartitionPattern` (`ORG#*#AUDIT#*`), the only write of a read route.
- * TODO(lead): move TENANT and TOKEN into shared/db/keys.ts beside auditPartitionPattern.
- */
-export const TENANT_PARTITION_PATTERN = 'ORG#*';
-export const TOKEN_PARTITION_PATTERN = 'TOKEN#*';
-
-/**
- * The only DynamoDB actions a grant may name: each is a request on items whose partition keys it
- * names, so the `ForAllValues` LeadingKeys condition constrains it. (`ForAllValues` over a request
- * with no partition key — a Scan, a PartiQL statement — is vacuously true: such an action would be
- * granted on every partition.) TransactWriteItems and TransactGetItems have no action of their own:
- * each of their items is authorised as the PutItem/UpdateItem/DeleteItem/ConditionCheckItem/GetItem it is.
- */
-const KEYED_ACTIONS: ReadonlySet<string> = new Set([...READ_ACTIONS, ...WRITE_ACTIONS, ...AUDIT_WRITE_ACTIONS]);
+export {
+  AUDIT_WRITE_ACTIONS,
+  FUNCTION_ACKNOWLEDGEMENTS,
+  READ_ACTIONS,
+  TENANT_PARTITION_PATTERN,
+  TOKEN_ACTIONS,
+  TOKEN_PARTITION_PATTERN,
+  WRITE_ACTIONS,
+} from './constructs/route-function.ts';
 
 /** How long audit entries are kept unless the `auditRetentionDays` context says otherwise (6 years). */
 export const DEFAULT_AUDIT_RETENTION_DAYS = 2190;
@@ -83,6 +49,13 @@ export const DEFAULT_AUDIT_RETENTION_DAYS = 2190;
 export const CORS_ALLOW_HEADERS = ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match'] as const;
 /** Response headers a browser client may read cross-origin. */
 export const CORS_EXPOSE_HEADERS = ['ETag', 'Location', 'Retry-After'] as const;
+
+/**
+ * Logical id of the table in every deployed stack. The table holds the clinic's data: a new logical
+ * id (or another resource type under this one) would make CloudFormation create a new, empty table
+ * and delete the old one (dev) or orphan it (prod). The infra test holds it.
+ */
+export const TABLE_LOGICAL_ID = 'TableCD117FA1';
 
 /** The shape every entry of INDEXES has; spelled out so a new index with another projection compiles. */
 type IndexDefinition = {
@@ -93,6 +66,13 @@ type IndexDefinition = {
 };
 
 export type ThrottleSettings = { rateLimit: number; burstLimit: number };
+
+/**
+ * Tests only: which functions get their real esbuild bundle; every other function gets a stub (same
+ * function, role and settings, inline placeholder code), so a test synthesizes the stack in seconds
+ * instead of bundling every function. Refused under the CDK CLI: never for `cdk synth` or `cdk deploy`.
+ */
+export type TestCode = { bundle: readonly string[] };
 
 export interface BookingStackProps extends StackProps {
   /** Environment name (`dev`, `prod`, ...). `prod` keeps the table and logs when the stack is deleted. */
@@ -108,42 +88,33 @@ export interface BookingStackProps extends StackProps {
    * default): no CORS configuration at all, so browsers on other origins cannot read any response.
    */
   corsOrigins?: readonly string[];
+  /** Tests only; see TestCode. */
+  testCode?: TestCode;
 }
 
 export const DEFAULT_THROTTLE: ThrottleSettings = { rateLimit: 50, burstLimit: 100 };
 
-/** Repository root, from which `functions/<handler>.ts` entries are resolved (independent of the cwd). */
-const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-
 /**
- * Why the public routes have no authorizer (cdk-nag AwsSolutions-APIG4, acknowledged on each of those
- * routes and nowhere else).
+ * Why the public routes have no authorization (cdk-nag AwsSolutions-APIG4, acknowledged on each of
+ * those routes).
  */
-const PUBLIC_ROUTE_REASON =
+export const PUBLIC_ROUTE_REASON =
   'Public by design: the OpenAPI description of this API and its reference page (Swagger UI and its ' +
   'static script and style). They serve only what is in the code, no tenant or patient data; their ' +
-  'functions have no table access (no DynamoDB permissions, no table name). Every other route has the ' +
-  'bearer-token authorizer.';
+  'functions have no table access (no DynamoDB permissions, no table name). Every other route ' +
+  'verifies a bearer token in its function.';
 
 /**
- * cdk-nag HIPAA Security findings on every Lambda function that are acknowledged (on each function,
- * nowhere else), and why.
+ * Why the routes that take a token have no API Gateway authorizer (cdk-nag AwsSolutions-APIG4,
+ * acknowledged on each of those routes).
  */
-export const FUNCTION_ACKNOWLEDGEMENTS = {
-  'HIPAA.Security-LambdaConcurrency':
-    'No reserved concurrency: it would cap this on-demand API per route and take concurrency from the ' +
-    'account pool even while idle. Request volume is bounded in front of the functions by the API ' +
-    "stage's throttling (rate and burst limits), which is what protects the table and the account.",
-  'HIPAA.Security-LambdaDLQ':
-    'Invoked only synchronously (by API Gateway, or as its authorizer): a failure is returned to the ' +
-    'caller as an error response and logged, never retried in the background, so a dead-letter queue ' +
-    '(which applies to asynchronous invocations only) would never receive anything.',
-  'HIPAA.Security-LambdaInsideVPC':
-    'No VPC: the function reaches only DynamoDB and CloudWatch Logs, both AWS service endpoints over ' +
-    'TLS authorised by its IAM role; there is no resource in a VPC to reach. A VPC would add NAT or ' +
-    'endpoints and cold-start cost without narrowing network access to anything.',
-} as const;
+export const TOKEN_ROUTE_REASON =
+  'Authorized in the function instead of by API Gateway: the route\'s function verifies the bearer ' +
+  'token itself, with a strongly consistent GetItem of its TOKEN#<sha-256> item (the only token-item ' +
+  'access its role has), and answers 401/403 as problem+json before it returns anything it read or ' +
+  'sends any write. A Lambda authorizer would add a second invocation and cold start to every request, ' +
+  'and API Gateway cannot shape an authorizer\'s denials; a JWT authorizer cannot check these opaque, ' +
+  'revocable tokens.';
 
 /** Why the table has no AWS Backup plan (HIPAA.Security-DynamoDBInBackupPlan, on the table only). */
 export const TABLE_BACKUP_REASON =
@@ -156,8 +127,8 @@ export const TABLE_BACKUP_REASON =
  * Fields of one access-log line. Deliberately no `$context.path`, no query string and no headers:
  * paths and queries carry patient names and ids (`/patients?name=...`). `routeKey` is the route
  * template (`GET /api/v1/{org_id}/patients`), which says what was called without saying about whom.
- * The authorizer's verdict (organisation, token id — never the secret — or the rejection reason)
- * answers "who called"; sourceIp is kept to trace abuse back to a client.
+ * Which token called is in the function's own log line of the request (same request id); sourceIp
+ * is kept to trace abuse back to a client.
  */
 const ACCESS_LOG_FIELDS = {
   requestId: '$context.requestId',
@@ -172,10 +143,6 @@ const ACCESS_LOG_FIELDS = {
   integrationError: '$context.integrationErrorMessage',
   errorMessage: '$context.error.message',
   errorResponseType: '$context.error.responseType',
-  authorizerError: '$context.authorizer.error',
-  orgId: '$context.authorizer.org_id',
-  tokenId: '$context.authorizer.token_id',
-  authRejection: '$context.authorizer.rejection',
   sourceIp: '$context.identity.sourceIp',
 } as const;
 
@@ -186,8 +153,8 @@ export class BookingStack extends Stack {
   readonly logKey: Key;
   readonly api: HttpApi;
   readonly apiStage: HttpStage;
-  /** The function of each route, by route name, plus `authorizer`. */
-  readonly functions: ReadonlyMap<string, NodejsFunction>;
+  /** The function of each route, by route name. */
+  readonly functions: ReadonlyMap<string, LambdaFunction>;
 
   constructor(scope: Construct, id: string, props: BookingStackProps) {
     super(scope, id, props);
@@ -201,22 +168,11 @@ export class BookingStack extends Stack {
       throw new Error(`auditRetentionDays must be a positive integer, got ${auditRetentionDays}`);
     }
     const corsOrigins = props.corsOrigins === undefined ? undefined : validateCorsOrigins(props.corsOrigins);
+    const bundled = testCodeBundles(props.testCode);
 
     this.table = this.createTable(isProd, removalPolicy);
     this.logKey = this.createLogKey(removalPolicy);
     const logs = { retention: logRetention, removalPolicy, encryptionKey: this.logKey };
-
-    const functions = new Map<string, NodejsFunction>();
-    const authorizerFn = this.createFunction('Authorizer', {
-      handler: authorizerFunction.handler,
-      description: 'Bearer-token authorizer: identifies the token, every route enforces the verdict',
-      table: authorizerFunction.table,
-      // One GetItem of the token item by its hash (shared/domain/tokens.ts authorizeBearer): token
-      // partitions only — no tenant data, no Query, no index, no writes.
-      statements: [this.tableStatement(['dynamodb:GetItem'], [], [TOKEN_PARTITION_PATTERN])],
-      logs,
-    });
-    functions.set('authorizer', authorizerFn);
 
     // Routes are created explicitly below, so no default stage: the one stage is created with access
     // logging and throttling (the stage HttpApi would create has neither).
@@ -237,35 +193,17 @@ export class BookingStack extends Stack {
         : {}),
     });
 
-    /*
-     * The authorizer always answers isAuthorized:true with its verdict in the context, and the route
-     * enforces it (shared/http/auth.ts), so callers get problem+json 401/403 rather than API
-     * Gateway's bare `{"message":"Forbidden"}`. It has no identity source and no result cache: with
-     * the Authorization header as identity source, API Gateway would itself answer a request without
-     * the header with a bare 401 the contract does not allow, and a cache would keep a revoked token
-     * working for its TTL. The price is one small Lambda call and one GetItem per request — fractions
-     * of a cent per thousand calls, and nothing while idle.
-     */
-    const authorizer = new HttpLambdaAuthorizer('BearerTokenAuthorizer', authorizerFn, {
-      authorizerName: 'bearer-token',
-      responseTypes: [HttpLambdaResponseType.SIMPLE],
-      identitySource: [],
-      resultsCacheTtl: Duration.seconds(0),
-    });
-
+    const functions = new Map<string, LambdaFunction>();
     for (const route of routeList) {
       const id = pascalCase(route.name);
-      const fn = this.createFunction(id, {
-        handler: route.handler,
-        description: `${route.method} ${route.path}: ${route.summary}`,
-        table: route.table,
-        statements: this.routeStatements(route),
-        packageFiles: route.bundleFiles,
+      const { function: fn } = new RouteFunction(this, id, {
+        route,
+        table: this.table,
         environment: route.audit ? { AUDIT_RETENTION_DAYS: String(auditRetentionDays) } : {},
         logs,
+        stub: bundled !== undefined && !bundled.has(route.name),
       });
       functions.set(route.name, fn);
-      const isPublic = route.scope === 'public';
       const httpRoute = new HttpRoute(this, `${id}Route`, {
         httpApi: this.api,
         routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
@@ -273,11 +211,15 @@ export class BookingStack extends Stack {
         integration: new HttpLambdaIntegration(`${id}Integration`, fn, {
           payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
         }),
-        // Explicitly none (not just omitted) for public routes, so a default authorizer added to the
-        // API later cannot silently change them.
-        authorizer: isPublic ? new HttpNoneAuthorizer() : authorizer,
+        // No API Gateway authorization on any route: the public ones take no token, and every other
+        // one verifies its token in its function. Explicitly none (not just omitted), so a default
+        // authorizer added to the API later cannot silently change them.
+        authorizer: new HttpNoneAuthorizer(),
       });
-      if (isPublic) Validations.of(httpRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason: PUBLIC_ROUTE_REASON });
+      Validations.of(httpRoute).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: route.scope === 'public' ? PUBLIC_ROUTE_REASON : TOKEN_ROUTE_REASON,
+      });
     }
     this.functions = functions;
 
@@ -297,6 +239,15 @@ export class BookingStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'The single DynamoDB table' });
   }
 
+  /**
+   * The table: `Table` (AWS::DynamoDB::Table), deliberately not `TableV2`. TableV2 synthesizes an
+   * AWS::DynamoDB::GlobalTable, and CloudFormation cannot turn a deployed Table into a GlobalTable by
+   * a template change: under the same logical id the new type is a new resource, i.e. a new, empty
+   * table, with the old one deleted (dev) or orphaned (prod) — AWS documents that such a change may
+   * delete the table. Moving to TableV2 takes the documented migration on every deployed stack
+   * (retain, remove from the stack, `cdk import` as a GlobalTable), not a code change alone. The
+   * logical id is pinned (TABLE_LOGICAL_ID) so that moving this code cannot replace the table either.
+   */
   private createTable(isProd: boolean, removalPolicy: RemovalPolicy): Table {
     const table = new Table(this, 'Table', {
       partitionKey: { name: KEY.partition, type: AttributeType.STRING },
@@ -324,6 +275,7 @@ export class BookingStack extends Stack {
           : { projectionType: projection.type === 'ALL' ? ProjectionType.ALL : ProjectionType.KEYS_ONLY }),
       });
     }
+    (table.node.defaultChild as CfnTable).overrideLogicalId(TABLE_LOGICAL_ID);
     Validations.of(table).acknowledge({ id: 'HIPAA.Security-DynamoDBInBackupPlan', reason: TABLE_BACKUP_REASON });
     return table;
   }
@@ -356,124 +308,6 @@ export class BookingStack extends Stack {
       }),
     );
     return key;
-  }
-
-  /**
-   * DynamoDB access of a route: reads on the table and exactly its indexes, writes on the table, all
-   * in tenant partitions only (`ORG#*`: never a token item); nothing at all for `none`. A route that
-   * records audit entries also gets the audit-only grant.
-   */
-  private routeStatements(route: Pick<RouteSpec, 'table' | 'indexes' | 'audit'>): PolicyStatement[] {
-    const indexes = route.indexes ?? [];
-    if (route.table === 'none') {
-      if (indexes.length > 0) throw new Error(`A route without table access cannot query indexes (${indexes.join(', ')})`);
-      if (route.audit) throw new Error('A route without table access cannot record audit entries');
-      return [];
-    }
-    const statements = [this.tableStatement([...READ_ACTIONS], indexes, [TENANT_PARTITION_PATTERN])];
-    if (route.table === 'read-write') statements.push(this.tableStatement([...WRITE_ACTIONS], [], [TENANT_PARTITION_PATTERN]));
-    // Only items whose partition key is an audit partition (`ORG#<org>#AUDIT#<id>`).
-    if (route.audit) statements.push(this.tableStatement([...AUDIT_WRITE_ACTIONS], [], [keys.auditPartitionPattern]));
-    return statements;
-  }
-
-  /**
-   * DynamoDB actions on the table (and the named indexes), limited to items whose partition key
-   * matches one of `partitions` (IAM `dynamodb:LeadingKeys`; on an index, the index's partition key).
-   * `ForAllValues` so that a BatchGetItem or BatchWriteItem is allowed only when every one of its
-   * items' keys matches.
-   */
-  private tableStatement(actions: string[], indexes: readonly IndexName[], partitions: readonly string[]): PolicyStatement {
-    const unkeyed = actions.filter((action) => !KEYED_ACTIONS.has(action));
-    if (unkeyed.length > 0) throw new Error(`Not an item action a LeadingKeys condition can limit: ${unkeyed.join(', ')}`);
-    if (partitions.length === 0) throw new Error('A table grant needs at least one partition pattern');
-    return new PolicyStatement({
-      effect: Effect.ALLOW,
-      actions,
-      resources: [this.table.tableArn, ...indexes.map((name) => `${this.table.tableArn}/index/${name}`)],
-      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...partitions] } },
-    });
-  }
-
-  /**
-   * One function with its own role and log group. The role is ours rather than CDK's default so it
-   * carries no AWS managed policy (AWSLambdaBasicExecutionRole may write to every log group of the
-   * account): it may write to its own log group and do what `statements` say, nothing else. A
-   * function without table access does not get the table's name either.
-   */
-  private createFunction(
-    id: string,
-    options: {
-      handler: string;
-      description: string;
-      table: TableAccess;
-      statements: PolicyStatement[];
-      /** Paths under node_modules to copy next to index.mjs (the route's `bundleFiles`). */
-      packageFiles?: readonly string[];
-      /** Extra environment variables. */
-      environment?: Record<string, string>;
-      logs: { retention: RetentionDays; removalPolicy: RemovalPolicy; encryptionKey: Key };
-    },
-  ): NodejsFunction {
-    const logGroup = new LogGroup(this, `${id}Logs`, options.logs);
-    const role = new Role(this, `${id}Role`, {
-      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: `Execution role of ${options.handler}`,
-    });
-    // A customer managed policy attached to this role only (HIPAA.Security-IAMNoInlinePolicy), rather
-    // than an inline one; still no AWS managed policy (AWSLambdaBasicExecutionRole may write to every
-    // log group of the account).
-    new ManagedPolicy(this, `${id}Policy`, {
-      description: `Access of ${options.handler}`,
-      roles: [role],
-      statements: [
-        // The log group's ARN attribute is `arn:...:log-group:<name>:*`: its own streams only.
-        new PolicyStatement({
-          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-          resources: [logGroup.logGroupArn],
-        }),
-        ...options.statements,
-      ],
-    });
-
-    const fn = new NodejsFunction(this, `${id}Function`, {
-      entry: `${REPO_ROOT}functions/${options.handler}.ts`,
-      // Bundle from the repository root whatever the cwd: it is the commandHooks' inputDir.
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: `${REPO_ROOT}package-lock.json`,
-      handler: 'handler',
-      description: options.description.slice(0, 256),
-      runtime: Runtime.NODEJS_24_X,
-      architecture: Architecture.ARM_64,
-      memorySize: 512,
-      timeout: Duration.seconds(10),
-      role,
-      logGroup,
-      environment: {
-        ...(options.table === 'none' ? {} : { TABLE_NAME: this.table.tableName }),
-        ...options.environment,
-        // Stack traces point at the TypeScript sources (the bundles carry source maps).
-        NODE_OPTIONS: '--enable-source-maps',
-      },
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        format: OutputFormat.ESM,
-        target: 'node24',
-        // Prefer packages' ESM builds, which tree-shake better.
-        mainFields: ['module', 'main'],
-        // ESM has no `require`, but CommonJS dependencies bundled into the ESM output still call it.
-        banner: "import { createRequire as topLevelCreateRequire } from 'module';const require = topLevelCreateRequire(import.meta.url);",
-        // Always the local esbuild (a devDependency): no Docker needed to synth or deploy.
-        forceDockerBundling: false,
-        // Bundle the AWS SDK too: the version is the one package-lock pins and the tests ran against,
-        // not whatever the Lambda runtime happens to ship.
-        externalModules: [],
-        ...(options.packageFiles?.length ? { commandHooks: copyPackageFiles(options.packageFiles) } : {}),
-      },
-    });
-    for (const [id, reason] of Object.entries(FUNCTION_ACKNOWLEDGEMENTS)) Validations.of(fn).acknowledge({ id, reason });
-    return fn;
   }
 }
 
@@ -508,22 +342,15 @@ export function validateCorsOrigins(origins: readonly string[]): string[] {
 }
 
 /**
- * Bundling hooks that copy `node_modules/<path>` files into the bundle directory, flat (beside
- * index.mjs). The commands run in bash (local bundling, or Docker bundling's Linux image).
+ * The route names whose functions get their real bundle under TestCode (undefined: every function,
+ * as always outside tests). Refused when the CDK CLI runs the app (it sets CDK_OUTDIR).
  */
-function copyPackageFiles(paths: readonly string[]): ICommandHooks {
-  return {
-    beforeBundling: () => [],
-    beforeInstall: () => [],
-    afterBundling: (inputDir, outputDir) => [
-      `cp -- ${paths.map((path) => shellQuote(`${inputDir}/node_modules/${path}`)).join(' ')} ${shellQuote(`${outputDir}/`)}`,
-    ],
-  };
-}
-
-/** POSIX single-quoting: the argument as one word, whatever it contains. */
-function shellQuote(value: string): string {
-  return `'${value.replaceAll("'", `'\\''`)}'`;
+function testCodeBundles(testCode: TestCode | undefined): ReadonlySet<string> | undefined {
+  if (testCode === undefined) return undefined;
+  if (process.env.CDK_OUTDIR !== undefined) throw new Error('testCode (stub functions) is for tests only, never under the CDK CLI');
+  const unknown = testCode.bundle.filter((name) => !routeList.some((route) => route.name === name));
+  if (unknown.length > 0) throw new Error(`testCode.bundle: no such route ${unknown.join(', ')}`);
+  return new Set(testCode.bundle);
 }
 
 /** `searchPatients` -> `SearchPatients`, for construct ids. */

@@ -1,14 +1,15 @@
 /**
  * A local stand-in for API Gateway (HTTP API, payload format 2.0): matches a request against the
- * route table, runs the same Lambda authorizer, builds the event the deployed function would get,
- * calls the same handler module and writes its result back.
+ * route table, builds the event the deployed function would get, calls the same handler module and
+ * writes its result back. As in AWS there is no authorizer: each route's function verifies the
+ * bearer token itself.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
-import type { APIGatewayProxyStructuredResultV2, APIGatewayRequestAuthorizerEventV2, Context } from 'aws-lambda';
-import { routeList, authorizerFunction, pathParameterNames, type RouteSpec } from '#shared/routes.ts';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { routeList, pathParameterNames, type RouteSpec } from '#shared/routes.ts';
 import { ApiError, payloadTooLarge } from '#shared/errors.ts';
 import { problemResult } from '#shared/http/problem.ts';
 import { MAX_BODY_BYTES, type ApiEvent } from '#shared/http/handler.ts';
@@ -162,52 +163,9 @@ async function dispatch(req: IncomingMessage): Promise<APIGatewayProxyStructured
     pathParameters,
   };
 
-  const verdict = m.route.scope === 'public' ? { isAuthorized: true, context: undefined } : await authorize(base, requestContext, method, url.pathname, headers, requestId);
-  // As API Gateway: an authorizer that throws gets the caller a bare 500, not a problem+json (the
-  // authorizer must never throw; the contract checks of the tests then catch it).
-  if (!verdict) return { statusCode: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Internal Server Error' }) };
-  if (!verdict.isAuthorized) return problemResult(new ApiError('forbidden', 'The authorizer denied the request.'), requestId);
-
-  const event = {
-    ...base,
-    isBase64Encoded: false,
-    body,
-    requestContext: { ...requestContext, ...(verdict.context ? { authorizer: { lambda: verdict.context } } : {}) },
-  } as unknown as ApiEvent;
+  const event = { ...base, isBase64Encoded: false, body, requestContext } as unknown as ApiEvent;
   const handler = (await load(m.route.handler)).handler as LambdaHandler<ApiEvent, APIGatewayProxyStructuredResultV2>;
   return handler(event, lambdaContext(m.route.handler, requestId));
-}
-
-/** Runs the same Lambda authorizer API Gateway would run, with the event it would send; undefined if it throws. */
-async function authorize(
-  base: Record<string, unknown>,
-  requestContext: Record<string, unknown>,
-  method: string,
-  path: string,
-  headers: Record<string, string>,
-  requestId: string,
-) {
-  const authorizer = (await load(authorizerFunction.handler)).handler as LambdaHandler<
-    APIGatewayRequestAuthorizerEventV2,
-    { isAuthorized: boolean; context?: Record<string, unknown> }
-  >;
-  try {
-    return await authorizer(
-      {
-        ...base,
-        type: 'REQUEST',
-        routeArn: `arn:aws:execute-api:local:000000000000:local/$default/${method}${path}`,
-        identitySource: headers.authorization ? [headers.authorization] : [],
-        cookies: [],
-        stageVariables: {},
-        requestContext,
-      } as unknown as APIGatewayRequestAuthorizerEventV2,
-      lambdaContext('authorizer', requestId),
-    );
-  } catch (error) {
-    console.error(JSON.stringify({ level: 'ERROR', message: 'local gateway: the authorizer threw', error: (error as Error)?.name }));
-    return undefined;
-  }
 }
 
 export function createLocalApi(): Server {
