@@ -1,11 +1,13 @@
-import { pathOf, routes } from '#shared/routes.ts';
+import { pathOf } from '#shared/routes/spec.ts';
+import { bookAppointment as route } from '#shared/routes/book-appointment.ts';
+import { getAppointment as getAppointmentRoute } from '#shared/routes/get-appointment.ts';
 import { apiHandler, created } from '#shared/http/handler.ts';
 import { bookAppointment } from '#shared/domain/appointments.ts';
 import { idempotencyRequest } from '#shared/domain/idempotency.ts';
 
-export const handler = apiHandler(routes.bookAppointment, async ({ body, headers, principal, requestId }) => {
-  const appointment = await bookAppointment(principal.orgId, { tokenId: principal.tokenId, requestId }, body, {
-    idempotency: idempotencyRequest(headers['idempotency-key'], routes.bookAppointment.handler, body),
+export const handler = apiHandler(route, async ({ body, headers, principal, actor }) => {
+  const appointment = await bookAppointment(principal.orgId, actor, body, {
+    idempotency: idempotencyRequest(headers['idempotency-key'], route.handler, body),
   });
-  return created(appointment, pathOf(routes.getAppointment, { org_id: principal.orgId, appointment_uuid: appointment.uuid }));
+  return created(appointment, pathOf(getAppointmentRoute, { org_id: principal.orgId, appointment_uuid: appointment.uuid }));
 });

@@ -1,8 +1,10 @@
-import { pathOf, routes } from '#shared/routes.ts';
+import { pathOf } from '#shared/routes/spec.ts';
+import { createAppointmentType as route } from '#shared/routes/create-appointment-type.ts';
+import { getAppointmentType as getAppointmentTypeRoute } from '#shared/routes/get-appointment-type.ts';
 import { apiHandler, created } from '#shared/http/handler.ts';
 import { createAppointmentType } from '#shared/domain/practice.ts';
 
-export const handler = apiHandler(routes.createAppointmentType, async ({ body, principal }) => {
+export const handler = apiHandler(route, async ({ body, principal }) => {
   const type = await createAppointmentType(principal.orgId, body);
-  return created(type, pathOf(routes.getAppointmentType, { org_id: principal.orgId, appointment_type_uuid: type.uuid }));
+  return created(type, pathOf(getAppointmentTypeRoute, { org_id: principal.orgId, appointment_type_uuid: type.uuid }));
 });

@@ -1,8 +1,10 @@
-import { pathOf, routes } from '#shared/routes.ts';
+import { pathOf } from '#shared/routes/spec.ts';
+import { createLocation as route } from '#shared/routes/create-location.ts';
+import { getLocation as getLocationRoute } from '#shared/routes/get-location.ts';
 import { apiHandler, created } from '#shared/http/handler.ts';
 import { createLocation } from '#shared/domain/practice.ts';
 
-export const handler = apiHandler(routes.createLocation, async ({ body, principal }) => {
+export const handler = apiHandler(route, async ({ body, principal }) => {
   const location = await createLocation(principal.orgId, body);
-  return created(location, pathOf(routes.getLocation, { org_id: principal.orgId, location_uuid: location.uuid }));
+  return created(location, pathOf(getLocationRoute, { org_id: principal.orgId, location_uuid: location.uuid }));
 });

@@ -1,8 +1,10 @@
-import { pathOf, routes } from '#shared/routes.ts';
+import { pathOf } from '#shared/routes/spec.ts';
+import { createProvider as route } from '#shared/routes/create-provider.ts';
+import { getProvider as getProviderRoute } from '#shared/routes/get-provider.ts';
 import { apiHandler, created } from '#shared/http/handler.ts';
 import { createProvider } from '#shared/domain/practice.ts';
 
-export const handler = apiHandler(routes.createProvider, async ({ body, principal }) => {
+export const handler = apiHandler(route, async ({ body, principal }) => {
   const provider = await createProvider(principal.orgId, body);
-  return created(provider, pathOf(routes.getProvider, { org_id: principal.orgId, provider_uuid: provider.uuid }));
+  return created(provider, pathOf(getProviderRoute, { org_id: principal.orgId, provider_uuid: provider.uuid }));
 });

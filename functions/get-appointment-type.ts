@@ -1,7 +1,7 @@
-import { routes } from '#shared/routes.ts';
+import { getAppointmentType as route } from '#shared/routes/get-appointment-type.ts';
 import { apiHandler, ok } from '#shared/http/handler.ts';
 import { getAppointmentType } from '#shared/domain/practice.ts';
 
-export const handler = apiHandler(routes.getAppointmentType, async ({ params, principal }) =>
+export const handler = apiHandler(route, async ({ params, principal }) =>
   ok(await getAppointmentType(principal.orgId, params.appointment_type_uuid)),
 );

@@ -3,8 +3,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { routes } from '#shared/routes.ts';
-import { publicHandler } from '#shared/http/handler.ts';
+import { getDocsAsset as route } from '#shared/routes/get-docs-asset.ts';
+import { publicHandler } from '#shared/http/public-handler.ts';
 import { DOCS_ASSETS } from '#shared/schemas/docs.ts';
 
 /**
@@ -18,7 +18,7 @@ function assetPath(name: string): string {
 
 const cache = new Map<string, { raw: Buffer; gzip: Buffer }>();
 
-export const handler = publicHandler(routes.getDocsAsset, async ({ params, event }) => {
+export const handler = publicHandler(route, async ({ params, event }) => {
   const name = params.asset;
   let file = cache.get(name);
   if (!file) {

@@ -1,7 +1,7 @@
-import { routes } from '#shared/routes.ts';
+import { getLocation as route } from '#shared/routes/get-location.ts';
 import { apiHandler, ok } from '#shared/http/handler.ts';
 import { getLocation } from '#shared/domain/practice.ts';
 
-export const handler = apiHandler(routes.getLocation, async ({ params, principal }) =>
+export const handler = apiHandler(route, async ({ params, principal }) =>
   ok(await getLocation(principal.orgId, params.location_uuid)),
 );

@@ -1,11 +1,11 @@
-import { routes } from '#shared/routes.ts';
-import { publicHandler } from '#shared/http/handler.ts';
+import { getOpenApiDocument as route } from '#shared/routes/get-openapi-document.ts';
+import { publicHandler } from '#shared/http/public-handler.ts';
 import { buildOpenApiDocument } from '#shared/contract/openapi.ts';
 
 /** Built once per server URL and kept for the life of the container. */
 const documents = new Map<string, string>();
 
-export const handler = publicHandler(routes.getOpenApiDocument, async ({ event }) => {
+export const handler = publicHandler(route, async ({ event }) => {
   const serverUrl = `${event.headers['x-forwarded-proto'] ?? 'https'}://${event.requestContext.domainName}`;
   let body = documents.get(serverUrl);
   if (!body) {

@@ -1,7 +1,7 @@
-import { routes } from '#shared/routes.ts';
+import { getPatient as route } from '#shared/routes/get-patient.ts';
 import { apiHandler, ok } from '#shared/http/handler.ts';
 import { getPatient } from '#shared/domain/patients.ts';
 
-export const handler = apiHandler(routes.getPatient, async ({ params, principal, requestId }) =>
-  ok(await getPatient(principal.orgId, params.patient_uuid, { tokenId: principal.tokenId, requestId })),
+export const handler = apiHandler(route, async ({ params, principal, actor }) =>
+  ok(await getPatient(principal.orgId, params.patient_uuid, actor)),
 );

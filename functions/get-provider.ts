@@ -1,7 +1,7 @@
-import { routes } from '#shared/routes.ts';
+import { getProvider as route } from '#shared/routes/get-provider.ts';
 import { apiHandler, ok } from '#shared/http/handler.ts';
 import { getProvider } from '#shared/domain/practice.ts';
 
-export const handler = apiHandler(routes.getProvider, async ({ params, principal }) =>
+export const handler = apiHandler(route, async ({ params, principal }) =>
   ok(await getProvider(principal.orgId, params.provider_uuid)),
 );

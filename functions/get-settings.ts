@@ -1,5 +1,5 @@
-import { routes } from '#shared/routes.ts';
+import { getSettings as route } from '#shared/routes/get-settings.ts';
 import { apiHandler, ok } from '#shared/http/handler.ts';
 import { getSettings } from '#shared/domain/practice.ts';
 
-export const handler = apiHandler(routes.getSettings, async ({ principal }) => ok(await getSettings(principal.orgId)));
+export const handler = apiHandler(route, async ({ principal }) => ok(await getSettings(principal.orgId)));

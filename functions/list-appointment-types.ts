@@ -1,7 +1,7 @@
-import { routes } from '#shared/routes.ts';
+import { listAppointmentTypes as route } from '#shared/routes/list-appointment-types.ts';
 import { apiHandler, ok } from '#shared/http/handler.ts';
 import { listAppointmentTypes } from '#shared/domain/practice.ts';
 
-export const handler = apiHandler(routes.listAppointmentTypes, async ({ query, principal }) =>
+export const handler = apiHandler(route, async ({ query, principal }) =>
   ok(await listAppointmentTypes(principal.orgId, query)),
 );

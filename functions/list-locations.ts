@@ -1,5 +1,5 @@
-import { routes } from '#shared/routes.ts';
+import { listLocations as route } from '#shared/routes/list-locations.ts';
 import { apiHandler, ok } from '#shared/http/handler.ts';
 import { listLocations } from '#shared/domain/practice.ts';
 
-export const handler = apiHandler(routes.listLocations, async ({ principal }) => ok(await listLocations(principal.orgId)));
+export const handler = apiHandler(route, async ({ principal }) => ok(await listLocations(principal.orgId)));

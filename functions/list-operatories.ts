@@ -1,7 +1,7 @@
-import { routes } from '#shared/routes.ts';
+import { listOperatories as route } from '#shared/routes/list-operatories.ts';
 import { apiHandler, ok } from '#shared/http/handler.ts';
 import { listOperatories } from '#shared/domain/practice.ts';
 
-export const handler = apiHandler(routes.listOperatories, async ({ params, principal }) =>
+export const handler = apiHandler(route, async ({ params, principal }) =>
   ok(await listOperatories(principal.orgId, params.location_uuid)),
 );

@@ -1,7 +1,7 @@
-import { routes } from '#shared/routes.ts';
+import { listProviders as route } from '#shared/routes/list-providers.ts';
 import { apiHandler, ok } from '#shared/http/handler.ts';
 import { listProviders } from '#shared/domain/practice.ts';
 
-export const handler = apiHandler(routes.listProviders, async ({ query, principal }) =>
+export const handler = apiHandler(route, async ({ query, principal }) =>
   ok(await listProviders(principal.orgId, query)),
 );

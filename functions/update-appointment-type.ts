@@ -1,7 +1,7 @@
-import { routes } from '#shared/routes.ts';
+import { updateAppointmentType as route } from '#shared/routes/update-appointment-type.ts';
 import { apiHandler, ok } from '#shared/http/handler.ts';
 import { updateAppointmentType } from '#shared/domain/practice.ts';
 
-export const handler = apiHandler(routes.updateAppointmentType, async ({ params, body, principal }) =>
+export const handler = apiHandler(route, async ({ params, body, principal }) =>
   ok(await updateAppointmentType(principal.orgId, params.appointment_type_uuid, body)),
 );

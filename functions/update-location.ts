@@ -1,7 +1,7 @@
-import { routes } from '#shared/routes.ts';
+import { updateLocation as route } from '#shared/routes/update-location.ts';
 import { apiHandler, ok } from '#shared/http/handler.ts';
 import { updateLocation } from '#shared/domain/practice.ts';
 
-export const handler = apiHandler(routes.updateLocation, async ({ params, body, principal }) =>
+export const handler = apiHandler(route, async ({ params, body, principal }) =>
   ok(await updateLocation(principal.orgId, params.location_uuid, body)),
 );

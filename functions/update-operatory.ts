@@ -1,7 +1,7 @@
-import { routes } from '#shared/routes.ts';
+import { updateOperatory as route } from '#shared/routes/update-operatory.ts';
 import { apiHandler, ok } from '#shared/http/handler.ts';
 import { updateOperatory } from '#shared/domain/practice.ts';
 
-export const handler = apiHandler(routes.updateOperatory, async ({ params, body, principal }) =>
+export const handler = apiHandler(route, async ({ params, body, principal }) =>
   ok(await updateOperatory(principal.orgId, params.location_uuid, params.operatory_uuid, body)),
 );

@@ -1,7 +1,7 @@
-import { routes } from '#shared/routes.ts';
+import { updateProvider as route } from '#shared/routes/update-provider.ts';
 import { apiHandler, ok } from '#shared/http/handler.ts';
 import { updateProvider } from '#shared/domain/practice.ts';
 
-export const handler = apiHandler(routes.updateProvider, async ({ params, body, principal }) =>
+export const handler = apiHandler(route, async ({ params, body, principal }) =>
   ok(await updateProvider(principal.orgId, params.provider_uuid, body)),
 );

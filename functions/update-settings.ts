@@ -1,7 +1,7 @@
-import { routes } from '#shared/routes.ts';
+import { updateSettings as route } from '#shared/routes/update-settings.ts';
 import { apiHandler, ok } from '#shared/http/handler.ts';
 import { updateSettings } from '#shared/domain/practice.ts';
 
-export const handler = apiHandler(routes.updateSettings, async ({ body, principal }) =>
+export const handler = apiHandler(route, async ({ body, principal }) =>
   ok(await updateSettings(principal.orgId, body)),
 );

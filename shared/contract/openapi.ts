@@ -6,7 +6,7 @@
  */
 import * as z from 'zod';
 import { PROBLEM_TYPES, problemTypeUri } from '../errors.ts';
-import { acceptedScopes, pathParameterNames, routeList, type RouteSpec } from '../routes.ts';
+import { pathParameterNames, routeList, type RouteSpec } from '../routes.ts';
 import { Problem, queryIntegers } from '../schemas/common.ts';
 import { Appointment, BookAppointmentBody } from '../schemas/appointments.ts';
 import { AppointmentTypeList } from '../schemas/appointment-types.ts';
@@ -127,7 +127,7 @@ function operation(route: RouteSpec & { name: string }) {
     ...(route.description ? { description: route.description } : {}),
     tags: [route.tag],
     security: route.scope === 'public' ? [] : [{ bearerAuth: [] }],
-    ...(route.scope === 'public' ? {} : { 'x-required-scope': route.scope, ...(acceptedScopes(route).length > 1 ? { 'x-accepted-scopes': acceptedScopes(route) } : {}) }),
+    ...(route.scope === 'public' ? {} : { 'x-required-scope': route.scope, ...(route.scopes.length > 1 ? { 'x-accepted-scopes': route.scopes } : {}) }),
     parameters: [...parameters('path', route.request.params), ...parameters('query', route.request.query), ...parameters('header', route.request.headers)],
     ...(route.request.body
       ? {

@@ -126,7 +126,10 @@ export async function transactWrite(items: TransactWriteCommandInput['TransactIt
       } else {
         // After an earlier attempt failed, its reply may have been lost after it committed (a later
         // attempt with a new token then fails on the earlier one's own writes): the witness tells.
-        if ((attempt > 1 || outcomeUnknown(error)) && options.witness && (await committed(options.witness))) return;
+        // The SDK's own retries count too: a timed-out attempt that was still running when its
+        // replay arrived can leave the replay cancelled by the original's own writes.
+        const retried = attempt > 1 || ((error as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1) > 1;
+        if ((retried || outcomeUnknown(error)) && options.witness && (await committed(options.witness))) return;
         throw error;
       }
       await new Promise((r) => setTimeout(r, Math.random() * 20 * 2 ** attempt));
@@ -136,12 +139,15 @@ export async function transactWrite(items: TransactWriteCommandInput['TransactIt
 
 /** Whether the witness item exists (a consistent read); false when even that cannot be read. */
 async function committed(witness: Key): Promise<boolean> {
-  try {
-    const out = await db.send(new GetCommand({ TableName: tableName, Key: witness, ConsistentRead: true, ProjectionExpression: 'pk' }));
-    return out.Item !== undefined;
-  } catch {
-    return false;
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    try {
+      const out = await db.send(new GetCommand({ TableName: tableName, Key: witness, ConsistentRead: true, ProjectionExpression: 'pk' }));
+      return out.Item !== undefined;
+    } catch {
+      // Unreadable: try once more, then say no (the caller answers 503).
+    }
   }
+  return false;
 }
 
 /** The key of a Put item of a transaction (to name it as a witness). */

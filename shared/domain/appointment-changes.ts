@@ -16,7 +16,7 @@ import { INDEXES } from '../db/table-definition.ts';
 import { ApiError, slotConflict, unprocessable } from '../errors.ts';
 import type { Appointment, AppointmentStatus, UpdateAppointmentInput } from '../schemas/appointments.ts';
 import { toWallClock } from '../time/wall-clock.ts';
-import { assertScheduled, etagOf, expandAppointments, loadReferences, planWindow, readAppointmentItem, ScheduleChanged, scheduleKeptChanging, type StatusChangeRecord } from './appointments.ts';
+import { assertScheduled, etagOf, loadReferences, relatedOf, toAppointment, type Related, planWindow, readAppointmentItem, ScheduleChanged, scheduleKeptChanging, type StatusChangeRecord } from './appointments.ts';
 import { lockGranuleMinutes } from './practice.ts';
 import { bookingGuard, GUARD_ATTEMPTS, guardBackoff } from './schedule-guard.ts';
 import { auditItem, type Actor } from './audit.ts';
@@ -75,14 +75,14 @@ function versioned(item: Item) {
  * condition) failed means another change got in: with If-Match that is a 412, without it we read
  * again and retry.
  */
-async function withOptimisticRetry(orgId: string, appointmentId: string, options: ChangeOptions, write: (item: Item) => Promise<Item>): Promise<Changed> {
+async function withOptimisticRetry(orgId: string, appointmentId: string, options: ChangeOptions, write: (item: Item) => Promise<{ updated: Item; related: Related }>): Promise<Changed> {
   for (let attempt = 1; ; attempt++) {
     const item = await readAppointmentItem(orgId, appointmentId);
     assertIfMatch(item, options.ifMatch);
     try {
-      const updated = await write(item);
-      const [appointment] = await expandAppointments(orgId, [updated]);
-      return { appointment: appointment!, etag: etagOf(updated) };
+      // The answer is built from what was read and written, never read again.
+      const { updated, related } = await write(item);
+      return { appointment: toAppointment(updated, related), etag: etagOf(updated) };
     } catch (error) {
       if (error instanceof ScheduleChanged) {
         if (attempt >= GUARD_ATTEMPTS) throw scheduleKeptChanging();
@@ -113,6 +113,9 @@ export async function changeAppointmentStatus(
     const { condition, values } = versioned(item);
     const releases = RELEASES_TIME.has(change.status) ? locksOf(orgId, item).map((l) => releaseLock(l, appointmentId)) : [];
     const audit = auditItem(orgId, actor, 'appointment.status', 'appointment', appointmentId, now);
+    // What the answer shows of the patient, type, location, provider and chair is read alongside the write.
+    const related = relatedOf(orgId, item);
+    related.catch(() => {});
     await transactWrite([
       {
         Update: {
@@ -128,7 +131,10 @@ export async function changeAppointmentStatus(
       // Last: index 0 stays the version condition withOptimisticRetry reads.
       audit,
     ], { witness: keyOfPut(audit) });
-    return { ...item, status: change.status, version: values[':next'], status_history: [...((item.status_history as StatusChangeRecord[]) ?? []), entry] };
+    return {
+      updated: { ...item, status: change.status, version: values[':next'], status_history: [...((item.status_history as StatusChangeRecord[]) ?? []), entry] },
+      related: await related,
+    };
   });
 }
 
@@ -167,7 +173,7 @@ export async function updateAppointment(
         ? { scheduled_start: patch.scheduled_start, scheduled_end: patch.scheduled_end! }
         : { scheduled_start: toWallClock(item.start_utc as string, zone), scheduled_end: toWallClock(item.end_utc as string, zone) };
       const window = planWindow(refs, times, now);
-      await assertScheduled(orgId, refs, next.provider_uuid, next.operatory_uuid, window);
+      assertScheduled(refs, window);
       const diff = lockDifference(locksOf(orgId, item), lockRefs(orgId, { providerId: next.provider_uuid, operatoryId: next.operatory_uuid, granules: window.granules }));
       const lockMinutes = lockGranuleMinutes(refs.org);
       locks = { release: diff.release.map((l) => releaseLock(l, appointmentId)), take: diff.take.map((l) => takeLock(l, appointmentId, lockMinutes)) };
@@ -226,6 +232,6 @@ export async function updateAppointment(
     }
     const updated: Item = { ...item, ...set, version: values[':next'] };
     if (removeNotes) delete updated.notes;
-    return updated;
+    return { updated, related: { patient: refs.patient, type: refs.type, location: refs.location, provider: refs.provider, operatory: refs.operatory! } };
   });
 }

@@ -24,13 +24,14 @@ import { ApiError, notFound, slotConflict, unprocessable, type Conflict, type Fi
 import type { Appointment, BookAppointmentInput } from '../schemas/appointments.ts';
 import { toWallClock } from '../time/wall-clock.ts';
 import { planBookingWindow, type BookingWindow } from './booking-window.ts';
-import { lostRace, recall, rememberAnswer, rememberProblem, type IdempotencyRequest } from './idempotency.ts';
+import { idempotencyKey, lostRace, recall, recallFrom, rememberAnswer, rememberProblem, type IdempotencyRequest } from './idempotency.ts';
+import { timeOffOf } from './schedule-guard.ts';
 import { auditItem, type Actor } from './audit.ts';
 import { activeOperatoryItems, lockGranuleMinutes } from './practice.ts';
-import { intervalsOf, timeOffBetween } from './schedule.ts';
-import { conflictsOf, firstHeldGranule, lockRefs, takeLock } from './slot-locks.ts';
+import { intervalsOf } from './working-hours.ts';
+import { conflictsOf, lockRefs, takeLock } from './slot-locks.ts';
 
-type Related = { patient: Item; type: Item; location: Item; provider: Item; operatory: Item };
+export type Related = { patient: Item; type: Item; location: Item; provider: Item; operatory: Item };
 
 export type StatusChangeRecord = { at: string; token_id: string; from: string | null; to: string; reason: string | null };
 
@@ -76,15 +77,23 @@ function relatedKeys(orgId: string, appt: Item): Record<keyof Related, Key> {
   };
 }
 
+/** What an appointment refers to (its patient, type, location, provider, operatory): one BatchGetItem. */
+export async function relatedOf(orgId: string, appt: Item): Promise<Related> {
+  const [appointment] = await expandAppointments(orgId, [appt], true);
+  return appointment as unknown as Related;
+}
+
 /** Appointment items as API objects, with everything they refer to read in one BatchGetItem. */
-export async function expandAppointments(orgId: string, items: Item[]): Promise<Appointment[]> {
+export async function expandAppointments(orgId: string, items: Item[]): Promise<Appointment[]>;
+export async function expandAppointments(orgId: string, items: Item[], raw: true): Promise<Related[]>;
+export async function expandAppointments(orgId: string, items: Item[], raw?: true): Promise<Appointment[] | Related[]> {
   const get = await getMany(items.flatMap((a) => Object.values(relatedKeys(orgId, a))));
   return items.map((appt) => {
     const related = Object.fromEntries(Object.entries(relatedKeys(orgId, appt)).map(([name, key]) => [name, get(key)])) as Partial<Related>;
     const missing = Object.entries(related).filter(([, v]) => !v);
     if (missing.length > 0) throw new Error(`appointment references missing items: ${missing.map(([n]) => n).join(', ')}`);
-    return toAppointment(appt, related as Related);
-  });
+    return raw ? (related as Related) : toAppointment(appt, related as Related);
+  }) as Appointment[] | Related[];
 }
 
 /** The index keys of an appointment item for the day views (kept in step with its start). */
@@ -110,13 +119,30 @@ export type References = {
 type ReferenceIds = { patient_uuid: string; appointment_type_uuid: string; location_uuid: string; provider_uuid: string; operatory_uuid?: string };
 
 /**
- * Reads everything a booking refers to in one BatchGetItem and says which references are bad.
- * `changed` (for edits) limits the "still bookable" checks — active type, provider, operatory — to
- * the references the edit changes: an appointment of a since-archived type can still get new notes.
+ * Reads everything a booking refers to — and any `extra` keys the caller reads anyway (its
+ * Idempotency-Key record) — in one consistent BatchGetItem. Time off comes with the provider and
+ * operatory items (schedule-guard.ts), so nothing else is read per resource.
  */
-export async function loadReferences(orgId: string, input: ReferenceIds, changed?: ReadonlySet<string>): Promise<References> {
-  const checks = (field: string) => changed === undefined || changed.has(field);
-  const k = {
+export async function readReferences(orgId: string, input: ReferenceIds, extra: readonly Key[] = []) {
+  const k = referenceKeys(orgId, input);
+  const get = await getMany([...Object.values(k).filter((v): v is Key => v !== undefined), ...extra]);
+  return {
+    get,
+    found: {
+      org: get(k.org),
+      patient: get(k.patient),
+      type: get(k.type),
+      location: get(k.location),
+      provider: get(k.provider),
+      operatory: k.operatory ? get(k.operatory) : undefined,
+      hours: get(k.hours),
+    },
+    operatoryAsked: k.operatory !== undefined,
+  };
+}
+
+function referenceKeys(orgId: string, input: ReferenceIds) {
+  return {
     org: keys.org(orgId),
     patient: keys.patient(orgId, input.patient_uuid),
     type: keys.appointmentType(orgId, input.appointment_type_uuid),
@@ -125,16 +151,16 @@ export async function loadReferences(orgId: string, input: ReferenceIds, changed
     operatory: input.operatory_uuid ? keys.operatory(orgId, input.location_uuid, input.operatory_uuid) : undefined,
     hours: keys.workingHours(orgId, input.provider_uuid, input.location_uuid),
   };
-  const get = await getMany(Object.values(k).filter((v) => v !== undefined));
-  const found = {
-    org: get(k.org),
-    patient: get(k.patient),
-    type: get(k.type),
-    location: get(k.location),
-    provider: get(k.provider),
-    operatory: k.operatory ? get(k.operatory) : undefined,
-    hours: get(k.hours),
-  };
+}
+
+/**
+ * Pure: says which references are bad (422 listing each). `changed` (for edits) limits the "still
+ * bookable" checks — active type, provider, operatory — to the references the edit changes: an
+ * appointment of a since-archived type can still get new notes.
+ */
+export function checkReferences(read: Awaited<ReturnType<typeof readReferences>>, changed?: ReadonlySet<string>): References {
+  const { found } = read;
+  const checks = (field: string) => changed === undefined || changed.has(field);
   const errors: FieldError[] = [];
   if (!found.patient) errors.push({ path: 'body.patient_uuid', message: 'no patient with this uuid' });
   if (!found.type) errors.push({ path: 'body.appointment_type_uuid', message: 'no appointment type with this uuid' });
@@ -142,13 +168,18 @@ export async function loadReferences(orgId: string, input: ReferenceIds, changed
   if (!found.location) errors.push({ path: 'body.location_uuid', message: 'no location with this uuid' });
   if (!found.provider) errors.push({ path: 'body.provider_uuid', message: 'no provider with this uuid' });
   else if (found.provider.is_active !== true && checks('provider_uuid')) errors.push({ path: 'body.provider_uuid', message: 'the provider is inactive' });
-  if (k.operatory) {
+  if (read.operatoryAsked) {
     if (!found.operatory) errors.push({ path: 'body.operatory_uuid', message: 'no operatory with this uuid at this location' });
     else if (found.operatory.is_active !== true && checks('operatory_uuid')) errors.push({ path: 'body.operatory_uuid', message: 'the operatory is inactive' });
   }
   if (!found.org) throw notFound('No such organisation.');
   if (errors.length > 0) throw unprocessable('The appointment refers to something that does not exist or cannot be booked.', errors);
   return found as References;
+}
+
+/** Reads and checks the references in one go (edits, which have nothing else to read with them). */
+export async function loadReferences(orgId: string, input: ReferenceIds, changed?: ReadonlySet<string>): Promise<References> {
+  return checkReferences(await readReferences(orgId, input), changed);
 }
 
 /** The window a request asks for, under the organisation's rules (grid, lock unit, horizon, not past). */
@@ -164,10 +195,11 @@ export function planWindow(refs: References, times: { scheduled_start: string; s
 
 /**
  * The schedule rules a booking must meet besides free slots — the same ones availability applies:
- * the whole window inside one of the provider's working intervals at the location, and no time off
- * of the provider (or of the chosen operatory) overlapping it.
+ * the whole window inside one of the provider's working intervals at the location (under the hours
+ * in force that day), and no time off of the provider (or of the chosen operatory) overlapping it.
+ * Pure: hours and time off come with the items read (and their guards recheck them at the write).
  */
-export async function assertScheduled(orgId: string, refs: References, providerId: string, operatoryId: string | undefined, window: BookingWindow) {
+export function assertScheduled(refs: References, window: BookingWindow) {
   const zone = refs.location.time_zone as string;
   const span = { start: Date.parse(window.startUtc), end: Date.parse(window.endUtc) };
   const dayBefore = DateTime.fromISO(window.startLocal.slice(0, 10), { zone: 'utc' }).minus({ days: 1 }).toISODate()!;
@@ -178,33 +210,37 @@ export async function assertScheduled(orgId: string, refs: References, providerI
       [{ path: 'body.scheduled_start', message: 'outside the provider’s working hours at this location' }],
     );
   }
-  const [providerOff, operatoryOff] = await Promise.all([
-    timeOffBetween(orgId, 'provider', providerId, span),
-    operatoryId ? timeOffBetween(orgId, 'operatory', operatoryId, span) : Promise.resolve([]),
-  ]);
   const errors: FieldError[] = [
-    ...(providerOff.length > 0 ? [{ path: 'body.provider_uuid', message: 'the provider has time off in this window' }] : []),
-    ...(operatoryOff.length > 0 ? [{ path: 'body.operatory_uuid', message: 'the operatory is blocked in this window' }] : []),
+    ...(blockedIn(refs.provider, span) ? [{ path: 'body.provider_uuid', message: 'the provider has time off in this window' }] : []),
+    ...(refs.operatory && blockedIn(refs.operatory, span) ? [{ path: 'body.operatory_uuid', message: 'the operatory is blocked in this window' }] : []),
   ];
   if (errors.length > 0) throw unprocessable('The window falls in time off.', errors);
 }
 
-/** The free operatories of the location for a window, in name order (or a 409/422 saying why none). */
-async function freeOperatories(orgId: string, locationId: string, window: BookingWindow): Promise<{ candidates: Item[]; busy: Conflict[] }> {
-  const operatories = await activeOperatoryItems(orgId, locationId);
+const blockedIn = (resource: Item, span: { start: number; end: number }) => timeOffOf(resource).some((t) => t.start < span.end && t.end > span.start);
+
+/**
+ * The free operatories among a location's active ones for a window, in name order (or a 409/422
+ * saying why none): chairs blocked by time off are left out, and the rest's exact lock keys for the
+ * window are one batch read.
+ */
+async function freeOperatories(orgId: string, operatories: Item[], window: BookingWindow): Promise<{ candidates: Item[]; busy: Conflict[] }> {
   if (operatories.length === 0) {
     throw unprocessable('The location has no active operatory to book.', [{ path: 'body.location_uuid', message: 'no active operatory' }]);
   }
   const span = { start: Date.parse(window.startUtc), end: Date.parse(window.endUtc) };
-  const [held, blocked] = await Promise.all([
-    Promise.all(operatories.map((o) => firstHeldGranule(orgId, o.uuid as string, window.granules))),
-    Promise.all(operatories.map(async (o) => (await timeOffBetween(orgId, 'operatory', o.uuid as string, span)).length > 0)),
-  ]);
-  const candidates = operatories.filter((_, i) => !held[i] && !blocked[i]);
-  const busy = held.filter((h): h is Conflict => h !== undefined);
-  if (candidates.length === 0 && busy.length === 0) {
+  const open = operatories.filter((o) => !blockedIn(o, span));
+  if (open.length === 0) {
     throw unprocessable('Every operatory of the location is blocked in this window.', [{ path: 'body.location_uuid', message: 'no operatory free of time off' }]);
   }
+  const lockKey = (o: Item, g: string) => keys.operatorySlot(orgId, o.uuid as string, g);
+  const get = await getMany(open.flatMap((o) => window.granules.map((g) => lockKey(o, g))));
+  const busy: Conflict[] = [];
+  const candidates = open.filter((o) => {
+    const held = window.granules.map((g) => get(lockKey(o, g))).find((l) => l !== undefined);
+    if (held) busy.push({ resource: 'operatory', resource_uuid: o.uuid as string, appointment_uuid: held.appointment_uuid as string, slot_start: held.sk as string });
+    return !held;
+  });
   if (candidates.length === 0) throw slotConflict(busy);
   return { candidates, busy };
 }
@@ -224,12 +260,10 @@ export async function bookAppointment(
 ): Promise<Appointment> {
   const now = options.now ?? new Date();
   const idempotency = options.idempotency;
-  const replay = await recall<Appointment>(orgId, idempotency, now);
-  if (replay) return replay;
   try {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await bookOnce(orgId, actor, input, now, idempotency);
+        return await bookOnce(orgId, actor, input, now, idempotency, attempt === 1);
       } catch (error) {
         if (!(error instanceof ScheduleChanged)) throw error;
         if (attempt >= GUARD_ATTEMPTS) throw scheduleKeptChanging();
@@ -237,7 +271,9 @@ export async function bookAppointment(
       }
     }
   } catch (error) {
-    if (error instanceof ApiError && (error.status === 409 || error.status === 422)) await rememberProblem(orgId, idempotency, error, now);
+    if (error instanceof ApiError && (error.status === 409 || error.status === 422) && !(error as { replayed?: boolean }).replayed) {
+      await rememberProblem(orgId, idempotency, error, now);
+    }
     throw error;
   }
 }
@@ -247,16 +283,25 @@ export async function bookAppointment(
  * guards the provider and the operatory (schedule-guard.ts), so hours, time off and `is_active` as
  * read are what the booking commits under; a failed guard throws ScheduleChanged for a fresh read.
  */
-async function bookOnce(orgId: string, actor: Actor, input: BookAppointmentInput, now: Date, idempotency: IdempotencyRequest | undefined): Promise<Appointment> {
+async function bookOnce(orgId: string, actor: Actor, input: BookAppointmentInput, now: Date, idempotency: IdempotencyRequest | undefined, first: boolean): Promise<Appointment> {
+  // One stage: the references (with hours and time off), the key's record, the location's chairs.
+  const recordKey = idempotency ? idempotencyKey(orgId, idempotency) : undefined;
+  const [read, chairs] = await Promise.all([
+    readReferences(orgId, input, recordKey ? [recordKey] : []),
+    input.operatory_uuid ? Promise.resolve(undefined) : activeOperatoryItems(orgId, input.location_uuid),
+  ]);
+  if (first && idempotency && recordKey) {
+    const replay = recallReplay<Appointment>(read.get(recordKey), idempotency, now);
+    if (replay) return replay;
+  }
+  const refs = checkReferences(read);
+  // Read only now: the token is verified before the first read's answer arrives (request-gate.ts).
   const { tokenId } = actor;
-  const refs = await loadReferences(orgId, input);
   const window = planWindow(refs, input, now);
-  await assertScheduled(orgId, refs, input.provider_uuid, input.operatory_uuid, window);
+  assertScheduled(refs, window);
 
   // The chair: the one asked for, or else the free operatories of the location, in name order.
-  const { candidates, busy } = refs.operatory
-    ? { candidates: [refs.operatory], busy: [] as Conflict[] }
-    : await freeOperatories(orgId, input.location_uuid, window);
+  const { candidates, busy } = refs.operatory ? { candidates: [refs.operatory], busy: [] as Conflict[] } : await freeOperatories(orgId, chairs ?? [], window);
 
   const appointmentId = randomUUID();
   const createdAt = nowIso(now);
@@ -331,4 +376,14 @@ export async function getAppointment(orgId: string, appointmentId: string): Prom
   const item = await readAppointmentItem(orgId, appointmentId);
   const [appointment] = await expandAppointments(orgId, [item]);
   return { appointment: appointment!, etag: etagOf(item) };
+}
+
+/** A replayed answer (or the first problem, re-thrown marked as a replay so it is not recorded again). */
+function recallReplay<T>(record: Item | undefined, request: IdempotencyRequest, now: Date): T | undefined {
+  try {
+    return recallFrom<T>(record, request, now);
+  } catch (error) {
+    if (error instanceof ApiError) Object.assign(error, { replayed: true });
+    throw error;
+  }
 }

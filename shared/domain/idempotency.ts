@@ -55,7 +55,14 @@ const epoch = (now: Date) => Math.floor(now.getTime() / 1000);
 export async function recall<T>(orgId: string, request: IdempotencyRequest | undefined, now: Date = new Date()): Promise<T | undefined> {
   if (!request) return undefined;
   const out = await db.send(new GetCommand({ TableName: tableName, Key: keyOf(orgId, request), ConsistentRead: true }));
-  const record = out.Item;
+  return recallFrom<T>(out.Item, request, now);
+}
+
+/** The key of a request's record, to read it together with what the request reads anyway. */
+export const idempotencyKey = (orgId: string, request: IdempotencyRequest) => keyOf(orgId, request);
+
+/** Pure: what a record read earlier says — the first answer to replay, the first problem to repeat, or nothing. */
+export function recallFrom<T>(record: Record<string, unknown> | undefined, request: IdempotencyRequest, now: Date = new Date()): T | undefined {
   if (!record || (record[TTL_ATTRIBUTE] as number) <= epoch(now)) return undefined;
   if (record.fingerprint !== request.fingerprint) {
     throw new ApiError('idempotency-key-reused', 'This Idempotency-Key was already used with a different request body; use a new key for a new request.');

@@ -1,9 +1,9 @@
 /**
- * `GET /schedule/availability`: reads what the open-time computation needs, with a fixed number of
- * requests however long the range — one BatchGetItem for the org, location, type and provider, one
- * Query for the providers, one BatchGetItem for their hours, one Query for the operatories, then per
- * provider and per operatory one Query for time off and one for held slot locks — and hands it to
- * `openWindows` (pure, unit-tested).
+ * `GET /schedule/availability` in two stages of reads, however long the range: (1) one BatchGetItem
+ * for the org, location, type and provider, with one Query for the providers and one for the
+ * location's operatories — whose items carry their time off; (2) one BatchGetItem for the
+ * providers' hours and one Query of held slot locks per provider and per operatory, all at once.
+ * Then `openWindows` (pure, unit-tested) decides.
  */
 import { keys } from '../db/keys.ts';
 import { getMany, queryAll, type Item } from '../db/operations.ts';
@@ -13,8 +13,9 @@ import { instantOfLocalTime, type Interval } from '../time/local-day.ts';
 import { formatWallClock } from '../time/wall-clock.ts';
 import { DateTime } from 'luxon';
 import { openWindows } from './availability.ts';
-import { activeOperatories, lockGranuleMinutes } from './practice.ts';
-import { intervalsOf, timeOffBetween } from './schedule.ts';
+import { activeOperatoryItems, lockGranuleMinutes } from './practice.ts';
+import { intervalsOf } from './working-hours.ts';
+import { timeOffOf } from './schedule-guard.ts';
 
 type AvailabilityQuery = {
   location_uuid: string;
@@ -48,7 +49,13 @@ export async function getAvailability(orgId: string, query: AvailabilityQuery, n
     type: keys.appointmentType(orgId, query.appointment_type_uuid),
     provider: query.provider_uuid ? keys.provider(orgId, query.provider_uuid) : undefined,
   };
-  const get = await getMany(Object.values(k).filter((v) => v !== undefined));
+  // One stage: the references, the providers (unless one is named) and the location's chairs —
+  // provider and operatory items carry their time off (schedule-guard.ts).
+  const [get, everyProvider, operatories] = await Promise.all([
+    getMany(Object.values(k).filter((v) => v !== undefined)),
+    k.provider ? Promise.resolve(undefined) : activeProviders(orgId),
+    activeOperatoryItems(orgId, query.location_uuid),
+  ]);
   const org = get(k.org);
   const location = get(k.location);
   const type = get(k.type);
@@ -75,35 +82,25 @@ export async function getAvailability(orgId: string, query: AvailabilityQuery, n
   const range = { start: instantOfLocalTime(query.date_from, '00:00', zone), end: instantOfLocalTime(query.date_to, '24:00', zone) };
   // Intervals are computed from the day before: a shift that starts late can run past midnight.
   const dayBefore = DateTime.fromISO(query.date_from, { zone: 'utc' }).minus({ days: 1 }).toISODate()!;
-  const providers = chosen ? [chosen] : await activeProviders(orgId);
-  const hoursGet = await getMany(providers.map((p) => keys.workingHours(orgId, p.uuid as string, query.location_uuid)));
-  const working = providers
-    .map((p) => ({
-      provider: p,
-      intervals: intervalsOf(hoursGet(keys.workingHours(orgId, p.uuid as string, query.location_uuid)), dayBefore, query.date_to, zone)
-        .map((i) => ({ start: Math.max(i.start, range.start), end: Math.min(i.end, range.end) }))
-        .filter((i) => i.end > i.start),
-    }))
-    .filter((w) => w.intervals.length > 0);
-  const operatories = await activeOperatories(orgId, query.location_uuid);
-
-  const [providerSchedules, operatorySchedules] = await Promise.all([
-    Promise.all(
-      working.map(async ({ provider, intervals }) => ({
-        uuid: provider.uuid as string,
-        working: intervals,
-        timeOff: await timeOffBetween(orgId, 'provider', provider.uuid as string, range),
-        held: await heldGranules(keys.providerSlots(orgId, provider.uuid as string).pk, range),
-      })),
-    ),
-    Promise.all(
-      operatories.map(async (o) => ({
-        uuid: o.uuid,
-        timeOff: await timeOffBetween(orgId, 'operatory', o.uuid, range),
-        held: await heldGranules(keys.operatorySlots(orgId, o.uuid).pk, range),
-      })),
-    ),
+  const providers = chosen ? [chosen] : everyProvider!;
+  // The second stage: the providers' hours here, and every provider's and chair's taken slots.
+  const [hoursGet, providerHeld, operatoryHeld] = await Promise.all([
+    getMany(providers.map((p) => keys.workingHours(orgId, p.uuid as string, query.location_uuid))),
+    Promise.all(providers.map((p) => heldGranules(keys.providerSlots(orgId, p.uuid as string).pk, range))),
+    Promise.all(operatories.map((o) => heldGranules(keys.operatorySlots(orgId, o.uuid as string).pk, range))),
   ]);
+  const overlapping = (item: Item) => timeOffOf(item).filter((t) => t.start < range.end && t.end > range.start);
+  const providerSchedules = providers
+    .map((p, i) => ({
+      uuid: p.uuid as string,
+      working: intervalsOf(hoursGet(keys.workingHours(orgId, p.uuid as string, query.location_uuid)), dayBefore, query.date_to, zone)
+        .map((w) => ({ start: Math.max(w.start, range.start), end: Math.min(w.end, range.end) }))
+        .filter((w) => w.end > w.start),
+      timeOff: overlapping(p),
+      held: providerHeld[i]!,
+    }))
+    .filter((p) => p.working.length > 0);
+  const operatorySchedules = operatories.map((o, i) => ({ uuid: o.uuid as string, timeOff: overlapping(o), held: operatoryHeld[i]! }));
 
   const windows = openWindows({
     zone,
@@ -116,14 +113,14 @@ export async function getAvailability(orgId: string, query: AvailabilityQuery, n
     operatories: operatorySchedules,
   });
   const providerById = new Map(providers.map((p) => [p.uuid as string, p]));
-  const operatoryById = new Map(operatories.map((o) => [o.uuid, o]));
+  const operatoryById = new Map(operatories.map((o) => [o.uuid as string, o]));
   const items = windows.map((w) => {
     const p = providerById.get(w.provider_uuid)!;
     return {
       scheduled_start: formatWallClock(DateTime.fromMillis(w.start, { zone }) as DateTime<true>),
       scheduled_end: formatWallClock(DateTime.fromMillis(w.end, { zone }) as DateTime<true>),
       provider: { uuid: p.uuid as string, first_name: p.first_name as string, last_name: p.last_name as string, title: p.title as string },
-      operatories: w.operatory_uuids.map((id) => ({ uuid: id, name: operatoryById.get(id)!.name })),
+      operatories: w.operatory_uuids.map((id) => ({ uuid: id, name: operatoryById.get(id)!.name as string })),
     };
   });
   return { location_uuid: query.location_uuid, time_zone: zone, appointment_type_uuid: query.appointment_type_uuid, duration_minutes: duration, items, total: items.length };

@@ -14,6 +14,7 @@ import { db, tableName } from '../db/client.ts';
 import { keys } from '../db/keys.ts';
 import { INDEXES } from '../db/table-definition.ts';
 import { getMany, nowIso, queryAll, transactWrite, type Item } from '../db/operations.ts';
+import { whenVerified } from '../db/request-gate.ts';
 import { ApiError, notFound, unprocessable } from '../errors.ts';
 import type { CreatePatientInput, Patient } from '../schemas/patients.ts';
 import { indexWord, matchesAllWords, nameTokens, queryWords, sortName } from './name-search.ts';
@@ -44,6 +45,8 @@ export async function createPatient(
   const { idempotency, actor = SYSTEM_ACTOR } = options;
   const replay = await recall<Patient>(orgId, idempotency);
   if (replay) return replay;
+  // Without a key nothing was read yet: the actor's token must be verified before the items name it.
+  await whenVerified();
   const now = nowIso();
   const tokens = nameTokens(input.first_name, input.last_name);
   const item = {
@@ -141,9 +144,9 @@ export async function searchPatients(orgId: string, search: PatientSearch, actor
     .sort(([idA, a], [idB, b]) => (a < b ? -1 : a > b ? 1 : idA < idB ? -1 : 1))
     .map(([id]) => id);
   const pageIds = ordered.slice((search.page - 1) * search.page_size, search.page * search.page_size);
-  const lookup = await getMany(pageIds.map((id) => keys.patient(orgId, id)));
+  // The page's records and their audit entries in one stage: the index names only existing patients
+  // (its items are written and deleted with them), and an entry must exist before a record is shown.
+  const [lookup] = await Promise.all([getMany(pageIds.map((id) => keys.patient(orgId, id))), recordReads(orgId, actor, 'patient.read', pageIds)]);
   const items = pageIds.map((id) => lookup(keys.patient(orgId, id))).filter((i): i is Item => i !== undefined);
-  const patients = items.map(toPatient);
-  await recordReads(orgId, actor, 'patient.read', patients.map((p) => p.uuid));
-  return { ...empty, items: patients, total: ordered.length };
+  return { ...empty, items: items.map(toPatient), total: ordered.length };
 }

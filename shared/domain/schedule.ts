@@ -21,7 +21,7 @@ import { resolveWallClock, toUtcIso, toWallClock } from '../time/wall-clock.ts';
 import { dayBefore, intervalsOf, localDate, periodsOf, schedulePeriods, sortedWeekly, toWorkingHours, type Period, type WeeklyByName } from './working-hours.ts';
 export { intervalsOf, schedulePeriods, toWorkingHours } from './working-hours.ts';
 import { lockGranuleMinutes } from './practice.ts';
-import { GUARD_ATTEMPTS, guardBackoff, scheduleChangeGuard } from './schedule-guard.ts';
+import { GUARD_ATTEMPTS, guardBackoff, scheduleChangeGuard, timeOffMap } from './schedule-guard.ts';
 import { liveAppointmentsHolding, toAffected, type AffectedAppointment } from './schedule-impact.ts';
 
 function hoursItem(orgId: string, providerId: string, locationId: string, zone: string, periods: Period[]) {
@@ -216,7 +216,7 @@ export async function createTimeOff(orgId: string, input: TimeOffInput, timeOffI
     const tx = namedTransaction([
       ['entry', { Put: { TableName: tableName, Item: { ...keys.timeOff(orgId, timeOffId), ...entry }, ConditionExpression: 'attribute_not_exists(pk)' } }],
       ['copy', { Put: { TableName: tableName, Item: { ...keys.resourceTimeOff(orgId, resource, resourceId, startUtc, timeOffId), ...entry } } }],
-      ['guard', scheduleChangeGuard(resourceKey, seen)],
+      ['guard', scheduleChangeGuard(resourceKey, seen, { time_off: timeOffMap(seen, { uuid: timeOffId, span: [startUtc, entry.end_utc] }, new Date()) }, { sameSchedule: true })],
     ] as const);
     try {
       await transactWrite(tx.items, { witness: keys.timeOff(orgId, timeOffId) });
@@ -255,22 +255,30 @@ export async function listTimeOff(orgId: string, query: TimeOffQuery) {
 }
 
 export async function deleteTimeOff(orgId: string, timeOffId: string): Promise<void> {
-  const out = await db.send(new GetCommand({ TableName: tableName, Key: keys.timeOff(orgId, timeOffId), ConsistentRead: true }));
-  const entry = out.Item;
-  if (!entry) throw notFound(`No time off ${timeOffId} in this organisation.`);
-  try {
-    await transactWrite([
-      { Delete: { TableName: tableName, Key: keys.timeOff(orgId, timeOffId), ConditionExpression: 'attribute_exists(pk)' } },
-      {
-        Delete: {
-          TableName: tableName,
-          Key: keys.resourceTimeOff(orgId, entry.resource_type as 'provider' | 'operatory', entry.resource_uuid as string, entry.start_utc as string, timeOffId),
-        },
-      },
-    ]);
-  } catch (error) {
-    // Deleted by someone else in between: the caller's intent holds, but say it was not there.
-    if ((error as Error).name === 'TransactionCanceledException') throw notFound(`No time off ${timeOffId} in this organisation.`);
-    throw error;
+  for (let attempt = 1; attempt <= GUARD_ATTEMPTS; attempt++) {
+    if (attempt > 1) await guardBackoff(attempt - 1);
+    const out = await db.send(new GetCommand({ TableName: tableName, Key: keys.timeOff(orgId, timeOffId), ConsistentRead: true }));
+    const entry = out.Item;
+    if (!entry) throw notFound(`No time off ${timeOffId} in this organisation.`);
+    const resource = entry.resource_type as 'provider' | 'operatory';
+    const resourceId = entry.resource_uuid as string;
+    const resourceKey = resource === 'provider' ? keys.provider(orgId, resourceId) : keys.operatory(orgId, entry.location_uuid as string, resourceId);
+    const item = await currentItem(resourceKey);
+    const tx = namedTransaction([
+      ['entry', { Delete: { TableName: tableName, Key: keys.timeOff(orgId, timeOffId), ConditionExpression: 'attribute_exists(pk)' } }],
+      ['copy', { Delete: { TableName: tableName, Key: keys.resourceTimeOff(orgId, resource, resourceId, entry.start_utc as string, timeOffId) } }],
+      // Only the resource's time-off map changes: no other schedule change may have rewritten it meanwhile.
+      ['resource', { Update: { TableName: tableName, Key: resourceKey, UpdateExpression: 'SET time_off = :map ADD schedule_version :one', ConditionExpression: item.schedule_version === undefined ? 'attribute_not_exists(schedule_version)' : 'schedule_version = :seen', ExpressionAttributeValues: { ':map': timeOffMap(item, { uuid: timeOffId }, new Date()), ':one': 1, ...(item.schedule_version === undefined ? {} : { ':seen': item.schedule_version }) } } }],
+    ] as const);
+    try {
+      await transactWrite(tx.items);
+      return;
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      // Deleted by someone else in between: the caller's intent holds, but say it was not there.
+      if (tx.failedNames(error).has('entry')) throw notFound(`No time off ${timeOffId} in this organisation.`);
+      if (!tx.failedNames(error).has('resource')) throw error;
+    }
   }
+  throw keptChanging();
 }

@@ -9,8 +9,12 @@ import { db, tableName } from '../db/client.ts';
 import { keys } from '../db/keys.ts';
 import { nowIso, queryAll, transactWrite, type Item } from '../db/operations.ts';
 import { TTL_ATTRIBUTE } from '../db/table-definition.ts';
-import type { Scope } from '../routes.ts';
-import { bearerSecret, generateTokenSecret, hashTokenSecret, type AuthorizerContext } from '../http/auth.ts';
+import { bearerSecret, generateTokenSecret, hashTokenSecret, identityOf, invalidToken, missingToken, type Identity, type Scope } from './auth.ts';
+
+/** The verdict the (retiring) Lambda authorizer attaches; API Gateway context values must be strings. */
+export type AuthorizerContext =
+  | { org_id: string; token_id: string; scopes: string }
+  | { rejection: 'missing_token' | 'invalid_token' | 'unavailable' | 'error' };
 
 export const ALL_SCOPES: readonly Scope[] = ['read', 'write', 'admin'];
 
@@ -131,12 +135,23 @@ export async function tokenExists(secret: string): Promise<boolean> {
  * are thrown (the authorizer turns them into a verdict).
  */
 export async function authorizeBearer(header: string | undefined, now: Date = new Date()): Promise<AuthorizerContext> {
+  try {
+    const identity = await verifyBearer(header, now);
+    return { org_id: identity.orgId, token_id: identity.tokenId, scopes: identity.scopes.join(' ') };
+  } catch (error) {
+    if ((error as { type?: string }).type === 'unauthenticated') return { rejection: header ? 'invalid_token' : 'missing_token' };
+    throw error;
+  }
+}
+
+/**
+ * The identity of an `Authorization: Bearer` header: one strongly consistent GetItem by the
+ * secret's hash (so a revoked token fails at once), or a 401. DynamoDB errors go to the caller
+ * (a 503 with Retry-After: the token may be perfectly good).
+ */
+export async function verifyBearer(header: string | undefined, now: Date = new Date()): Promise<Identity> {
   const secret = bearerSecret(header);
-  if (!secret) return { rejection: header ? 'invalid_token' : 'missing_token' };
+  if (!secret) throw header ? invalidToken() : missingToken();
   const out = await db.send(new GetCommand({ TableName: tableName, Key: keys.token(hashTokenSecret(secret)), ConsistentRead: true }));
-  const item = out.Item;
-  if (!item || item.revoked_at) return { rejection: 'invalid_token' };
-  const expiresAt = item[TTL_ATTRIBUTE] as number | undefined;
-  if (expiresAt !== undefined && expiresAt * 1000 <= now.getTime()) return { rejection: 'invalid_token' };
-  return { org_id: item.org_id as string, token_id: item.token_id as string, scopes: (item.scopes as string[]).join(' ') };
+  return identityOf(out.Item, now);
 }

@@ -1,5 +1,6 @@
 /**
- * Bearer tokens: what the authorizer attaches to a request, and the check every route runs on it.
+ * The Lambda authorizer's verdict as routes used to enforce it (kept for the authorizer's own tests
+ * while it is retired; routes now verify tokens themselves: shared/http/handler.ts).
  *
  * The Lambda authorizer answers "who is this token?" (organisation and scopes, or why it is not
  * valid). It always lets the request through with that verdict attached: API Gateway HTTP APIs
@@ -7,40 +8,14 @@
  * with the wrong status for an unknown token. The first middleware of every route (here) enforces
  * the verdict, so callers always get a problem+json 401/403 — in AWS and locally alike.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import type { Scope } from '../routes.ts';
+import type { Scope } from '../domain/auth.ts';
 import { ApiError } from '../errors.ts';
+import type { AuthorizerContext } from '../domain/tokens.ts';
 
-/** Recognisable prefix, so secret scanners can find a leaked token. */
-export const TOKEN_PREFIX = 'dbk_';
-
-/**
- * What the authorizer attaches; API Gateway context values must be strings. `unavailable`: the token
- * could not be looked up because DynamoDB is throttling or unreachable; `error`: the lookup failed
- * otherwise. The authorizer never throws — API Gateway would answer a bare 500 — so these travel
- * to the route like any other verdict.
- */
-export type AuthorizerContext =
-  | { org_id: string; token_id: string; scopes: string }
-  | { rejection: 'missing_token' | 'invalid_token' | 'unavailable' | 'error' };
+export { bearerSecret, generateTokenSecret, hashTokenSecret, TOKEN_PREFIX } from '../domain/auth.ts';
+export type { AuthorizerContext };
 
 export type Principal = { orgId: string; tokenId: string; scopes: readonly Scope[] };
-
-export function generateTokenSecret(): string {
-  return `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
-}
-
-/** Tokens are 256 random bits, so a plain SHA-256 is a safe one-way store (no slow hash needed). */
-export function hashTokenSecret(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
-}
-
-/** The secret of an `Authorization: Bearer <secret>` header, or undefined. */
-export function bearerSecret(header: string | undefined): string | undefined {
-  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  const secret = match?.[1];
-  return secret && secret.startsWith(TOKEN_PREFIX) && secret.length <= 200 ? secret : undefined;
-}
 
 /**
  * Enforces the authorizer's verdict for one route: a valid token, of the organisation in the path,

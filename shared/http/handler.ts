@@ -10,71 +10,36 @@
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
-import { ApiError, invalidRequest, payloadTooLarge, type FieldError } from '../errors.ts';
-import { acceptedScopes, type RouteSpec } from '../routes.ts';
+import { ApiError, invalidRequest, type FieldError } from '../errors.ts';
+import { acceptedScopes, type RouteSpec } from '../routes/spec.ts';
 import { logger } from '../observability/logger.ts';
-import { requirePrincipal, type AuthorizerContext, type Principal } from './auth.ts';
-import { problemResult, toApiError } from './problem.ts';
-import { API_SECURITY_HEADERS, PAGE_SECURITY_HEADERS } from './security-headers.ts';
+import type { Principal } from './auth.ts';
+import { authorize, type Identity } from '../domain/auth.ts';
+import { verifyBearer } from '../domain/tokens.ts';
+import type { Actor } from '../domain/audit.ts';
+import { outsideGate, withRequestGate } from '../db/request-gate.ts';
+import { isRetryableDbError } from '../db/errors.ts';
+import { API_SECURITY_HEADERS } from './security-headers.ts';
+import { accessLog, assertBodySize, parsePart, problemErrors, type ApiEvent, type ApiResult, type Parsed, type Reply } from './middleware.ts';
 
-export type ApiEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthorizerContext>;
-export type ApiResult = APIGatewayProxyStructuredResultV2;
-
-export type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
-
-export const ok = (body: unknown, headers?: Record<string, string>): Reply => ({ status: 200, body, headers });
-export const created = (body: unknown, location?: string): Reply => ({
-  status: 201,
-  body,
-  headers: location ? { location } : undefined,
-});
-
-export const noContent = (): Reply => ({ status: 204 });
+export { MAX_BODY_BYTES, created, noContent, ok, type ApiEvent, type ApiResult, type Reply } from './middleware.ts';
+export { publicHandler } from './public-handler.ts';
 
 type Schemas = { params?: z.ZodType; query?: z.ZodType; headers?: z.ZodType; body?: z.ZodType };
-type Parsed<S extends z.ZodType | undefined> = S extends z.ZodType ? z.output<S> : undefined;
 
 export type ApiRequest<S extends Schemas> = {
   params: Parsed<S['params']>;
   query: Parsed<S['query']>;
   body: Parsed<S['body']>;
   headers: Parsed<S['headers']>;
+  /** The organisation is the path's; the token's id and scopes are filled in once it is verified. */
   principal: Principal;
+  /** Who writes: the token (readable once verified — after the route's first read) and the request. */
+  actor: Actor;
   requestId: string;
 };
-
-/**
- * The largest request body, on every route: far above any real request (a booking is under 1 KiB),
- * so parsing and validating stay cheap. The local gateway stops reading at the same size.
- */
-export const MAX_BODY_BYTES = 64 * 1024;
-
-/** 413 for a body over MAX_BODY_BYTES, checked first on every route so AWS and the local gateway answer alike. */
-function assertBodySize(event: ApiEvent) {
-  if (!event.body) return;
-  const bytes = event.isBase64Encoded ? Buffer.byteLength(event.body, 'base64') : Buffer.byteLength(event.body, 'utf8');
-  if (bytes > MAX_BODY_BYTES) throw payloadTooLarge(MAX_BODY_BYTES);
-}
-
-function fieldErrors(where: string, error: z.ZodError): FieldError[] {
-  return error.issues.flatMap((issue) => {
-    const base = [where, ...issue.path.map(String)].join('.');
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ path: `${base}.${key}`, message: 'is not a known field' }));
-    }
-    return [{ path: base, message: issue.message }];
-  });
-}
-
-function parsePart<S extends z.ZodType | undefined>(where: string, schema: S, value: unknown, errors: FieldError[]) {
-  if (!schema) return undefined as Parsed<S>;
-  const result = schema.safeParse(value);
-  if (result.success) return result.data as Parsed<S>;
-  errors.push(...fieldErrors(where, result.error));
-  return undefined as Parsed<S>;
-}
 
 function readJsonBody(event: ApiEvent): unknown {
   if (event.body === undefined || event.body === null || event.body === '') {
@@ -117,82 +82,69 @@ export function apiHandler<R extends RouteSpec>(route: R, action: (request: ApiR
     .use(problemErrors())
     .handler(async (event, context) => {
       assertBodySize(event);
-      const principal = requirePrincipal(
-        event.requestContext?.authorizer?.lambda as Record<string, unknown> | undefined,
-        event.pathParameters?.org_id,
-        scope,
+      const pathOrgId = event.pathParameters?.org_id;
+      // The token's GetItem goes out now, together with the route's first read (request-gate.ts):
+      // nothing read is seen and nothing is written until it is verified.
+      let identity: Identity | undefined;
+      const verified = outsideGate(() => verifyBearer(event.headers?.authorization)).then(
+        (found) => {
+          identity = authorize(found, pathOrgId, scope);
+        },
+        (error: unknown) => {
+          throw tokenLookupFailed(error);
+        },
       );
+      verified.catch(() => {});
+      const unverified = () => {
+        throw new Error('the token is not verified yet');
+      };
+      const principal: Principal = {
+        orgId: (pathOrgId ?? '').toLowerCase(),
+        get tokenId() {
+          return identity?.tokenId ?? unverified();
+        },
+        get scopes() {
+          return identity?.scopes ?? unverified();
+        },
+      };
+      const actor: Actor = {
+        get tokenId() {
+          return identity?.tokenId ?? unverified();
+        },
+        requestId: context.awsRequestId,
+      };
       const errors: FieldError[] = [];
       const params = parsePart<S['params']>('path', schemas.params, event.pathParameters ?? {}, errors);
       const query = parsePart<S['query']>('query', schemas.query, event.queryStringParameters ?? {}, errors);
       const headers = parsePart<S['headers']>('header', schemas.headers, event.headers ?? {}, errors);
-      const body = schemas.body ? parsePart<S['body']>('body', schemas.body, readJsonBody(event), errors) : (undefined as Parsed<S['body']>);
-      if (errors.length > 0) throw invalidRequest(errors);
-      const reply = await action({ params, query, headers, body, principal, requestId: context.awsRequestId });
-      return toResult(reply);
-    });
-}
-
-/**
- * A route without a token (the API description): the same error handling and access log, and its
- * path parameters validated; the action shapes the whole result (HTML, scripts, JSON).
- */
-export function publicHandler<R extends RouteSpec>(
-  route: R,
-  action: (request: { params: Parsed<R['request']['params']>; event: ApiEvent }) => Promise<ApiResult>,
-) {
-  return middy<ApiEvent, ApiResult, Error, Context>()
-    .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
-    .use(accessLog(route))
-    .use(problemErrors())
-    .handler(async (event) => {
-      assertBodySize(event);
-      const errors: FieldError[] = [];
-      const params = parsePart<R['request']['params']>('path', route.request.params, event.pathParameters ?? {}, errors);
-      if (errors.length > 0) throw new ApiError('not-found', 'No such document.');
-      const result = await action({ params, event });
-      const html = String(result.headers?.['content-type'] ?? '').startsWith('text/html');
-      return { ...result, headers: { ...(html ? PAGE_SECURITY_HEADERS : API_SECURITY_HEADERS), ...result.headers } };
-    });
-}
-
-/** Any error becomes problem+json; only what is safe to show leaves the function. */
-function problemErrors(): middy.MiddlewareObj<ApiEvent, ApiResult, Error, Context> {
-  return {
-    onError: async (request) => {
-      const error = toApiError(request.error);
-      if (error.status >= 500) {
-        // Name and AWS request id only: messages of unexpected errors may quote data.
-        const cause = request.error as (Error & { $metadata?: { requestId?: string } }) | null;
-        logger.error('request failed', {
-          error: cause?.name ?? 'unknown',
-          aws_request_id: cause?.$metadata?.requestId,
-          request_id: request.context.awsRequestId,
-        });
+      let refused: ApiError | undefined;
+      let body = undefined as Parsed<S['body']>;
+      try {
+        if (schemas.body) body = parsePart<S['body']>('body', schemas.body, readJsonBody(event), errors);
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        refused = error;
       }
-      request.response = problemResult(error, request.context.awsRequestId);
-    },
-  };
+      if (refused || errors.length > 0) {
+        // A stranger learns nothing about the route's input rules: 401/403 come first.
+        await verified;
+        throw refused ?? invalidRequest(errors);
+      }
+      const [auth, outcome] = await Promise.allSettled([
+        verified,
+        withRequestGate(verified, () => action({ params, query, headers, body, principal, actor, requestId: context.awsRequestId })),
+      ]);
+      if (auth.status === 'rejected') throw auth.reason;
+      if (outcome.status === 'rejected') throw outcome.reason;
+      return toResult(outcome.value);
+    });
 }
 
-/** One line per request: route name, status, duration. Never the path values or query string. */
-function accessLog(route: RouteSpec): middy.MiddlewareObj<ApiEvent, ApiResult, Error, Context> {
-  let started = 0;
-  const done = (request: middy.Request<ApiEvent, ApiResult, Error, Context>) => {
-    logger.info('request', {
-      route: `${route.method} ${route.path}`,
-      status: request.response?.statusCode,
-      duration_ms: Date.now() - started,
-      request_id: request.context.awsRequestId,
-    });
-  };
-  return {
-    before: async () => {
-      started = Date.now();
-    },
-    after: async (request) => done(request),
-    onError: async (request) => {
-      if (request.response) done(request);
-    },
-  };
+/** A token that could not be looked up is a 503 (retry) or a 500 — never a 401: it may be perfectly good. */
+function tokenLookupFailed(error: unknown): unknown {
+  if (error instanceof ApiError) return error;
+  return isRetryableDbError(error)
+    ? new ApiError('unavailable', 'The token could not be checked: the database is busy or unreachable; retry the request shortly.')
+    : Object.assign(new ApiError('internal', 'The token could not be checked because of an unexpected error. It has been logged.'), { cause: error });
 }
+

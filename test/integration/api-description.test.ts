@@ -1,19 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildOpenApiDocument } from '#shared/contract/openapi.ts';
 import { routes } from '#shared/routes.ts';
-import { client, startLocalApi } from '../helpers/local-api.ts';
+import { client } from '../helpers/local-api.ts';
+import { useLocalApi } from '../helpers/use-clinic.ts';
 import { assertMatchesContract } from '../helpers/contract.ts';
 
-let api: Awaited<ReturnType<typeof startLocalApi>>;
+const api = useLocalApi();
 let http: ReturnType<typeof client>;
 
-beforeAll(async () => {
-  api = await startLocalApi();
+beforeAll(() => {
   http = client(api.baseUrl);
 });
-afterAll(() => api.close());
 
 describe('the API description, served without a token', () => {
   it('GET /api/v1/openapi.json is the generated document, naming this server', async () => {

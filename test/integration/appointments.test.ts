@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { createTestClinic, worksAroundTheClock, type TestClinic } from '../helpers/clinic.ts';
-import { client, startLocalApi } from '../helpers/local-api.ts';
+import { useClinic, type Client } from '../helpers/use-clinic.ts';
 import { appointmentItem, operatoryLocks, providerLocks } from '../helpers/table.ts';
 
-let api: Awaited<ReturnType<typeof startLocalApi>>;
+const fixture = useClinic();
 let clinic: TestClinic;
-let http: ReturnType<typeof client>;
+let http: Client;
 let base: string;
 
 /** A weekday in the future at a local time, so no test ever books "the past". */
@@ -16,13 +16,9 @@ function futureDay(): string {
   return DateTime.now().setZone('America/Los_Angeles').plus({ days: 30 + dayCounter }).toISODate()!;
 }
 
-beforeAll(async () => {
-  api = await startLocalApi();
-  clinic = await createTestClinic();
-  http = client(api.baseUrl, clinic.token);
-  base = `/api/v1/${clinic.orgId}`;
+beforeAll(() => {
+  ({ clinic, http, base } = fixture);
 });
-afterAll(() => api.close());
 
 function booking(day: string, start: string, end: string, overrides: Record<string, unknown> = {}) {
   return {

@@ -2,10 +2,11 @@
  * The audit trail: reads of patient records and changes of patients and appointments leave entries
  * (when, token, org, action, entity, request), newest first, readable by admin tokens only.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
-import { createTestClinic, type TestClinic } from '../helpers/clinic.ts';
-import { client, startLocalApi } from '../helpers/local-api.ts';
+import type { TestClinic } from '../helpers/clinic.ts';
+import { client } from '../helpers/local-api.ts';
+import { useClinic, type LocalApi } from '../helpers/use-clinic.ts';
 import { auditItems } from '../helpers/table.ts';
 import { createOrg } from '#shared/domain/practice.ts';
 import { createToken } from '#shared/domain/tokens.ts';
@@ -14,7 +15,8 @@ import type { AuditEntry } from '#shared/schemas/audit.ts';
 
 type AuditPage = { items: AuditEntry[]; page: number; page_size: number; total: number };
 
-let api: Awaited<ReturnType<typeof startLocalApi>>;
+const fixture = useClinic();
+let api: LocalApi;
 let clinic: TestClinic;
 let base: string;
 /** Admin (reads the trail), and a read/write token whose id the entries must name. */
@@ -52,9 +54,7 @@ async function trail(entityUuid: string, query = ''): Promise<AuditPage> {
 const actions = (page: AuditPage) => page.items.map((e) => e.action);
 
 beforeAll(async () => {
-  api = await startLocalApi();
-  clinic = await createTestClinic();
-  base = `/api/v1/${clinic.orgId}`;
+  ({ api, clinic, base } = fixture);
   const adminToken = await createToken(clinic.orgId, { scopes: ['admin'], label: 'audit admin' });
   const staffToken = await createToken(clinic.orgId, { scopes: ['read', 'write'], label: 'front desk' });
   admin = client(api.baseUrl, adminToken.secret);
@@ -62,7 +62,6 @@ beforeAll(async () => {
   adminTokenId = adminToken.token_id;
   staffTokenId = staffToken.token_id;
 });
-afterAll(() => api.close());
 
 describe('reads of patient records', () => {
   it('GET /patients/{uuid} records a patient.read by the token, with the request id', async () => {

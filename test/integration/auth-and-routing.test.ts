@@ -1,18 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestClinic, type TestClinic } from '../helpers/clinic.ts';
-import { client, startLocalApi } from '../helpers/local-api.ts';
+import { client } from '../helpers/local-api.ts';
+import { useLocalApi } from '../helpers/use-clinic.ts';
 import { createToken } from '#shared/domain/tokens.ts';
 import { routeList } from '#shared/routes.ts';
 
-let api: Awaited<ReturnType<typeof startLocalApi>>;
+const api = useLocalApi();
 let a: TestClinic;
 let b: TestClinic;
 
 beforeAll(async () => {
-  api = await startLocalApi();
   [a, b] = await Promise.all([createTestClinic(), createTestClinic()]);
 });
-afterAll(() => api.close());
 
 /** A concrete request for every route of the table, on org A's path with A's ids. */
 function requestsFor(clinic: TestClinic) {

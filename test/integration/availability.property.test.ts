@@ -4,20 +4,16 @@
  * availability, and no window is ever outside the provider's working hours or inside time off.
  * Random schedules run against the real API and DynamoDB Local (fast-check, bounded runs).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { createTestClinic } from '../helpers/clinic.ts';
-import { client, startLocalApi } from '../helpers/local-api.ts';
+import { client } from '../helpers/local-api.ts';
+import { useLocalApi } from '../helpers/use-clinic.ts';
 import { WEEKDAYS } from '#shared/schemas/practice.ts';
 
 const LA = 'America/Los_Angeles';
-let api: Awaited<ReturnType<typeof startLocalApi>>;
-
-beforeAll(async () => {
-  api = await startLocalApi();
-});
-afterAll(() => api.close());
+const api = useLocalApi();
 
 const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 

@@ -1,24 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
-import { createTestClinic, worksAroundTheClock, type TestClinic } from '../helpers/clinic.ts';
-import { client, startLocalApi } from '../helpers/local-api.ts';
+import { worksAroundTheClock, type TestClinic } from '../helpers/clinic.ts';
+import { useClinic, type Client } from '../helpers/use-clinic.ts';
 import { operatoryLocks, providerLocks } from '../helpers/table.ts';
 import { createPatient } from '#shared/domain/patients.ts';
 import { createProvider } from '#shared/domain/practice.ts';
 
-let api: Awaited<ReturnType<typeof startLocalApi>>;
+const fixture = useClinic();
 let clinic: TestClinic;
-let http: ReturnType<typeof client>;
+let http: Client;
 let base: string;
 const N = 16;
 
-beforeAll(async () => {
-  api = await startLocalApi();
-  clinic = await createTestClinic();
-  http = client(api.baseUrl, clinic.token);
-  base = `/api/v1/${clinic.orgId}`;
+beforeAll(() => {
+  ({ clinic, http, base } = fixture);
 });
-afterAll(() => api.close());
 
 const day = (offset: number) => DateTime.now().setZone('America/Los_Angeles').plus({ days: 60 + offset }).toISODate()!;
 

@@ -1,13 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { createTestClinic, worksAroundTheClock, type TestClinic } from '../helpers/clinic.ts';
-import { client, startLocalApi } from '../helpers/local-api.ts';
+import { client } from '../helpers/local-api.ts';
+import { useClinic, type Client, type LocalApi } from '../helpers/use-clinic.ts';
 
 const LA = 'America/Los_Angeles';
-let api: Awaited<ReturnType<typeof startLocalApi>>;
+const fixture = useClinic();
+let api: LocalApi;
 let clinic: TestClinic;
-let http: ReturnType<typeof client>;
+let http: Client;
 let base: string;
 
 /**
@@ -22,13 +24,9 @@ function days(count: number): string[] {
 }
 const shift = (date: string, n: number) => DateTime.fromISO(date, { zone: 'utc' }).plus({ days: n }).toISODate()!;
 
-beforeAll(async () => {
-  api = await startLocalApi();
-  clinic = await createTestClinic();
-  http = client(api.baseUrl, clinic.token);
-  base = `/api/v1/${clinic.orgId}`;
+beforeAll(() => {
+  ({ api, clinic, http, base } = fixture);
 });
-afterAll(() => api.close());
 
 type Booking = { day: string; start: string; end: string } & Record<string, unknown>;
 

@@ -8,16 +8,16 @@
  * then gets every case. Each request must answer within DEADLINE_MS with a 2xx or a problem+json 4xx
  * (never a 5xx, never a hang), and every out-of-range value is a 400 naming its field.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { buildOpenApiDocument } from '#shared/contract/openapi.ts';
 import { pathOf, routeList, routes, type RouteName, type RouteSpec } from '#shared/routes.ts';
 import { DATE_RANGE } from '#shared/schemas/common.ts';
 import { MAX_APPOINTMENT_LIST_DAYS } from '#shared/schemas/appointments.ts';
 import { MAX_AVAILABILITY_DAYS, MAX_TIME_OFF_LIST_DAYS } from '#shared/schemas/practice.ts';
-import { createTestClinic, type TestClinic } from '../helpers/clinic.ts';
+import type { TestClinic } from '../helpers/clinic.ts';
 import { assertMatchesContract } from '../helpers/contract.ts';
-import { client, startLocalApi } from '../helpers/local-api.ts';
+import { useClinic, type LocalApi } from '../helpers/use-clinic.ts';
 
 /** Generous: a loaded two-core machine; a request that loops or walks without bound never makes it. */
 const DEADLINE_MS = 10_000;
@@ -119,7 +119,8 @@ function valueFor(input: DateInput, date: string): string {
 
 // ---- requests ----------------------------------------------------------------------------------
 
-let api: Awaited<ReturnType<typeof startLocalApi>>;
+const fixture = useClinic();
+let api: LocalApi;
 let clinic: TestClinic;
 let refs: Refs;
 
@@ -173,9 +174,8 @@ function expectInRange(answer: Answer, field: string) {
 }
 
 beforeAll(async () => {
-  api = await startLocalApi();
-  clinic = await createTestClinic();
-  const http = client(api.baseUrl, clinic.token);
+  ({ api, clinic } = fixture);
+  const { http } = fixture;
   const booked = await http.post(`/api/v1/${clinic.orgId}/appointments`, {
     patient_uuid: clinic.patients.jane.uuid,
     appointment_type_uuid: clinic.types.exam.uuid,
@@ -187,7 +187,6 @@ beforeAll(async () => {
   expect(booked.status).toBe(201);
   refs = { patient: clinic.patients.jane.uuid, appointment: booked.body.uuid, location: clinic.location.uuid, provider: clinic.dentist.uuid, type: clinic.types.exam.uuid };
 });
-afterAll(() => api?.close());
 
 const withDates = routeList.filter((r) => dateInputs(r).length > 0);
 const withIntegers = routeList.filter((r) => integerInputs(r).length > 0);

@@ -3,17 +3,17 @@
  * (by the SDK, with the same ClientRequestToken), a retried create never books twice, and what stays
  * broken answers 503 problem+json with Retry-After — never a 500, never a partial write.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { db } from '#shared/db/client.ts';
-import { createTestClinic, type TestClinic } from '../helpers/clinic.ts';
-import { client, startLocalApi } from '../helpers/local-api.ts';
+import type { TestClinic } from '../helpers/clinic.ts';
+import { useClinic, type Client } from '../helpers/use-clinic.ts';
 import { injectFaults, type FaultInjection, type FaultRule } from '../helpers/faults.ts';
 import { appointmentItem, operatoryLocks, providerLocks } from '../helpers/table.ts';
 
-let api: Awaited<ReturnType<typeof startLocalApi>>;
+const fixture = useClinic();
 let clinic: TestClinic;
-let http: ReturnType<typeof client>;
+let http: Client;
 let base: string;
 let faults: FaultInjection | undefined;
 
@@ -38,17 +38,13 @@ function booking(day: string) {
 const inject = (...rules: FaultRule[]) => (faults = injectFaults(db, rules));
 const once = (n: number) => n === 1;
 
-beforeAll(async () => {
-  api = await startLocalApi();
-  clinic = await createTestClinic();
-  http = client(api.baseUrl, clinic.token);
-  base = `/api/v1/${clinic.orgId}`;
+beforeAll(() => {
+  ({ clinic, http, base } = fixture);
 });
 afterEach(() => {
   faults?.remove();
   faults = undefined;
 });
-afterAll(() => api.close());
 
 /** Every lock of the dentist and of chair 1 on `day` (by UTC instant), grouped by appointment. */
 async function locksOn(day: string) {

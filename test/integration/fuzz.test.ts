@@ -5,7 +5,7 @@
  * type, title, status and detail; every response matches the OpenAPI document; and a change that is
  * refused (4xx) writes nothing. Seed: PROPERTY_SEED, else the clock (printed on failure).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -14,8 +14,9 @@ import { keys } from '#shared/db/keys.ts';
 import { INDEXES } from '#shared/db/table-definition.ts';
 import { createPatient } from '#shared/domain/patients.ts';
 import { routes, routeList, pathOf, pathParameterNames, type RouteName, type RouteSpec } from '#shared/routes.ts';
-import { createTestClinic, type TestClinic } from '../helpers/clinic.ts';
-import { client, startLocalApi, type ApiResponse } from '../helpers/local-api.ts';
+import type { TestClinic } from '../helpers/clinic.ts';
+import { client, type ApiResponse } from '../helpers/local-api.ts';
+import { useClinic, type LocalApi } from '../helpers/use-clinic.ts';
 
 type Ids = { org: string; patient: string; appointment: string; location: string; operatory: string; provider: string; type: string; timeOff: string };
 type Request = { params?: Record<string, string>; query?: Record<string, string>; body?: unknown };
@@ -393,7 +394,8 @@ async function partition(pk: string, index?: { name: string; key: string }) {
   return (out.Items ?? []).sort((x, y) => `${x.pk}${x.sk}`.localeCompare(`${y.pk}${y.sk}`));
 }
 
-let api: Awaited<ReturnType<typeof startLocalApi>>;
+const fixture = useClinic();
+let api: LocalApi;
 let clinic: TestClinic;
 let ids: Ids;
 
@@ -426,10 +428,8 @@ async function snapshot() {
 }
 
 beforeAll(async () => {
-  api = await startLocalApi();
-  clinic = await createTestClinic();
-  const http = client(api.baseUrl, clinic.token);
-  const base = `/api/v1/${clinic.orgId}`;
+  ({ api, clinic } = fixture);
+  const { http, base } = fixture;
   const patient = await createPatient(clinic.orgId, { first_name: MARK, last_name: 'Patient', date_of_birth: '1961-07-07' });
   const booked = await http.post(`${base}/appointments`, {
     patient_uuid: patient.uuid,
@@ -453,7 +453,6 @@ beforeAll(async () => {
     timeOff: off.body.uuid,
   };
 });
-afterAll(() => api?.close());
 
 const seed = Number(process.env.PROPERTY_SEED ?? Date.now()) | 0;
 const RUNS_PER_ROUTE = 20;

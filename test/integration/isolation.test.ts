@@ -4,10 +4,11 @@
  * changes nothing of A. A route without a fixture here fails the suite (and the type check), so a
  * new route is covered without anyone remembering.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { createTestClinic, type TestClinic } from '../helpers/clinic.ts';
-import { client, startLocalApi } from '../helpers/local-api.ts';
+import { client } from '../helpers/local-api.ts';
+import { useLocalApi } from '../helpers/use-clinic.ts';
 import { createPatient } from '#shared/domain/patients.ts';
 import { routeList, pathOf, type RouteName } from '#shared/routes.ts';
 
@@ -64,7 +65,7 @@ const FIXTURES: Record<Exclude<RouteName, 'getOpenApiDocument' | 'getDocsPage' |
   listAudit: (a) => ({ query: { entity_uuid: a.patient } }),
 };
 
-let api: Awaited<ReturnType<typeof startLocalApi>>;
+const api = useLocalApi();
 let a: TestClinic;
 let b: TestClinic;
 let aIds: Ids;
@@ -72,7 +73,6 @@ let aIds: Ids;
 let secrets: string[];
 
 beforeAll(async () => {
-  api = await startLocalApi();
   [a, b] = await Promise.all([createTestClinic(), createTestClinic()]);
   const http = client(api.baseUrl, a.token);
   const base = `/api/v1/${a.orgId}`;
@@ -92,7 +92,6 @@ beforeAll(async () => {
   aIds = { org: a.orgId, patient: zelda.uuid, appointment: booked.body.uuid, location: a.location.uuid, operatory: a.operatories[0]!.uuid, provider: a.dentist.uuid, type: a.types.exam.uuid, timeOff: off.body.uuid };
   secrets = ['Zelda', 'Quarantine', '1961-07-07', 'zelda@isolated.example', 'isolation-secret-note'];
 });
-afterAll(() => api.close());
 
 async function snapshotOfA() {
   const http = client(api.baseUrl, a.token);

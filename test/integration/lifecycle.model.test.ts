@@ -7,20 +7,16 @@
  * - no two active appointments overlap on a provider or an operatory;
  * - the slot locks are exactly those of the active appointments (none orphaned, none missing).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { createTestClinic } from '../helpers/clinic.ts';
-import { client, startLocalApi } from '../helpers/local-api.ts';
+import { client } from '../helpers/local-api.ts';
+import { useLocalApi } from '../helpers/use-clinic.ts';
 import { assertNoOverlaps, expectedLocks, readAppointments, readLocks, type AppointmentState } from '../helpers/invariants.ts';
 
 const LA = 'America/Los_Angeles';
-let api: Awaited<ReturnType<typeof startLocalApi>>;
-
-beforeAll(async () => {
-  api = await startLocalApi();
-});
-afterAll(() => api.close());
+const api = useLocalApi();
 
 type ModelAppointment = AppointmentState;
 

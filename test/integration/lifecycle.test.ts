@@ -1,26 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
-import { createTestClinic, type TestClinic } from '../helpers/clinic.ts';
-import { client, startLocalApi } from '../helpers/local-api.ts';
+import type { TestClinic } from '../helpers/clinic.ts';
+import { useClinic, type Client } from '../helpers/use-clinic.ts';
 import { appointmentItem, operatoryLocks, providerLocks } from '../helpers/table.ts';
 import { bookAppointment } from '#shared/domain/appointments.ts';
 
 const LA = 'America/Los_Angeles';
-let api: Awaited<ReturnType<typeof startLocalApi>>;
+const fixture = useClinic();
 let clinic: TestClinic;
-let http: ReturnType<typeof client>;
+let http: Client;
 let base: string;
 let dayCounter = 0;
 const futureDay = () => DateTime.now().setZone(LA).plus({ days: 40 + dayCounter++ }).toISODate()!;
 const utc = (day: string, time: string) => DateTime.fromISO(`${day}T${time}`, { zone: LA }).toUTC().toFormat("yyyy-LL-dd'T'HH:mm:ss'Z'");
 
-beforeAll(async () => {
-  api = await startLocalApi();
-  clinic = await createTestClinic();
-  http = client(api.baseUrl, clinic.token);
-  base = `/api/v1/${clinic.orgId}`;
+beforeAll(() => {
+  ({ clinic, http, base } = fixture);
 });
-afterAll(() => api.close());
 
 function body(day: string, start: string, end: string, overrides: Record<string, unknown> = {}) {
   return {

@@ -1,18 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestClinic, tokenFor, type TestClinic } from '../helpers/clinic.ts';
-import { client, startLocalApi } from '../helpers/local-api.ts';
+import { client } from '../helpers/local-api.ts';
+import { useClinic, type Client, type LocalApi } from '../helpers/use-clinic.ts';
 import { createPatient } from '#shared/domain/patients.ts';
 
-let api: Awaited<ReturnType<typeof startLocalApi>>;
+const fixture = useClinic();
+let api: LocalApi;
 let clinic: TestClinic;
-let http: ReturnType<typeof client>;
+let http: Client;
 let base: string;
 
 beforeAll(async () => {
-  api = await startLocalApi();
-  clinic = await createTestClinic();
-  http = client(api.baseUrl, clinic.token);
-  base = `/api/v1/${clinic.orgId}`;
+  ({ api, clinic, http, base } = fixture);
   const more = [
     ['Mary Ann', 'Smith-Jones', '1990-01-01'],
     ['José', "O'Brien", '1980-02-02'],
@@ -21,7 +20,6 @@ beforeAll(async () => {
   ] as const;
   for (const [first_name, last_name, date_of_birth] of more) await createPatient(clinic.orgId, { first_name, last_name, date_of_birth });
 });
-afterAll(() => api.close());
 
 const names = (body: any) => body.items.map((p: any) => `${p.first_name} ${p.last_name}`);
 

@@ -1,24 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createTestClinic, tokenFor, type TestClinic } from '../helpers/clinic.ts';
-import { client, startLocalApi } from '../helpers/local-api.ts';
+import { client } from '../helpers/local-api.ts';
+import { useClinic, type LocalApi } from '../helpers/use-clinic.ts';
 import { db, tableName } from '#shared/db/client.ts';
 import { keys } from '#shared/db/keys.ts';
 
-let api: Awaited<ReturnType<typeof startLocalApi>>;
+const fixture = useClinic();
+let api: LocalApi;
 let clinic: TestClinic;
-let http: ReturnType<typeof client>;
+let http: Client;
 let base: string;
 
 const MISSING = '00000000-0000-4000-8000-000000000000';
 
-beforeAll(async () => {
-  api = await startLocalApi();
-  clinic = await createTestClinic();
-  http = client(api.baseUrl, clinic.token);
-  base = `/api/v1/${clinic.orgId}`;
+beforeAll(() => {
+  ({ api, clinic, http, base } = fixture);
 });
-afterAll(() => api.close());
 
 type Client = ReturnType<typeof client>;
 const patch = (c: Client, path: string, body: unknown, options: { token?: string } = {}) => c.call('PATCH', path, { ...options, body });

@@ -5,28 +5,24 @@
  * future appointments is refused naming them, and working hours report what they leave outside and
  * can be scheduled for a later date. Against DynamoDB Local, through the local API.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { createProvider, createOperatory } from '#shared/domain/practice.ts';
 import { RETENTION_SECONDS } from '#shared/domain/slot-locks.ts';
-import { createTestClinic, worksAroundTheClock, type TestClinic } from '../helpers/clinic.ts';
-import { client, startLocalApi } from '../helpers/local-api.ts';
+import { worksAroundTheClock, type TestClinic } from '../helpers/clinic.ts';
+import { useClinic, type Client } from '../helpers/use-clinic.ts';
 import { assertTimeOffListsEveryAppointment, readAppointments } from '../helpers/invariants.ts';
 import { operatoryLocks, providerLocks } from '../helpers/table.ts';
 
 const LA = 'America/Los_Angeles';
-let api: Awaited<ReturnType<typeof startLocalApi>>;
+const fixture = useClinic();
 let clinic: TestClinic;
-let http: ReturnType<typeof client>;
+let http: Client;
 let base: string;
 
-beforeAll(async () => {
-  api = await startLocalApi();
-  clinic = await createTestClinic();
-  http = client(api.baseUrl, clinic.token);
-  base = `/api/v1/${clinic.orgId}`;
+beforeAll(() => {
+  ({ clinic, http, base } = fixture);
 });
-afterAll(() => api.close());
 
 let dayCounter = 0;
 /** A fresh local date for each test, so tests never share windows. */
@@ -100,13 +96,13 @@ describe('bookings and time off sent together', () => {
   it('never leave a live appointment inside a time off that does not list it (40 pairs, and 12 moves)', async () => {
     const days = [freshDay(), freshDay()];
     const providers = [clinic.dentist.uuid, clinic.hygienist.uuid];
-    const windows = Array.from({ length: 40 }, (_, i) => ({ day: days[i % 2]!, provider: providers[Math.floor(i / 2) % 2]!, start: 60 + 30 * Math.floor(i / 4), lead: (i % 8) * 6 }));
+    const windows = Array.from({ length: 40 }, (_, i) => ({ day: days[i % 2]!, provider: providers[Math.floor(i / 2) % 2]!, start: 60 + 30 * Math.floor(i / 4), lead: ((i % 8) - 4) * 8 }));
     const outcomes = await Promise.all(
       windows.map(async (w) => {
-        // A different head start per pair, so both orders of commit happen.
+        // A different head start per pair (either side), so both orders of commit happen.
         const [booking, block] = await Promise.all([
-          book(at(w.day, w.start), at(w.day, w.start + 30), { provider_uuid: w.provider }),
-          pause(w.lead).then(() => timeOff(at(w.day, w.start), at(w.day, w.start + 30), { provider_uuid: w.provider })),
+          pause(Math.max(0, -w.lead)).then(() => book(at(w.day, w.start), at(w.day, w.start + 30), { provider_uuid: w.provider })),
+          pause(Math.max(0, w.lead)).then(() => timeOff(at(w.day, w.start), at(w.day, w.start + 30), { provider_uuid: w.provider })),
         ]);
         return { w, booking: booking.status, block: block.status, listed: block.body.affected_appointments?.length ?? -1 };
       }),

@@ -1,13 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { createTestClinic, tokenFor, type TestClinic } from '../helpers/clinic.ts';
-import { client, startLocalApi } from '../helpers/local-api.ts';
+import { client } from '../helpers/local-api.ts';
+import { useClinic, type Client, type LocalApi } from '../helpers/use-clinic.ts';
 import { createProvider } from '#shared/domain/practice.ts';
 
 const LA = 'America/Los_Angeles';
-let api: Awaited<ReturnType<typeof startLocalApi>>;
+const fixture = useClinic({ workingHours: false });
+let api: LocalApi;
 let clinic: TestClinic;
-let http: ReturnType<typeof client>;
+let http: Client;
 let base: string;
 
 /** The next date (local, after `from`) that falls on an ISO weekday. */
@@ -18,14 +20,10 @@ function next(weekday: number, from = DateTime.now().setZone(LA).plus({ days: 7 
 const nineToFive = { monday: [{ start: '09:00', end: '12:00' }, { start: '13:00', end: '17:00' }], tuesday: [{ start: '09:00', end: '12:00' }, { start: '13:00', end: '17:00' }] };
 
 beforeAll(async () => {
-  api = await startLocalApi();
-  clinic = await createTestClinic({ workingHours: false });
-  http = client(api.baseUrl, clinic.token);
-  base = `/api/v1/${clinic.orgId}`;
+  ({ api, clinic, http, base } = fixture);
   const res = await http.call('PUT', `${base}/providers/${clinic.dentist.uuid}/working-hours/${clinic.location.uuid}`, { body: { weekly: nineToFive } });
   expect(res.status).toBe(200);
 });
-afterAll(() => api.close());
 
 function availability(query: Record<string, string>) {
   const params = new URLSearchParams({ location_uuid: clinic.location.uuid, appointment_type_uuid: clinic.types.exam.uuid, ...query });

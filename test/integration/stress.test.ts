@@ -6,10 +6,11 @@
  * (the appointments in the table are exactly the ones answered 201), and every live appointment
  * inside a time off (some are created during the run) is listed in it. It reports the counts.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
-import { createTestClinic, type TestClinic } from '../helpers/clinic.ts';
-import { client, startLocalApi } from '../helpers/local-api.ts';
+import type { TestClinic } from '../helpers/clinic.ts';
+import { client } from '../helpers/local-api.ts';
+import { useClinic, type LocalApi } from '../helpers/use-clinic.ts';
 import { assertNoOverlaps, assertTimeOffListsEveryAppointment, expectedLocks, readAppointments, readLocks } from '../helpers/invariants.ts';
 
 const LA = 'America/Los_Angeles';
@@ -17,14 +18,13 @@ const CLIENTS = 12;
 const OPERATIONS_PER_CLIENT = 30;
 const TIME_BUDGET_MS = 25_000;
 
-let api: Awaited<ReturnType<typeof startLocalApi>>;
+const fixture = useClinic();
+let api: LocalApi;
 let clinic: TestClinic;
 
-beforeAll(async () => {
-  api = await startLocalApi();
-  clinic = await createTestClinic();
+beforeAll(() => {
+  ({ api, clinic } = fixture);
 });
-afterAll(() => api.close());
 
 /** A small deterministic generator per client, so a failing run can be replayed from its seed. */
 function random(seed: number) {

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { acceptedScopes, pathOf, pathParameterNames, routeList, routes } from '#shared/routes.ts';
+import { build } from 'esbuild';
+import { acceptedScopes, acceptedScopesRule, pathOf, pathParameterNames, routeList, routes } from '#shared/routes.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
 
 describe('the route table', () => {
   it('has one entry per method and path, each with a handler module that exists', () => {
@@ -20,6 +23,13 @@ describe('the route table', () => {
     for (const route of routeList.filter((r) => r.method === 'GET' && r.scope !== 'public')) {
       expect([route.name, route.table, route.scope]).toEqual([route.name, 'read', adminOnly.has(route.name) ? 'admin' : 'read']);
     }
+  });
+
+  it("writes each route's accepted scopes as the rule over the whole table makes them", () => {
+    for (const route of routeList) expect([route.name, [...route.scopes]]).toEqual([route.name, [...acceptedScopesRule(route)]]);
+    // The rule sees the other routes: without the admin routes that change settings, a read of them is `read` only.
+    expect(acceptedScopesRule(routes.getSettings, [routes.getSettings])).toEqual(['read']);
+    expect(acceptedScopesRule(routes.getSettings, [routes.getSettings, routes.updateSettings])).toEqual(['read', 'admin']);
   });
 
   it('admits admin tokens to reads of the setup they may change, never to patients or appointments', () => {
@@ -41,6 +51,49 @@ describe('the route table', () => {
       expect(Object.keys(route.responses).length, route.name).toBeGreaterThan(0);
     }
   });
+
+  it('keeps one module per route, named after its handler, exporting the spec under its name', async () => {
+    const modules = readdirSync(join(ROOT, 'shared', 'routes')).filter((f) => f.endsWith('.ts') && f !== 'spec.ts');
+    expect(modules.sort()).toEqual(routeList.map((r) => `${r.handler}.ts`).sort());
+    for (const route of routeList) {
+      const module = (await import(`#shared/routes/${route.handler}.ts`)) as Record<string, unknown>;
+      expect(module[route.name], route.name).toBe(routes[route.name]);
+    }
+  });
+
+  it("bundles into each function its own route's module, the ones it links to, and no other (the index only for the OpenAPI document)", async () => {
+    // Bundled as the stack bundles (infra/booking-stack.ts, so tree-shaken alike), but packages left
+    // out and nothing written: only which of our modules went in matters here.
+    const { metafile } = await build({
+      entryPoints: routeList.map((r) => join(ROOT, 'functions', `${r.handler}.ts`)),
+      absWorkingDir: ROOT,
+      outdir: join(ROOT, '.local', 'route-bundles'),
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node24',
+      packages: 'external',
+      write: false,
+      metafile: true,
+      logLevel: 'error',
+    });
+    const outputs = Object.values(metafile.outputs).filter((output) => output.entryPoint);
+    expect(outputs).toHaveLength(routeList.length);
+    for (const output of outputs) {
+      const entry = output.entryPoint!;
+      const handler = entry.replace(/^functions\/|\.ts$/g, '');
+      const source = readFileSync(join(ROOT, entry), 'utf8');
+      const imported = new Set([...source.matchAll(/'#shared\/routes\/([\w-]+)\.ts'/g)].map((m) => m[1]));
+      expect(imported.has(handler), `${handler} imports its own route module`).toBe(true);
+      const bundled = Object.keys(output.inputs)
+        .filter((file) => file === 'shared/routes.ts' || file.startsWith('shared/routes/'))
+        .map((file) => file.replace(/^shared\/routes\/|\.ts$/g, ''))
+        .filter((name) => name !== 'spec');
+      const allowed = handler === 'get-openapi-document' ? [...routeList.map((r) => r.handler), 'shared/routes'] : [...imported];
+      expect(bundled.filter((name) => !allowed.includes(name)), `${handler} bundles other routes`).toEqual([]);
+    }
+  }, 60_000);
 
   it('fills path templates', () => {
     expect(pathParameterNames(routes.getPatient.path)).toEqual(['org_id', 'patient_uuid']);

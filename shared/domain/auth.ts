@@ -1,0 +1,59 @@
+/**
+ * Who is calling: bearer tokens, verified by the route's own function (there is no Lambda
+ * authorizer: it cost a second cold start and a second invocation per request, and API Gateway
+ * could not shape its denials as problem+json anyway).
+ *
+ * A token is 256 random bits shown once; only its SHA-256 is stored, as the key of a `TOKEN#<hash>`
+ * item read strongly consistently on every request — so a revoked token fails on its very next
+ * request, and there is no cache of tokens to go stale.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { ApiError } from '../errors.ts';
+import { TTL_ATTRIBUTE } from '../db/table-definition.ts';
+
+export type Scope = 'read' | 'write' | 'admin';
+
+/** Recognisable prefix, so secret scanners can find a leaked token. */
+export const TOKEN_PREFIX = 'dbk_';
+
+/** A verified token: its organisation, id and scopes. */
+export type Identity = { orgId: string; tokenId: string; scopes: readonly Scope[] };
+
+export function generateTokenSecret(): string {
+  return `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+}
+
+/** Tokens are 256 random bits, so a plain SHA-256 is a safe one-way store (no slow hash needed). */
+export function hashTokenSecret(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+/** The secret of an `Authorization: Bearer <secret>` header, or undefined. */
+export function bearerSecret(header: string | undefined): string | undefined {
+  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  const secret = match?.[1];
+  return secret && secret.startsWith(TOKEN_PREFIX) && secret.length <= 200 ? secret : undefined;
+}
+
+export const missingToken = () => new ApiError('unauthenticated', 'Send an API token as `Authorization: Bearer <token>`.');
+export const invalidToken = () => new ApiError('unauthenticated', 'The bearer token is not valid (unknown, revoked or expired).');
+
+/** Pure: the identity a token item grants at `now`, or the 401 it earns. */
+export function identityOf(item: Record<string, unknown> | undefined, now: Date): Identity {
+  if (!item || item.revoked_at) throw invalidToken();
+  const expiresAt = item[TTL_ATTRIBUTE] as number | undefined;
+  if (expiresAt !== undefined && expiresAt * 1000 <= now.getTime()) throw invalidToken();
+  return { orgId: item.org_id as string, tokenId: item.token_id as string, scopes: item.scopes as Scope[] };
+}
+
+/** Pure: may this identity use a route of `pathOrgId` that any of `accepted` scopes admits? (403 if not.) */
+export function authorize(identity: Identity, pathOrgId: string | undefined, accepted: Scope | readonly Scope[]): Identity {
+  if (pathOrgId?.toLowerCase() !== identity.orgId) {
+    throw new ApiError('forbidden', 'This token does not belong to the organisation in the path.');
+  }
+  const anyOf = typeof accepted === 'string' ? [accepted] : accepted;
+  if (!anyOf.some((s) => identity.scopes.includes(s))) {
+    throw new ApiError('forbidden', `This token lacks the ${anyOf.map((s) => `\`${s}\``).join(' or ')} scope this route needs.`);
+  }
+  return identity;
+}

@@ -1,0 +1,16 @@
+import { V1, type RouteSpec } from './spec.ts';
+import { CreateOperatoryBody, LocationPath, Operatory } from '../schemas/practice.ts';
+
+export const createOperatory = {
+  method: 'POST',
+  path: `${V1}/locations/{location_uuid}/operatories`,
+  handler: 'create-operatory',
+  tag: 'Practice setup',
+  summary: 'Add an operatory (chair) to a location',
+  scope: 'admin',
+  scopes: ['admin'],
+  table: 'read-write',
+  request: { params: LocationPath, body: CreateOperatoryBody },
+  responses: { 201: { description: 'The operatory', schema: Operatory } },
+  errors: [404],
+} as const satisfies RouteSpec;

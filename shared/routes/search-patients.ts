@@ -1,0 +1,23 @@
+import { V1, type RouteSpec } from './spec.ts';
+import { INDEXES } from '../db/table-definition.ts';
+import { OrgPath } from '../schemas/common.ts';
+import { PatientPage, SearchPatientsQuery } from '../schemas/patients.ts';
+import { examples } from '../schemas/examples.ts';
+
+export const searchPatients = {
+  method: 'GET',
+  path: `${V1}/patients`,
+  handler: 'search-patients',
+  tag: 'Patients',
+  summary: 'Search patients by name',
+  description:
+    'Case- and accent-insensitive prefix match on first or last name. Several words narrow the search: each must match the first or the last name (`jan smi` finds Jane Smith, not Jonathan Smith). Ordered by last name, then first name.',
+  scope: 'read',
+  scopes: ['read'],
+  table: 'read',
+  audit: true,
+  indexes: [INDEXES.patientsByName.name],
+  request: { params: OrgPath, query: SearchPatientsQuery },
+  responses: { 200: { description: 'One page of matching patients', schema: PatientPage, example: examples.patientPage } },
+  errors: [422],
+} as const satisfies RouteSpec;

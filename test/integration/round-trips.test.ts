@@ -1,0 +1,101 @@
+/**
+ * Sequential DynamoDB round trips per request, the token lookup included, counted by an SDK
+ * middleware (shared/db/stage-counter.ts) around real requests to the local API: a change that adds
+ * a round trip to a hot path fails here. These are cold-function figures — nothing is cached across
+ * requests (a cache would hide a revoked token or a changed schedule).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DateTime } from 'luxon';
+import { db } from '#shared/db/client.ts';
+import { countStages, type StageCount, type StageCounter } from '#shared/db/stage-counter.ts';
+import { createTestClinic, type TestClinic } from '../helpers/clinic.ts';
+import { client, startLocalApi } from '../helpers/local-api.ts';
+
+const LA = 'America/Los_Angeles';
+let api: Awaited<ReturnType<typeof startLocalApi>>;
+let clinic: TestClinic;
+let http: ReturnType<typeof client>;
+let base: string;
+let counter: StageCounter;
+
+beforeAll(async () => {
+  api = await startLocalApi();
+  clinic = await createTestClinic();
+  http = client(api.baseUrl, clinic.token);
+  base = `/api/v1/${clinic.orgId}`;
+  counter = countStages(db);
+});
+afterAll(async () => {
+  counter.remove();
+  await api.close();
+});
+
+let dayCounter = 0;
+const freshDay = () => DateTime.now().setZone(LA).plus({ days: 20 + ++dayCounter }).toISODate()!;
+
+function booking(day: string, overrides: Record<string, unknown> = {}) {
+  return {
+    patient_uuid: clinic.patients.jane.uuid,
+    appointment_type_uuid: clinic.types.exam.uuid,
+    location_uuid: clinic.location.uuid,
+    provider_uuid: clinic.dentist.uuid,
+    scheduled_start: `${day}T10:00:00`,
+    scheduled_end: `${day}T11:00:00`,
+    ...overrides,
+  };
+}
+
+async function measure(expectedStatus: number, request: () => Promise<{ status: number; body: any }>): Promise<StageCount & { body: any }> {
+  const { result, count } = await counter.measure(request);
+  expect(result.status, JSON.stringify(result.body)).toBe(expectedStatus);
+  return { ...count, body: result.body };
+}
+
+describe('sequential DynamoDB stages per request (token lookup included)', () => {
+  it('booking: 2 with the operatory given, 3 auto-assigned, 2 for a conflicting 409', async () => {
+    const day = freshDay();
+    const given = await measure(201, () => http.post(`${base}/appointments`, booking(day, { operatory_uuid: clinic.operatories[0]!.uuid })));
+    expect(given.stages).toBeLessThanOrEqual(2);
+    const auto = await measure(201, () => http.post(`${base}/appointments`, booking(freshDay())));
+    expect(auto.stages).toBeLessThanOrEqual(3);
+    const conflict = await measure(409, () => http.post(`${base}/appointments`, booking(day, { operatory_uuid: clinic.operatories[1]!.uuid })));
+    expect(conflict.stages).toBeLessThanOrEqual(2);
+    console.log(`booking stages: given ${given.stages} ${JSON.stringify(given.calls)}; auto ${auto.stages} ${JSON.stringify(auto.calls)}; 409 ${conflict.stages}`);
+  });
+
+  it('availability: at most 3 whatever the range', async () => {
+    for (const days of [0, 6, 13]) {
+      const from = freshDay();
+      const to = DateTime.fromISO(from).plus({ days }).toISODate()!;
+      const params = new URLSearchParams({ location_uuid: clinic.location.uuid, appointment_type_uuid: clinic.types.exam.uuid, date_from: from, date_to: to });
+      const count = await measure(200, () => http.get(`${base}/schedule/availability?${params}`));
+      expect(count.stages, `${days + 1} days`).toBeLessThanOrEqual(3);
+      console.log(`availability ${days + 1} days: ${count.stages} stages ${JSON.stringify(count.calls)}`);
+    }
+  });
+
+  it('reschedule 3, status change and cancel 2, GET appointment 2', async () => {
+    const day = freshDay();
+    const created = await http.post(`${base}/appointments`, booking(day, { operatory_uuid: clinic.operatories[2]!.uuid }));
+    const path = `${base}/appointments/${created.body.uuid}`;
+    const read = await measure(200, () => http.get(path));
+    expect(read.stages).toBeLessThanOrEqual(2);
+    const moved = await measure(200, () => http.call('PATCH', path, { body: { scheduled_start: `${day}T12:00:00`, scheduled_end: `${day}T13:00:00` } }));
+    expect(moved.stages).toBeLessThanOrEqual(3);
+    const confirmed = await measure(200, () => http.call('PATCH', `${path}/status`, { body: { status: 'confirmed' } }));
+    expect(confirmed.stages).toBeLessThanOrEqual(2);
+    const cancelled = await measure(200, () => http.call('PATCH', `${path}/status`, { body: { status: 'cancelled', reason: 'moved away' } }));
+    expect(cancelled.stages).toBeLessThanOrEqual(2);
+    console.log(`get ${read.stages}, reschedule ${moved.stages} ${JSON.stringify(moved.calls)}, status ${confirmed.stages}, cancel ${cancelled.stages}`);
+  });
+
+  it('patient search 2, create patient 2', async () => {
+    const search = await measure(200, () => http.get(`${base}/patients?query=smith`));
+    expect(search.stages).toBeLessThanOrEqual(2);
+    const create = await measure(201, () => http.post(`${base}/patients`, { first_name: 'Round', last_name: 'Trip', date_of_birth: '1980-02-02' }));
+    expect(create.stages).toBeLessThanOrEqual(2);
+    const keyed = await measure(201, () => http.post(`${base}/patients`, { first_name: 'Round', last_name: 'Trip', date_of_birth: '1980-02-03' }, { headers: { 'idempotency-key': `rt-${Date.now()}` } }));
+    expect(keyed.stages).toBeLessThanOrEqual(2);
+    console.log(`search ${search.stages} ${JSON.stringify(search.calls)}, create ${create.stages}, create with key ${keyed.stages}`);
+  });
+});
