@@ -1,24 +1,37 @@
 /**
- * `npm run bench`: throughput, latency, DynamoDB units, bundle sizes, init times and a cost model.
+ * `npm run bench`: throughput, latency, DynamoDB round trips and units, bundle sizes, init and cold
+ * requests, and a cost model — each printed beside the figure README.md stated before the cold-path
+ * work (infra/bench/before.json), so the README can show both.
  *
- * Starts its own DynamoDB Local (in memory) and the local API in-process, creates a clinic, then:
- *   1. books at concurrency 1, 8 and 32 through the local HTTP API, and sends the same transaction
- *      (appointment + lock + audit items, same sizes) straight to DynamoDB Local at the same levels;
- *   2. counts DynamoDB calls and request units per operation with an SDK middleware on the shared
- *      document client (units computed from item sizes; DynamoDB Local's ConsumedCapacity is not real);
- *   3. bundles every function like the stack does and times module init in fresh node processes;
- *   4. prices it all from infra/bench/prices.json.
+ * 1. bundles every function of the stack as the stack does and times module init in fresh node
+ *    processes, with each function's environment as deployed (NODE_OPTIONS included, read from the
+ *    stack, not written here), against a bundle that only builds the DynamoDB client — first, while
+ *    nothing else of the bench runs;
+ * then starts its own DynamoDB Local (in memory) and the local API in-process, creates a clinic, and:
+ * 2. books at concurrency 1, 8 and 32 through the local HTTP API, and sends the same transaction
+ *    (appointment + lock + audit items, same sizes) straight to DynamoDB Local at the same levels;
+ * 3. per operation through the API: DynamoDB calls, sequential stages (shared/db/stage-counter.ts)
+ *    and request units, counted by SDK middleware on the shared document client (units computed from
+ *    item sizes; DynamoDB Local's ConsumedCapacity is not real). The token lookup is inside each
+ *    request (the route's function verifies its token);
+ * 4. cold requests: a fresh node process imports a function's bundle and serves its first request
+ *    end to end against DynamoDB Local, against the client-only bundle making one GetItem;
+ * 5. prices it all from infra/bench/prices.json.
  * Writes .local/bench/latest.json and prints tables. Not part of `npm test`.
+ * BENCH_BOOKINGS, BENCH_SECONDS and BENCH_OP_REPEATS shorten it; BENCH_ONLY=bundles,cold (any of
+ * throughput, operations, bundles, cold) runs only those parts.
  */
 import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Server } from 'node:http';
 import { build } from 'esbuild';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../local/dynamodb-local.ts';
+import { countStages } from '#shared/db/stage-counter.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const OUT_DIR = join(ROOT, '.local', 'bench');
@@ -29,6 +42,13 @@ const MAX_BOOKINGS_PER_LEVEL = Number(process.env.BENCH_BOOKINGS ?? 200);
 const MAX_SECONDS_PER_LEVEL = Number(process.env.BENCH_SECONDS ?? 20);
 const OP_REPEATS = Number(process.env.BENCH_OP_REPEATS ?? 10);
 const INIT_RUNS = 5;
+const COLD_RUNS = 3;
+const PARTS = ['throughput', 'operations', 'bundles', 'cold'] as const;
+type Part = (typeof PARTS)[number];
+const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+for (const part of ONLY) if (!PARTS.includes(part as Part)) throw new Error(`BENCH_ONLY: no part ${part} (${PARTS.join(', ')})`);
+const runs = (part: Part) => ONLY.length === 0 || ONLY.includes(part);
+const BEFORE = JSON.parse(readFileSync(join(import.meta.dirname, 'before.json'), 'utf8')) as Before;
 
 type Prices = {
   as_of: string;
@@ -41,6 +61,21 @@ type Prices = {
   reference_clinic: { providers: number; operatories: number; bookings_per_month: number; other_calls_per_month: number; other_calls_mix: Record<string, number> };
 };
 type Obj = Record<string, unknown>;
+type Before = {
+  throughput: { concurrency: number; api_per_second: number; p50_ms: number; p95_ms: number; p99_ms: number; raw_per_second: number; ratio_api_over_raw: number }[];
+  operations: Record<string, { calls: number; rru: number; wru: number }>;
+  stages: Record<string, number>;
+  bundles: {
+    data_routes_kib: [number, number];
+    data_routes_init_ms: [number, number];
+    data_routes_init_vs_client: [number, number];
+    client_only_kib: number;
+    client_only_init_ms: number;
+    authorizer_kib: number;
+    authorizer_init_ms: number;
+  };
+  cost: { usd_per_1000_bookings: number; reference_clinic_usd_per_month: number };
+};
 
 // ---------------------------------------------------------------------------------------------
 // Request units, from item sizes (JSON length of the marshalled item approximates DynamoDB's size).
@@ -145,13 +180,91 @@ function window(n: number): { start: string; end: string } {
 
 // ---------------------------------------------------------------------------------------------
 
+/** `a–b` of a list of numbers (one number when they are equal). */
+function span(values: number[], digits = 1): string {
+  if (values.length === 0) return '—';
+  const lo = round(Math.min(...values), digits);
+  const hi = round(Math.max(...values), digits);
+  return lo === hi ? String(lo) : `${lo}–${hi}`;
+}
+const orDash = (value: unknown) => (value === undefined || value === null ? '—' : String(value));
+
+// ---------------------------------------------------------------------------------------------
+// The stack's functions, as deployed: entry and environment (NODE_OPTIONS included). The stack is
+// built with bundling skipped, so this reads the configuration without bundling anything.
+
+type Deployed = { name: string; handler: string; table: string; environment: Obj };
+
+async function deployedFunctions(): Promise<Deployed[]> {
+  const { App, Stack } = await import('aws-cdk-lib');
+  const { BookingStack } = await import('../booking-stack.ts');
+  const { routeList } = await import('#shared/routes.ts');
+  const outdir = mkdtempSync(join(tmpdir(), 'bench-cdk-'));
+  try {
+    const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new BookingStack(app, 'DentalBooking-bench', { stage: 'bench' });
+    return [...stack.functions].map(([name, fn]) => {
+      const cfn = fn.node.defaultChild as { environment?: unknown };
+      const resolved = Stack.of(fn).resolve(cfn.environment) as { variables?: Obj } | undefined;
+      const route = routeList.find((r) => r.name === name);
+      return { name, handler: route?.handler ?? name, table: route?.table ?? 'read', environment: resolved?.variables ?? {} };
+    });
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+const nodeOptionsOf = (environment: Obj) => (typeof environment.NODE_OPTIONS === 'string' ? environment.NODE_OPTIONS : '');
+
+/**
+ * A child process's environment: the function's deployed variables (the table name, a token in the
+ * template, becomes `tableName`), and what Lambda would provide. Nothing of this process leaks in.
+ */
+function childEnv(environment: Obj, extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    // Lambda runs Node 24: the SDK's notice about older Node versions would not be there.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+  for (const [key, value] of Object.entries(environment)) env[key] = typeof value === 'string' ? value : key === 'TABLE_NAME' ? 'bench' : JSON.stringify(value);
+  return { ...env, ...extra };
+}
+
+/**
+ * Runs `script` as an ES module in a fresh node process; returns what it printed after `@@`, or the
+ * error that ended it (its first line: a bundle that throws at import is a finding, not a crash).
+ */
+function runFresh(script: string, env: NodeJS.ProcessEnv): { ok: true; out: string } | { ok: false; error: string } {
+  try {
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+    const at = out.lastIndexOf('@@');
+    if (at < 0) return { ok: false, error: `printed no result: ${out.slice(-200)}` };
+    return { ok: true, out: out.slice(at + 2).trim() };
+  } catch (error) {
+    const stderr = String((error as { stderr?: unknown }).stderr ?? '');
+    return { ok: false, error: /^\w*Error\b.*$/m.exec(stderr)?.[0]?.slice(0, 200) ?? `exit ${String((error as { status?: unknown }).status)}` };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
 let dynamo: DynamoDbLocal | undefined;
 let server: Server | undefined;
 let stopping: Promise<void> | undefined;
+function stopServer(): Promise<void> {
+  const s = server;
+  server = undefined;
+  if (!s) return Promise.resolve();
+  s.closeAllConnections?.();
+  return new Promise<void>((r) => s.close(() => r()));
+}
 function stopAll(): Promise<void> {
   stopping ??= (async () => {
-    if (server) await new Promise<void>((r) => server!.close(() => r()));
-    server?.closeAllConnections?.();
+    await stopServer();
     await dynamo?.stop();
   })();
   return stopping;
@@ -163,318 +276,516 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+type LevelResult = { concurrency: number; attempted: number; ok: number; failed: number; seconds: number; per_second: number; p50_ms: number; p95_ms: number; p99_ms: number };
+type OpResult = {
+  name: string;
+  status: string;
+  calls: Record<string, number>;
+  dynamodb_calls: number;
+  stages: number;
+  stages_max: number;
+  rru: number;
+  wru: number;
+  latency_p50_ms: number;
+  function_ms: number;
+};
+type BundleResult = {
+  function: string;
+  table: string;
+  node_options: string;
+  source_map: boolean;
+  bytes: number;
+  kib: number;
+  init_ms: number;
+  init_vs_client: number;
+  init_cpu_ms: number;
+  init_cpu_vs_client: number;
+  error?: string;
+};
+type ColdResult = { function: string; status: string; import_ms: number; request_ms: number; total_ms: number; total_vs_client: number; error?: string };
+const CLIENT_ONLY = '(client only)';
+/** The functions whose cold request is measured (their first requests are made in main). */
+const COLD_FUNCTIONS: readonly string[] = ['get-settings', 'list-appointment-types', 'search-patients', 'get-availability', 'book-appointment'];
+
 async function main() {
   const t0 = performance.now();
   mkdirSync(OUT_DIR, { recursive: true });
-  console.log('Starting DynamoDB Local (in memory) and the local API…');
-  dynamo = await startDynamoDbLocal();
-  process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
-  process.env.TABLE_NAME = 'dental-booking-bench';
-  process.env.AWS_REGION ||= 'local';
-  process.env.LOG_LEVEL = 'SILENT';
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  // The SDK's notice about Node versions older than Lambda's is noise here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const needsDb = runs('throughput') || runs('operations') || runs('cold');
+  const TABLE = 'dental-booking-bench';
 
-  // Modules that read the environment load only now that it is set.
-  const { createClient, createDocumentClient } = await import('#shared/db/client-factory.ts');
-  const { db } = await import('#shared/db/client.ts');
-  const { TransactWriteCommand } = await import('@aws-sdk/lib-dynamodb');
-  const { ensureTable } = await import('../local/create-table.ts');
-  const { createLocalApi, listen } = await import('../local/api-gateway.ts');
-  const { createTestClinic, worksAroundTheClock } = await import('../../test/helpers/clinic.ts');
-  const { createProvider } = await import('#shared/domain/practice.ts');
-
-  await ensureTable(createClient(dynamo.endpoint, process.env.AWS_REGION), process.env.TABLE_NAME);
-
-  db.middlewareStack.add(
-    (next, context) => async (args) => {
-      const t = tally;
-      const input = args.input as unknown as Obj;
-      const command = context.commandName ?? 'Unknown';
-      if (captureTransaction && command.startsWith('TransactWriteItems')) captureTransaction(input.TransactItems as Obj[]);
-      try {
-        const out = await next(args);
-        if (t) account(t, command, input, out.output as unknown as Obj);
-        return out;
-      } catch (error) {
-        if (t) account(t, command, input, undefined);
-        throw error;
-      }
-    },
-    { step: 'initialize', name: 'benchRequestUnits', override: true },
-  );
-
-  const rc = PRICES.reference_clinic;
-  const clinic = await createTestClinic({ operatories: rc.operatories });
-  const providers = [clinic.dentist, clinic.hygienist];
-  while (providers.length < rc.providers) {
-    const p = await createProvider(clinic.orgId, { first_name: 'Extra', last_name: `Provider ${providers.length + 1}`, title: 'DDS' });
-    await worksAroundTheClock(clinic.orgId, p.uuid, clinic.location.uuid);
-    providers.push(p);
-  }
-  server = createLocalApi();
-  const port = await listen(server, 0);
-  const api = `http://127.0.0.1:${port}/api/v1/${clinic.orgId}`;
-  const auth = { authorization: `Bearer ${clinic.token}` };
-  const rawDb = createDocumentClient(dynamo.endpoint, process.env.AWS_REGION);
-
-  async function call(method: string, path: string, body?: unknown): Promise<{ status: number; ms: number; json: Obj }> {
-    const started = performance.now();
-    const res = await fetch(`${api}${path}`, {
-      method,
-      headers: { ...auth, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    const ms = performance.now() - started;
-    return { status: res.status, ms, json: text ? (JSON.parse(text) as Obj) : {} };
-  }
-
-  let nextWindow = 0;
-  const bookingBody = (n: number, withOperatory: boolean) => {
-    const w = window(n);
-    return {
-      patient_uuid: clinic.patients.jane.uuid,
-      appointment_type_uuid: clinic.types.exam.uuid,
-      location_uuid: clinic.location.uuid,
-      provider_uuid: providers[n % providers.length]!.uuid,
-      ...(withOperatory ? { operatory_uuid: clinic.operatories[n % clinic.operatories.length]!.uuid } : {}),
-      scheduled_start: w.start,
-      scheduled_end: w.end,
-      notes: 'Bench booking',
-    };
-  };
-
-  // Warm-up: load every handler module once (the local API imports them lazily).
-  await call('GET', '/appointment-types?is_active=true');
-  await call('GET', '/patients?query=Smith&page=1&page_size=5');
-
-  // -------------------------------------------------------------------------------------------
-  // 1. Throughput: API vs raw TransactWriteItems of the same items.
-  console.log('Capturing one booking transaction for the raw comparison…');
-  let captured: Obj[] | undefined;
-  captureTransaction = (items) => (captured = JSON.parse(JSON.stringify(items)) as Obj[]);
-  const probe = await call('POST', '/appointments', bookingBody(nextWindow++, true));
-  captureTransaction = undefined;
-  if (probe.status !== 201 || !captured) throw new Error(`probe booking answered ${probe.status}: ${JSON.stringify(probe.json)}`);
-  const probeId = probe.json.uuid as string;
-  const template = JSON.stringify(captured);
-  const txShape = {
-    items: captured.length,
-    puts: captured.filter((i) => i.Put).length,
-    item_bytes: captured.map((i) => sizeOf(((i.Put ?? i.Update ?? i.Delete ?? i.ConditionCheck) as Obj).Item ?? (i.Update as Obj | undefined)?.Key)),
-  };
-
-  type LevelResult = { concurrency: number; attempted: number; ok: number; failed: number; seconds: number; per_second: number; p50_ms: number; p95_ms: number; p99_ms: number };
-  async function runLevel(concurrency: number, one: (n: number) => Promise<{ ok: boolean; ms: number }>): Promise<LevelResult> {
-    const latencies: number[] = [];
-    let issued = 0;
-    let ok = 0;
-    let failed = 0;
-    const started = performance.now();
-    const deadline = started + MAX_SECONDS_PER_LEVEL * 1000;
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (issued < MAX_BOOKINGS_PER_LEVEL && performance.now() < deadline) {
-          const n = issued++;
-          const r = await one(n);
-          latencies.push(r.ms);
-          if (r.ok) ok++;
-          else failed++;
-        }
-      }),
-    );
-    const seconds = (performance.now() - started) / 1000;
-    latencies.sort((a, b) => a - b);
-    return {
-      concurrency,
-      attempted: latencies.length,
-      ok,
-      failed,
-      seconds: round(seconds),
-      per_second: round(latencies.length / seconds, 1),
-      p50_ms: round(percentile(latencies, 50), 1),
-      p95_ms: round(percentile(latencies, 95), 1),
-      p99_ms: round(percentile(latencies, 99), 1),
-    };
-  }
-
-  const throughput: { api: LevelResult; raw: LevelResult; api_statuses: Record<string, number>; ratio_api_over_raw: number }[] = [];
-  for (const concurrency of LEVELS) {
-    console.log(`Booking at concurrency ${concurrency}…`);
-    const statuses: Record<string, number> = {};
-    const base = nextWindow;
-    const apiResult = await runLevel(concurrency, async (n) => {
-      const r = await call('POST', '/appointments', bookingBody(base + n, true));
-      statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-      return { ok: r.status === 201, ms: r.ms };
-    });
-    nextWindow += apiResult.attempted;
-    const rawResult = await runLevel(concurrency, async () => {
-      const text = template.replaceAll(clinic.orgId, randomUUID()).replaceAll(probeId, randomUUID());
-      const started = performance.now();
-      try {
-        await rawDb.send(new TransactWriteCommand({ TransactItems: JSON.parse(text) as never, ClientRequestToken: randomUUID() }));
-        return { ok: true, ms: performance.now() - started };
-      } catch {
-        return { ok: false, ms: performance.now() - started };
-      }
-    });
-    throughput.push({ api: apiResult, raw: rawResult, api_statuses: statuses, ratio_api_over_raw: round(apiResult.per_second / rawResult.per_second, 3) });
-  }
-
-  // -------------------------------------------------------------------------------------------
-  // 2. DynamoDB calls and units per operation, and their latency (sequential).
-  console.log('Counting DynamoDB calls and units per operation…');
-  const setupIds: string[] = [];
-  for (let i = 0; i < OP_REPEATS * 3; i++) {
-    const r = await call('POST', '/appointments', bookingBody(nextWindow++, false));
-    if (r.status !== 201) throw new Error(`setup booking answered ${r.status}: ${JSON.stringify(r.json)}`);
-    setupIds.push(r.json.uuid as string);
-  }
-  const conflictBody = bookingBody(nextWindow - 1, false);
-  const ops: { name: string; expect: number; request: (i: number) => [string, string, unknown?] }[] = [
-    { name: 'search_patients', expect: 200, request: () => ['GET', '/patients?query=Smith&page=1&page_size=5'] },
-    { name: 'list_types', expect: 200, request: () => ['GET', '/appointment-types?is_active=true'] },
-    {
-      name: 'availability_day',
-      expect: 200,
-      request: () => ['GET', `/schedule/availability?location_uuid=${clinic.location.uuid}&appointment_type_uuid=${clinic.types.exam.uuid}&date_from=${day(2)}&date_to=${day(2)}`],
-    },
-    {
-      name: 'availability_week',
-      expect: 200,
-      request: () => ['GET', `/schedule/availability?location_uuid=${clinic.location.uuid}&appointment_type_uuid=${clinic.types.exam.uuid}&date_from=${day(2)}&date_to=${day(8)}`],
-    },
-    { name: 'book', expect: 201, request: () => ['POST', '/appointments', bookingBody(nextWindow++, false)] },
-    { name: 'conflicting_book', expect: 409, request: () => ['POST', '/appointments', conflictBody] },
-    {
-      name: 'reschedule',
-      expect: 200,
-      request: (i) => {
-        const w = window(nextWindow++);
-        return ['PATCH', `/appointments/${setupIds[i]}`, { scheduled_start: w.start, scheduled_end: w.end }];
-      },
-    },
-    { name: 'cancel', expect: 200, request: (i) => ['PATCH', `/appointments/${setupIds[OP_REPEATS + i]}/status`, { status: 'cancelled' }] },
-  ];
-
-  // The authorizer alone, invoked directly, so each function's own duration can be separated.
-  const authorizer = (await import(pathToFileURL(join(ROOT, 'functions', 'authorizer.ts')).href)) as { handler: (e: unknown, c: unknown) => Promise<unknown> };
-  const authorizerTally = newTally();
-  const authorizerMs: number[] = [];
-  for (let i = 0; i < OP_REPEATS; i++) {
-    tally = authorizerTally;
-    const started = performance.now();
-    await authorizer.handler(
-      {
-        version: '2.0',
-        type: 'REQUEST',
-        routeKey: 'GET /api/v1/{org_uuid}/appointment-types',
-        rawPath: `/api/v1/${clinic.orgId}/appointment-types`,
-        rawQueryString: '',
-        headers: { authorization: auth.authorization },
-        identitySource: [auth.authorization],
-        pathParameters: { org_uuid: clinic.orgId },
-        requestContext: { requestId: randomUUID(), http: { method: 'GET', path: `/api/v1/${clinic.orgId}/appointment-types` } },
-      },
-      { awsRequestId: randomUUID(), functionName: 'authorizer', getRemainingTimeInMillis: () => 10_000 },
-    );
-    authorizerMs.push(performance.now() - started);
-    tally = undefined;
-  }
-  const authorizerMedian = median(authorizerMs);
-
-  type OpResult = { name: string; status: string; calls: Record<string, number>; dynamodb_calls: number; rru: number; wru: number; latency_p50_ms: number; function_ms: number };
+  let throughput: { api: LevelResult; raw: LevelResult; api_statuses: Record<string, number>; ratio_api_over_raw: number }[] = [];
+  let txShape: Obj | undefined;
   const perOp: OpResult[] = [];
-  for (const op of ops) {
-    const t = newTally();
-    const latencies: number[] = [];
-    const statuses = new Set<number>();
-    for (let i = 0; i < OP_REPEATS; i++) {
-      const [method, path, body] = op.request(i);
-      tally = t;
-      const r = await call(method, path, body);
-      tally = undefined;
-      latencies.push(r.ms);
-      statuses.add(r.status);
-      if (r.status !== op.expect) console.warn(`  ${op.name}: expected ${op.expect}, got ${r.status} ${JSON.stringify(r.json).slice(0, 200)}`);
-    }
-    // Per request, including the authorizer's own calls (every protected request runs it).
-    const calls = Object.fromEntries(Object.entries(t.calls).map(([k, v]) => [k, round(v / OP_REPEATS, 2)]));
-    const p50 = median(latencies);
-    perOp.push({
-      name: op.name,
-      status: [...statuses].join('/'),
-      calls,
-      dynamodb_calls: round(Object.values(t.calls).reduce((a, b) => a + b, 0) / OP_REPEATS, 2),
-      rru: round(t.rru / OP_REPEATS, 2),
-      wru: round(t.wru / OP_REPEATS, 2),
-      latency_p50_ms: round(p50, 1),
-      function_ms: round(Math.max(1, p50 - authorizerMedian), 1),
-    });
-  }
-  const authorizerCalls = Object.fromEntries(Object.entries(authorizerTally.calls).map(([k, v]) => [k, round(v / OP_REPEATS, 2)]));
+  let providerCount = 0;
+  let operatoryCount = 0;
+  /** Events of the cold-request part, by function (one per run), made while the clinic is at hand. */
+  const coldEvents = new Map<string, { expect: number; events: Obj[] }>();
+  const rc = PRICES.reference_clinic;
 
+  // -------------------------------------------------------------------------------------------
+  // 1. Bundles (as the stack bundles them) and module init, under each function's deployed environment;
+  // first, while nothing else of the bench (DynamoDB Local's JVM) runs.
+  const bundles: BundleResult[] = [];
+  const cold: ColdResult[] = [];
+  let deployedNodeOptions: string[] = [];
+  let built: { name: string; table: string; outfile: string; environment: Obj; sourceMap: boolean; runs: number[]; cpuRuns: number[]; error?: string }[] = [];
+  if (runs('bundles') || runs('cold')) {
+    console.log('Reading the functions and their environment from the stack…');
+    const deployed = await deployedFunctions();
+    deployedNodeOptions = [...new Set(deployed.map((d) => nodeOptionsOf(d.environment)))];
+    // The baseline runs under the options most functions have.
+    const counts = new Map<string, number>();
+    for (const d of deployed) counts.set(nodeOptionsOf(d.environment), (counts.get(nodeOptionsOf(d.environment)) ?? 0) + 1);
+    const baselineOptions = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+    const entries = [
+      ...deployed.filter((d) => runs('bundles') || COLD_FUNCTIONS.includes(d.handler)).map((d) => ({ name: d.handler, table: d.table, file: join(ROOT, 'functions', `${d.handler}.ts`), environment: d.environment })),
+      { name: CLIENT_ONLY, table: 'read', file: join(import.meta.dirname, 'client-only.ts'), environment: { TABLE_NAME: 'bench', ...(baselineOptions ? { NODE_OPTIONS: baselineOptions } : {}) } as Obj },
+    ];
+
+    console.log(`Bundling ${entries.length} functions…`);
+    rmSync(BUNDLE_DIR, { recursive: true, force: true });
+    mkdirSync(BUNDLE_DIR, { recursive: true });
+    built = entries.map((entry) => ({
+      name: entry.name,
+      table: entry.table,
+      outfile: join(BUNDLE_DIR, entry.name.replace(/[^a-z0-9-]/g, '_'), 'index.mjs'),
+      environment: entry.environment,
+      // The stack ships a source map exactly when its functions run with --enable-source-maps: a
+      // map costs init only when Node is told to load it.
+      sourceMap: /--enable-source-maps\b/.test(nodeOptionsOf(entry.environment)),
+      runs: [],
+      cpuRuns: [],
+    }));
+    // As the stack bundles each function (infra/booking-stack.ts), in one esbuild run per source-map setting.
+    for (const sourceMap of [false, true]) {
+      const group = built.filter((b) => b.sourceMap === sourceMap);
+      if (group.length === 0) continue;
+      await build({
+        entryPoints: group.map((b) => ({ in: entries.find((e) => e.name === b.name)!.file, out: relative(BUNDLE_DIR, b.outfile).replace(/\.mjs$/, '') })),
+        outdir: BUNDLE_DIR,
+        outExtension: { '.js': '.mjs' },
+        bundle: true,
+        minify: true,
+        sourcemap: sourceMap,
+        platform: 'node',
+        format: 'esm',
+        target: 'node24',
+        mainFields: ['module', 'main'],
+        banner: { js: "import { createRequire as topLevelCreateRequire } from 'module';const require = topLevelCreateRequire(import.meta.url);" },
+        logLevel: 'error',
+      });
+    }
+
+    if (runs('bundles')) {
+      console.log(`Timing module init of ${built.length} bundles (${INIT_RUNS} rounds, round-robin, deployed NODE_OPTIONS: ${deployedNodeOptions.map((o) => JSON.stringify(o)).join(', ')})…`);
+      // Wall time, as Lambda bills and reports init; and the CPU time the import took, which another
+      // load on the machine barely changes (a busy machine stretches wall time, not work).
+      const initScript = (outfile: string) =>
+        `const c = process.cpuUsage(); const t = performance.now(); await import(${JSON.stringify(pathToFileURL(outfile).href)}); const ms = performance.now() - t; const cpu = process.cpuUsage(c); process.stdout.write('@@' + JSON.stringify({ ms, cpu_ms: (cpu.user + cpu.system) / 1000 }));`;
+      // Round-robin, so background load spreads over every bundle; the baseline runs three times a round.
+      for (let r = 0; r < INIT_RUNS; r++) {
+        for (const b of built) {
+          const times = b.name === CLIENT_ONLY ? 3 : 1;
+          for (let i = 0; i < times && !b.error; i++) {
+            const run = runFresh(initScript(b.outfile), childEnv(b.environment, {}));
+            if (run.ok) {
+              const sample = JSON.parse(run.out) as { ms: number; cpu_ms: number };
+              b.runs.push(sample.ms);
+              b.cpuRuns.push(sample.cpu_ms);
+            }
+            else b.error = run.error;
+          }
+        }
+      }
+      for (const b of built) {
+        const bytes = statSync(b.outfile).size;
+        bundles.push({
+          function: b.name,
+          table: b.table,
+          node_options: nodeOptionsOf(b.environment),
+          source_map: b.sourceMap,
+          bytes,
+          kib: round(bytes / 1024, 1),
+          init_ms: b.error ? NaN : round(median(b.runs), 1),
+          init_vs_client: 0,
+          init_cpu_ms: b.error ? NaN : round(median(b.cpuRuns), 1),
+          init_cpu_vs_client: 0,
+          ...(b.error ? { error: b.error } : {}),
+        });
+      }
+      const baseline = bundles.find((b) => b.function === CLIENT_ONLY)!;
+      for (const b of bundles) {
+        b.init_vs_client = round(b.init_ms / baseline.init_ms, 2);
+        b.init_cpu_vs_client = round(b.init_cpu_ms / baseline.init_cpu_ms, 2);
+      }
+    }
+
+  }
+
+  if (needsDb) {
+    console.log('Starting DynamoDB Local (in memory) and the local API…');
+    dynamo = await startDynamoDbLocal();
+    process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
+    process.env.TABLE_NAME = TABLE;
+    process.env.AWS_REGION ||= 'local';
+    process.env.LOG_LEVEL = 'SILENT';
+    process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+
+    // Modules that read the environment load only now that it is set.
+    const { createClient, createDocumentClient } = await import('#shared/db/client-factory.ts');
+    const { db } = await import('#shared/db/client.ts');
+    const { BatchWriteCommand, GetCommand, TransactWriteCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { ensureTable } = await import('../local/create-table.ts');
+    const { createLocalApi, listen } = await import('../local/api-gateway.ts');
+    const { createTestClinic, worksAroundTheClock } = await import('../../test/helpers/clinic.ts');
+    const { createProvider } = await import('#shared/domain/practice.ts');
+    const { routes, pathOf } = await import('#shared/routes.ts');
+
+    await ensureTable(createClient(dynamo.endpoint, process.env.AWS_REGION), TABLE);
+
+    db.middlewareStack.add(
+      (next, context) => async (args) => {
+        const t = tally;
+        const input = args.input as unknown as Obj;
+        const command = context.commandName ?? 'Unknown';
+        if (captureTransaction && command.startsWith('TransactWriteItems')) captureTransaction(input.TransactItems as Obj[]);
+        try {
+          const out = await next(args);
+          if (t) account(t, command, input, out.output as unknown as Obj);
+          return out;
+        } catch (error) {
+          if (t) account(t, command, input, undefined);
+          throw error;
+        }
+      },
+      { step: 'initialize', name: 'benchRequestUnits', override: true },
+    );
+    const stages = countStages(db);
+
+    const clinic = await createTestClinic({ operatories: rc.operatories });
+    const providers = [clinic.dentist, clinic.hygienist];
+    while (providers.length < rc.providers) {
+      const p = await createProvider(clinic.orgId, { first_name: 'Extra', last_name: `Provider ${providers.length + 1}`, title: 'DDS' });
+      await worksAroundTheClock(clinic.orgId, p.uuid, clinic.location.uuid);
+      providers.push(p);
+    }
+    providerCount = providers.length;
+    operatoryCount = clinic.operatories.length;
+    server = createLocalApi();
+    const port = await listen(server, 0);
+    const api = `http://127.0.0.1:${port}/api/v1/${clinic.orgId}`;
+    const auth = { authorization: `Bearer ${clinic.token}` };
+    const rawDb = createDocumentClient(dynamo.endpoint, process.env.AWS_REGION);
+
+    async function call(method: string, path: string, body?: unknown): Promise<{ status: number; ms: number; json: Obj }> {
+      const started = performance.now();
+      const res = await fetch(`${api}${path}`, {
+        method,
+        headers: { ...auth, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      const text = await res.text();
+      const ms = performance.now() - started;
+      return { status: res.status, ms, json: text ? (JSON.parse(text) as Obj) : {} };
+    }
+
+    let nextWindow = 0;
+    const bookingBody = (n: number, withOperatory: boolean) => {
+      const w = window(n);
+      return {
+        patient_uuid: clinic.patients.jane.uuid,
+        appointment_type_uuid: clinic.types.exam.uuid,
+        location_uuid: clinic.location.uuid,
+        provider_uuid: providers[n % providers.length]!.uuid,
+        ...(withOperatory ? { operatory_uuid: clinic.operatories[n % clinic.operatories.length]!.uuid } : {}),
+        scheduled_start: w.start,
+        scheduled_end: w.end,
+        notes: 'Bench booking',
+      };
+    };
+
+    // Warm-up: load every handler module once (the local API imports them lazily).
+    await call('GET', '/appointment-types?is_active=true');
+    await call('GET', '/patients?query=Smith&page=1&page_size=5');
+
+    // -----------------------------------------------------------------------------------------
+    // 2. Throughput: API vs raw TransactWriteItems of the same items.
+    if (runs('throughput')) {
+      console.log('Capturing one booking transaction for the raw comparison…');
+      let captured: Obj[] | undefined;
+      captureTransaction = (items) => (captured = JSON.parse(JSON.stringify(items)) as Obj[]);
+      const probe = await call('POST', '/appointments', bookingBody(nextWindow++, true));
+      captureTransaction = undefined;
+      if (probe.status !== 201 || !captured) throw new Error(`probe booking answered ${probe.status}: ${JSON.stringify(probe.json)}`);
+      const probeId = probe.json.uuid as string;
+      const template = JSON.stringify(captured);
+      // The transaction's guards update items it did not create (the provider's and the operatory's,
+      // on condition that they are active and unchanged): each raw transaction gets its own copies
+      // of them, under its own organisation, written before the level starts.
+      const guarded: Obj[] = [];
+      for (const entry of captured) {
+        const key = ((entry.Update ?? entry.ConditionCheck ?? entry.Delete) as Obj | undefined)?.Key as Obj | undefined;
+        if (!key) continue;
+        const out = await rawDb.send(new GetCommand({ TableName: TABLE, Key: key as never, ConsistentRead: true }));
+        if (out.Item) guarded.push(out.Item as Obj);
+      }
+      const guardedText = JSON.stringify(guarded);
+      async function rawOrganisations(count: number): Promise<string[]> {
+        const orgs = Array.from({ length: count }, () => randomUUID());
+        const items = orgs.flatMap((org) => JSON.parse(guardedText.replaceAll(clinic.orgId, org)) as Obj[]);
+        for (let i = 0; i < items.length; i += 25) {
+          let requests: Obj = { [TABLE]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) };
+          while (Object.keys(requests).length > 0) {
+            const out = await rawDb.send(new BatchWriteCommand({ RequestItems: requests as never }));
+            requests = (out.UnprocessedItems ?? {}) as Obj;
+          }
+        }
+        return orgs;
+      }
+      txShape = {
+        items: captured.length,
+        puts: captured.filter((i) => i.Put).length,
+        item_bytes: captured.map((i) => sizeOf(((i.Put ?? i.Update ?? i.Delete ?? i.ConditionCheck) as Obj).Item ?? (i.Update as Obj | undefined)?.Key)),
+      };
+
+      async function runLevel(concurrency: number, one: (n: number) => Promise<{ ok: boolean; ms: number }>): Promise<LevelResult> {
+        const latencies: number[] = [];
+        let issued = 0;
+        let ok = 0;
+        let failed = 0;
+        const started = performance.now();
+        const deadline = started + MAX_SECONDS_PER_LEVEL * 1000;
+        await Promise.all(
+          Array.from({ length: concurrency }, async () => {
+            while (issued < MAX_BOOKINGS_PER_LEVEL && performance.now() < deadline) {
+              const n = issued++;
+              const r = await one(n);
+              latencies.push(r.ms);
+              if (r.ok) ok++;
+              else failed++;
+            }
+          }),
+        );
+        const seconds = (performance.now() - started) / 1000;
+        latencies.sort((a, b) => a - b);
+        return {
+          concurrency,
+          attempted: latencies.length,
+          ok,
+          failed,
+          seconds: round(seconds),
+          per_second: round(latencies.length / seconds, 1),
+          p50_ms: round(percentile(latencies, 50), 1),
+          p95_ms: round(percentile(latencies, 95), 1),
+          p99_ms: round(percentile(latencies, 99), 1),
+        };
+      }
+
+      throughput = [];
+      for (const concurrency of LEVELS) {
+        console.log(`Booking at concurrency ${concurrency}…`);
+        const statuses: Record<string, number> = {};
+        const base = nextWindow;
+        const apiResult = await runLevel(concurrency, async (n) => {
+          const r = await call('POST', '/appointments', bookingBody(base + n, true));
+          statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+          return { ok: r.status === 201, ms: r.ms };
+        });
+        nextWindow += apiResult.attempted;
+        const orgs = await rawOrganisations(MAX_BOOKINGS_PER_LEVEL);
+        const rawResult = await runLevel(concurrency, async (n) => {
+          const text = template.replaceAll(clinic.orgId, orgs[n]!).replaceAll(probeId, randomUUID());
+          const started = performance.now();
+          try {
+            await rawDb.send(new TransactWriteCommand({ TransactItems: JSON.parse(text) as never, ClientRequestToken: randomUUID() }));
+            return { ok: true, ms: performance.now() - started };
+          } catch {
+            return { ok: false, ms: performance.now() - started };
+          }
+        });
+        throughput.push({ api: apiResult, raw: rawResult, api_statuses: statuses, ratio_api_over_raw: round(apiResult.per_second / rawResult.per_second, 3) });
+      }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // 3. DynamoDB calls, stages and units per operation, and their latency (sequential).
+    if (runs('operations')) {
+      console.log('Counting DynamoDB calls, stages and units per operation…');
+      const setupIds: string[] = [];
+      for (let i = 0; i < OP_REPEATS * 2 + 1; i++) {
+        const r = await call('POST', '/appointments', bookingBody(nextWindow++, false));
+        if (r.status !== 201) throw new Error(`setup booking answered ${r.status}: ${JSON.stringify(r.json)}`);
+        setupIds.push(r.json.uuid as string);
+      }
+      const conflictBody = bookingBody(nextWindow - 1, false);
+      const ops: { name: string; expect: number; request: (i: number) => [string, string, unknown?] }[] = [
+        { name: 'search_patients', expect: 200, request: () => ['GET', '/patients?query=Smith&page=1&page_size=5'] },
+        { name: 'list_types', expect: 200, request: () => ['GET', '/appointment-types?is_active=true'] },
+        {
+          name: 'availability_day',
+          expect: 200,
+          request: () => ['GET', `/schedule/availability?location_uuid=${clinic.location.uuid}&appointment_type_uuid=${clinic.types.exam.uuid}&date_from=${day(2)}&date_to=${day(2)}`],
+        },
+        {
+          name: 'availability_week',
+          expect: 200,
+          request: () => ['GET', `/schedule/availability?location_uuid=${clinic.location.uuid}&appointment_type_uuid=${clinic.types.exam.uuid}&date_from=${day(2)}&date_to=${day(8)}`],
+        },
+        { name: 'book', expect: 201, request: () => ['POST', '/appointments', bookingBody(nextWindow++, false)] },
+        { name: 'conflicting_book', expect: 409, request: () => ['POST', '/appointments', conflictBody] },
+        {
+          name: 'reschedule',
+          expect: 200,
+          request: (i) => {
+            const w = window(nextWindow++);
+            return ['PATCH', `/appointments/${setupIds[i]}`, { scheduled_start: w.start, scheduled_end: w.end }];
+          },
+        },
+        { name: 'cancel', expect: 200, request: (i) => ['PATCH', `/appointments/${setupIds[OP_REPEATS + i]}/status`, { status: 'cancelled' }] },
+      ];
+
+      for (const op of ops) {
+        const t = newTally();
+        const latencies: number[] = [];
+        const stageCounts: number[] = [];
+        const statuses = new Set<number>();
+        for (let i = 0; i < OP_REPEATS; i++) {
+          const [method, path, body] = op.request(i);
+          tally = t;
+          const { result: r, count } = await stages.measure(() => call(method, path, body));
+          tally = undefined;
+          latencies.push(r.ms);
+          stageCounts.push(count.stages);
+          statuses.add(r.status);
+          if (r.status !== op.expect) console.warn(`  ${op.name}: expected ${op.expect}, got ${r.status} ${JSON.stringify(r.json).slice(0, 200)}`);
+        }
+        // Per request, the token lookup included (every protected request makes it).
+        const calls = Object.fromEntries(Object.entries(t.calls).map(([k, v]) => [k, round(v / OP_REPEATS, 2)]));
+        const p50 = median(latencies);
+        perOp.push({
+          name: op.name,
+          status: [...statuses].join('/'),
+          calls,
+          dynamodb_calls: round(Object.values(t.calls).reduce((a, b) => a + b, 0) / OP_REPEATS, 2),
+          stages: median(stageCounts),
+          stages_max: Math.max(...stageCounts),
+          rru: round(t.rru / OP_REPEATS, 2),
+          wru: round(t.wru / OP_REPEATS, 2),
+          latency_p50_ms: round(p50, 1),
+          // One function per request now (no authorizer): the local round trip approximates its duration.
+          function_ms: round(Math.max(1, p50), 1),
+        });
+      }
+    }
+    stages.remove();
+
+    // Requests for the cold part: each function's first request, as API Gateway would send it.
+    if (runs('cold')) {
+      const apiEvent = (route: { method: string; path: string }, params: Record<string, string>, query?: Record<string, string>, body?: unknown): Obj => {
+        const path = pathOf(route, params);
+        const routeKey = `${route.method} ${route.path}`;
+        const now = new Date();
+        return {
+          version: '2.0',
+          routeKey,
+          rawPath: path,
+          rawQueryString: new URLSearchParams(query ?? {}).toString(),
+          headers: { ...auth, accept: 'application/json', host: 'bench.local', 'x-forwarded-proto': 'https', ...(body ? { 'content-type': 'application/json' } : {}) },
+          ...(query ? { queryStringParameters: query } : {}),
+          pathParameters: params,
+          requestContext: {
+            accountId: '000000000000',
+            apiId: 'bench',
+            domainName: 'bench.local',
+            domainPrefix: 'bench',
+            http: { method: route.method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
+            requestId: randomUUID(),
+            routeKey,
+            stage: '$default',
+            time: now.toUTCString(),
+            timeEpoch: now.getTime(),
+          },
+          isBase64Encoded: false,
+          ...(body ? { body: JSON.stringify(body) } : {}),
+        };
+      };
+      const org = { org_id: clinic.orgId };
+      const times = (make: () => Obj) => Array.from({ length: COLD_RUNS }, make);
+      coldEvents.set(routes.getSettings.handler, { expect: 200, events: times(() => apiEvent(routes.getSettings, org)) });
+      coldEvents.set(routes.listAppointmentTypes.handler, { expect: 200, events: times(() => apiEvent(routes.listAppointmentTypes, org, { is_active: 'true' })) });
+      coldEvents.set(routes.searchPatients.handler, { expect: 200, events: times(() => apiEvent(routes.searchPatients, org, { query: 'Smith', page: '1', page_size: '5' })) });
+      coldEvents.set(routes.getAvailability.handler, {
+        expect: 200,
+        events: times(() =>
+          apiEvent(routes.getAvailability, org, { location_uuid: clinic.location.uuid, appointment_type_uuid: clinic.types.exam.uuid, date_from: day(2), date_to: day(2) }),
+        ),
+      });
+      coldEvents.set(routes.bookAppointment.handler, { expect: 201, events: times(() => apiEvent(routes.bookAppointment, org, undefined, bookingBody(nextWindow++, false))) });
+      coldEvents.set(CLIENT_ONLY, { expect: 200, events: times(() => ({})) });
+      for (const name of coldEvents.keys()) if (name !== CLIENT_ONLY && !COLD_FUNCTIONS.includes(name)) throw new Error(`COLD_FUNCTIONS lacks ${name}`);
+    }
+    await stopServer();
+  }
+
+  // -----------------------------------------------------------------------------------------
+  // 4. Cold requests: a fresh process imports the bundle and serves its first request.
+  if (runs('cold') && dynamo) {
+    console.log(`Cold requests of ${coldEvents.size - 1} functions and the client-only bundle (${COLD_RUNS} rounds)…`);
+    const coldScript = (outfile: string, event: Obj) => `
+const t0 = performance.now();
+const m = await import(${JSON.stringify(pathToFileURL(outfile).href)});
+const t1 = performance.now();
+const context = { awsRequestId: ${JSON.stringify(randomUUID())}, functionName: 'bench', functionVersion: '$LATEST', invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:bench', memoryLimitInMB: '512', logGroupName: 'bench', logStreamName: 'bench', callbackWaitsForEmptyEventLoop: true, getRemainingTimeInMillis: () => 10000, done() {}, fail() {}, succeed() {} };
+const result = await m.handler(${JSON.stringify(event)}, context);
+const t2 = performance.now();
+process.stdout.write('@@' + JSON.stringify({ import_ms: t1 - t0, request_ms: t2 - t1, status: result?.statusCode }));
+process.exit(0);`;
+    const samples = new Map<string, { import_ms: number; request_ms: number; status: number }[]>();
+    const coldErrors = new Map<string, string>();
+    const coldBuilt = built.filter((b) => coldEvents.has(b.name));
+    for (let r = 0; r < COLD_RUNS; r++) {
+      for (const b of coldBuilt) {
+        const { expect, events } = coldEvents.get(b.name)!;
+        const env = childEnv(b.environment, { TABLE_NAME: TABLE, DYNAMODB_ENDPOINT: dynamo.endpoint, AWS_REGION: process.env.AWS_REGION ?? 'local' });
+        const run = runFresh(coldScript(b.outfile, events[r]!), env);
+        if (!run.ok) {
+          console.warn(`  cold ${b.name}: ${run.error}`);
+          coldErrors.set(b.name, run.error);
+          continue;
+        }
+        const sample = JSON.parse(run.out) as { import_ms: number; request_ms: number; status: number };
+        if (sample.status !== expect) console.warn(`  cold ${b.name}: expected ${expect}, got ${sample.status}`);
+        samples.set(b.name, [...(samples.get(b.name) ?? []), sample]);
+      }
+    }
+    for (const [name, list] of samples) {
+      cold.push({
+        function: name,
+        status: [...new Set(list.map((s) => s.status))].join('/'),
+        import_ms: round(median(list.map((s) => s.import_ms)), 1),
+        request_ms: round(median(list.map((s) => s.request_ms)), 1),
+        total_ms: round(median(list.map((s) => s.import_ms + s.request_ms)), 1),
+        total_vs_client: 0,
+      });
+    }
+    for (const [name, error] of coldErrors) {
+      if (!samples.has(name)) cold.push({ function: name, status: 'error', import_ms: NaN, request_ms: NaN, total_ms: NaN, total_vs_client: NaN, error });
+    }
+    const baseline = cold.find((c) => c.function === CLIENT_ONLY);
+    for (const c of cold) c.total_vs_client = baseline ? round(c.total_ms / baseline.total_ms, 2) : NaN;
+  }
   await stopAll();
-  console.log('Stopped DynamoDB Local and the API. Bundling functions…');
 
   // -------------------------------------------------------------------------------------------
-  // 3. Bundles and init time.
-  rmSync(BUNDLE_DIR, { recursive: true, force: true });
-  mkdirSync(BUNDLE_DIR, { recursive: true });
-  const entries = [
-    ...readdirSync(join(ROOT, 'functions'))
-      .filter((f) => f.endsWith('.ts'))
-      .map((f) => ({ name: f.replace(/\.ts$/, ''), file: join(ROOT, 'functions', f) })),
-    { name: '(client only)', file: join(import.meta.dirname, 'client-only.ts') },
-  ];
-  const initEnv: NodeJS.ProcessEnv = { ...process.env, TABLE_NAME: 'bench', AWS_REGION: 'us-east-1', LOG_LEVEL: 'SILENT', NODE_OPTIONS: '' };
-  delete initEnv.DYNAMODB_ENDPOINT;
-  const bundles: { function: string; bytes: number; kib: number; init_ms: number; init_vs_client: number }[] = [];
-  const built: { name: string; outfile: string; runs: number[] }[] = [];
-  for (const entry of entries) {
-    const outfile = join(BUNDLE_DIR, `${entry.name.replace(/[^a-z0-9-]/g, '_')}.mjs`);
-    await build({
-      entryPoints: [entry.file],
-      outfile,
-      bundle: true,
-      minify: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node24',
-      mainFields: ['module', 'main'],
-      banner: { js: "import { createRequire as topLevelCreateRequire } from 'module';const require = topLevelCreateRequire(import.meta.url);" },
-      logLevel: 'error',
-    });
-    built.push({ name: entry.name, outfile, runs: [] });
-  }
-  console.log(`Timing module init of ${built.length} bundles (${INIT_RUNS} rounds, round-robin)…`);
-  const initOnce = (outfile: string) => {
-    const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(outfile).href)}); process.stdout.write(String(performance.now() - t));`;
-    return Number(execFileSync(process.execPath, ['--no-warnings', '--input-type=module', '-e', script], { env: initEnv, encoding: 'utf8' }));
-  };
-  // Round-robin, so background load spreads over every bundle; the baseline runs three times a round.
-  for (let round = 0; round < INIT_RUNS; round++) {
-    for (const b of built) {
-      const times = b.name === '(client only)' ? 3 : 1;
-      for (let i = 0; i < times; i++) b.runs.push(initOnce(b.outfile));
-    }
-  }
-  for (const b of built) {
-    const bytes = statSync(b.outfile).size;
-    bundles.push({ function: b.name, bytes, kib: round(bytes / 1024, 1), init_ms: round(median(b.runs), 1), init_vs_client: 0 });
-  }
-  const baseline = bundles.find((b) => b.function === '(client only)')!;
-  for (const b of bundles) b.init_vs_client = round(b.init_ms / baseline.init_ms, 2);
-
-  // -------------------------------------------------------------------------------------------
-  // 4. Cost model.
+  // 5. Cost model (warm requests; one function invocation per request).
   const p = PRICES;
   const gb = p.lambda_arm64.memory_mb / 1024;
   function costPerRequest(op: OpResult) {
     const dynamodb = (op.wru * p.dynamodb_on_demand.usd_per_million_wru + op.rru * p.dynamodb_on_demand.usd_per_million_rru) / 1e6;
-    const lambdaSeconds = (Math.ceil(op.function_ms) + Math.ceil(authorizerMedian)) / 1000;
-    const lambda = lambdaSeconds * gb * p.lambda_arm64.usd_per_gb_second + (2 * p.lambda_arm64.usd_per_million_requests) / 1e6;
+    const lambdaSeconds = Math.ceil(op.function_ms) / 1000;
+    const lambda = lambdaSeconds * gb * p.lambda_arm64.usd_per_gb_second + p.lambda_arm64.usd_per_million_requests / 1e6;
     const httpApi = p.http_api.usd_per_million_requests / 1e6;
     const logs = (p.cloudwatch_logs.assumed_bytes_per_request / 1024 ** 3) * p.cloudwatch_logs.usd_per_gb_ingested;
     return { dynamodb, lambda, http_api: httpApi, logs, total: dynamodb + lambda + httpApi + logs };
@@ -482,75 +793,166 @@ async function main() {
   const costs = Object.fromEntries(perOp.map((op) => [op.name, costPerRequest(op)]));
   const per1000 = (name: string) => Object.fromEntries(Object.entries(costs[name]!).map(([k, v]) => [k, round(v * 1000, 5)]));
   const monthly = { dynamodb: 0, lambda: 0, http_api: 0, logs: 0, total: 0 };
-  const addMonthly = (name: string, count: number) => {
-    for (const k of Object.keys(monthly) as (keyof typeof monthly)[]) monthly[k] += costs[name]![k] * count;
-  };
-  addMonthly('book', rc.bookings_per_month);
-  for (const [name, share] of Object.entries(rc.other_calls_mix)) addMonthly(name, rc.other_calls_per_month * share);
+  const haveCosts = costs.book !== undefined && Object.keys(rc.other_calls_mix).every((name) => costs[name]);
+  if (haveCosts) {
+    const addMonthly = (name: string, count: number) => {
+      for (const k of Object.keys(monthly) as (keyof typeof monthly)[]) monthly[k] += costs[name]![k] * count;
+    };
+    addMonthly('book', rc.bookings_per_month);
+    for (const [name, share] of Object.entries(rc.other_calls_mix)) addMonthly(name, rc.other_calls_per_month * share);
+  }
   const monthlyRounded = Object.fromEntries(Object.entries(monthly).map(([k, v]) => [k, round(v, 4)]));
 
+  const dataBundles = bundles.filter((b) => b.table !== 'none' && b.function !== CLIENT_ONLY);
+  const timedData = dataBundles.filter((b) => !b.error);
+  const clientBundle = bundles.find((b) => b.function === CLIENT_ONLY);
+  const largest = bundles.filter((b) => b.function !== CLIENT_ONLY).sort((a, b) => b.bytes - a.bytes)[0];
   const runtimeSeconds = round((performance.now() - t0) / 1000, 1);
   const result = {
     generated_at: new Date().toISOString(),
     machine: { node: process.version, cpus: (await import('node:os')).cpus().length },
-    settings: { levels: LEVELS, max_bookings_per_level: MAX_BOOKINGS_PER_LEVEL, max_seconds_per_level: MAX_SECONDS_PER_LEVEL, op_repeats: OP_REPEATS, init_runs: INIT_RUNS },
-    clinic: { providers: providers.length, operatories: clinic.operatories.length, slot_granularity_minutes: 15, booking_minutes: 60 },
+    settings: {
+      parts: PARTS.filter(runs),
+      levels: LEVELS,
+      max_bookings_per_level: MAX_BOOKINGS_PER_LEVEL,
+      max_seconds_per_level: MAX_SECONDS_PER_LEVEL,
+      op_repeats: OP_REPEATS,
+      init_runs: INIT_RUNS,
+      cold_runs: COLD_RUNS,
+    },
+    clinic: { providers: providerCount, operatories: operatoryCount, slot_granularity_minutes: 15, booking_minutes: 60 },
     booking_transaction: txShape,
     throughput,
-    authorizer: { median_ms: round(authorizerMedian, 1), calls: authorizerCalls, rru: round(authorizerTally.rru / OP_REPEATS, 2), wru: round(authorizerTally.wru / OP_REPEATS, 2) },
     operations: perOp,
     units_method:
-      'Counted by an initialize-step middleware on the shared document client; sizes = JSON length of the marshalled items/keys; reads ceil(size/4KB) (x0.5 eventually consistent, x2 transactional, Query summed over returned items), writes ceil(size/1KB) (x2 transactional, cancelled transactions charged). Per request, authorizer included.',
+      'Counted by initialize-step middleware on the shared document client; sizes = JSON length of the marshalled items/keys; reads ceil(size/4KB) (x0.5 eventually consistent, x2 transactional, Query summed over returned items), writes ceil(size/1KB) (x2 transactional, cancelled transactions charged). Per request, the token lookup included. Stages: shared/db/stage-counter.ts (calls sent together share a stage).',
+    deployed_node_options: deployedNodeOptions,
     bundles,
+    bundle_summary: clientBundle
+      ? {
+          data_routes_kib: [Math.min(...dataBundles.map((b) => b.kib)), Math.max(...dataBundles.map((b) => b.kib))],
+          data_routes_init_vs_client: [Math.min(...timedData.map((b) => b.init_vs_client)), Math.max(...timedData.map((b) => b.init_vs_client))],
+          data_routes_init_cpu_vs_client: [Math.min(...timedData.map((b) => b.init_cpu_vs_client)), Math.max(...timedData.map((b) => b.init_cpu_vs_client))],
+          largest: largest ? { function: largest.function, kib: largest.kib, kib_over_client: round(largest.kib - clientBundle.kib, 1) } : undefined,
+          client_only: { kib: clientBundle.kib, init_ms: clientBundle.init_ms },
+        }
+      : undefined,
+    cold,
     prices: { as_of: p.as_of, region: p.region, sources: p.sources },
-    cost: {
-      assumptions: `Lambda ${p.lambda_arm64.memory_mb} MB arm64, billed ms = function ms (client p50 minus authorizer median) + authorizer median, 2 invocations per request; HTTP API 1 request; logs ${p.cloudwatch_logs.assumed_bytes_per_request} B/request; warm starts only`,
-      usd_per_1000: Object.fromEntries(perOp.map((op) => [op.name, per1000(op.name)])),
-      reference_clinic: { ...rc, usd_per_month: monthlyRounded },
-    },
+    cost: haveCosts
+      ? {
+          assumptions: `Lambda ${p.lambda_arm64.memory_mb} MB arm64, billed ms = the request's local p50 latency, 1 invocation per request (the function verifies its token); HTTP API 1 request; logs ${p.cloudwatch_logs.assumed_bytes_per_request} B/request; warm starts only`,
+          usd_per_1000: Object.fromEntries(perOp.map((op) => [op.name, per1000(op.name)])),
+          reference_clinic: { ...rc, usd_per_month: monthlyRounded },
+        }
+      : undefined,
+    before: BEFORE,
     runtime_seconds: runtimeSeconds,
   };
   writeFileSync(join(OUT_DIR, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
 
   // -------------------------------------------------------------------------------------------
-  console.log(`\nBooking throughput (${MAX_BOOKINGS_PER_LEVEL} bookings or ${MAX_SECONDS_PER_LEVEL} s per level; one transaction of ${txShape.items} items)`);
-  console.log(
-    table(
-      throughput.map((t) => ({
-        concurrency: t.api.concurrency,
-        'api ok/all': `${t.api.ok}/${t.api.attempted}`,
-        'api /s': t.api.per_second,
-        'api p50': t.api.p50_ms,
-        'api p95': t.api.p95_ms,
-        'api p99': t.api.p99_ms,
-        'raw ok/all': `${t.raw.ok}/${t.raw.attempted}`,
-        'raw /s': t.raw.per_second,
-        'raw p50': t.raw.p50_ms,
-        'raw p95': t.raw.p95_ms,
-        'raw p99': t.raw.p99_ms,
-        'api/raw': t.ratio_api_over_raw,
-      })),
-    ),
-  );
-  console.log(`\nDynamoDB per request (authorizer included: ${JSON.stringify(authorizerCalls)}, ${result.authorizer.rru} RRU; authorizer ${result.authorizer.median_ms} ms)`);
-  console.log(
-    table(
-      perOp.map((o) => ({
-        operation: o.name,
-        status: o.status,
-        calls: o.dynamodb_calls,
-        commands: Object.entries(o.calls).map(([k, v]) => `${k}×${v}`).join(' '),
-        RRU: o.rru,
-        WRU: o.wru,
-        'p50 ms': o.latency_p50_ms,
-        '$/1000': round(costs[o.name]!.total * 1000, 4),
-      })),
-    ),
-  );
-  console.log(`\nBundles (esbuild, minified ESM, node24) and module init (median of ${INIT_RUNS} fresh processes, node ${process.version})`);
-  console.log(table([...bundles].sort((a, b) => b.bytes - a.bytes).map((b) => ({ function: b.function, KiB: b.kib, 'init ms': b.init_ms, 'x client': b.init_vs_client }))));
-  console.log(`\nCost (prices as of ${p.as_of}, ${p.region}) per 1,000 bookings: $${round(costs.book!.total * 1000, 4)} ${JSON.stringify(per1000('book'))}`);
-  console.log(`Reference clinic (${rc.providers} providers, ${rc.operatories} chairs, ${rc.bookings_per_month} bookings + ${rc.other_calls_per_month} other calls a month): $${round(monthly.total, 4)}/month ${JSON.stringify(monthlyRounded)}`);
+  // Tables: each figure beside the README's figure before the cold-path work ("was").
+  const B = BEFORE;
+  if (throughput.length > 0) {
+    console.log(`\nBooking throughput (${MAX_BOOKINGS_PER_LEVEL} bookings or ${MAX_SECONDS_PER_LEVEL} s per level; one transaction of ${String(txShape?.items)} items)`);
+    console.log(
+      table(
+        throughput.map((t) => {
+          const was = B.throughput.find((b) => b.concurrency === t.api.concurrency);
+          return {
+            concurrency: t.api.concurrency,
+            'api ok/all': `${t.api.ok}/${t.api.attempted}`,
+            'api /s': t.api.per_second,
+            was: orDash(was?.api_per_second),
+            'p50/p95/p99 ms': `${Math.round(t.api.p50_ms)} / ${Math.round(t.api.p95_ms)} / ${Math.round(t.api.p99_ms)}`,
+            'was ': was ? `${was.p50_ms} / ${was.p95_ms} / ${was.p99_ms}` : '—',
+            'raw ok/all': `${t.raw.ok}/${t.raw.attempted}`,
+            'raw /s': t.raw.per_second,
+            'was  ': orDash(was?.raw_per_second),
+            'api/raw': t.ratio_api_over_raw,
+            'was   ': orDash(was?.ratio_api_over_raw),
+          };
+        }),
+      ),
+    );
+  }
+  if (perOp.length > 0) {
+    console.log('\nDynamoDB per request (the token lookup included), sequential stages, request units; "was": README before');
+    console.log(
+      table(
+        perOp.map((o) => {
+          const was = B.operations[o.name];
+          return {
+            operation: o.name,
+            status: o.status,
+            calls: o.dynamodb_calls,
+            was: orDash(was?.calls),
+            stages: o.stages_max === o.stages ? o.stages : `${o.stages} (max ${o.stages_max})`,
+            'was ': orDash(B.stages[o.name]),
+            RRU: o.rru,
+            'was  ': orDash(was?.rru),
+            WRU: o.wru,
+            'was   ': orDash(was?.wru),
+            commands: Object.entries(o.calls).map(([k, v]) => `${k}×${v}`).join(' '),
+            'p50 ms': o.latency_p50_ms,
+            '$/1000': costs[o.name] ? round(costs[o.name]!.total * 1000, 4) : '—',
+          };
+        }),
+      ),
+    );
+  }
+  if (bundles.length > 0 && clientBundle) {
+    console.log(`\nBundles (esbuild as the stack: minified ESM, node24) and module init (median of ${INIT_RUNS} fresh processes, node ${process.version}, deployed NODE_OPTIONS ${deployedNodeOptions.map((o) => JSON.stringify(o)).join(', ')})`);
+    console.log(
+      table(
+        [...bundles]
+          .sort((a, b) => b.bytes - a.bytes)
+          .map((b) => ({
+            function: b.function,
+            KiB: b.kib,
+            'KiB over client': round(b.kib - clientBundle.kib, 1),
+            'init ms': b.error ? `failed: ${b.error}` : b.init_ms,
+            'x client': b.error ? '—' : b.init_vs_client,
+            'init CPU ms': b.error ? '—' : b.init_cpu_ms,
+            'x client ': b.error ? '—' : b.init_cpu_vs_client,
+            'source map': b.source_map ? 'yes' : 'no',
+          })),
+      ),
+    );
+    const s = result.bundle_summary!;
+    console.log(
+      `Data routes: ${span(dataBundles.map((b) => b.kib))} KiB (was ${B.bundles.data_routes_kib.join('–')}), init ${span(timedData.map((b) => b.init_ms))} ms (was ${B.bundles.data_routes_init_ms.join('–')}), ` +
+        `${span(timedData.map((b) => b.init_vs_client), 2)}× the client-only bundle (was ${B.bundles.data_routes_init_vs_client.join('–')}×; ` +
+        `in CPU time ${span(timedData.map((b) => b.init_cpu_vs_client), 2)}×). ` +
+        `Client only: ${clientBundle.kib} KiB (was ${B.bundles.client_only_kib}) at ${clientBundle.init_ms} ms (was ${B.bundles.client_only_init_ms}). ` +
+        `Largest: ${s.largest?.function} ${s.largest?.kib} KiB, ${s.largest?.kib_over_client} KiB over the client-only bundle. ` +
+        `Authorizer: none (was ${B.bundles.authorizer_kib} KiB at ${B.bundles.authorizer_init_ms} ms, before every request).`,
+    );
+  }
+  if (cold.length > 0) {
+    console.log(`\nCold request: a fresh node process imports the bundle and serves its first request against DynamoDB Local (median of ${COLD_RUNS}; the client-only bundle makes one GetItem; not in the README before)`);
+    console.log(
+      table(
+        cold.map((c) => ({
+          function: c.function,
+          status: c.error ? `failed: ${c.error}` : c.status,
+          'import ms': c.import_ms,
+          'first request ms': c.request_ms,
+          'total ms': c.total_ms,
+          'x client': c.total_vs_client,
+        })),
+      ),
+    );
+  }
+  if (haveCosts) {
+    console.log(
+      `\nCost (prices as of ${p.as_of}, ${p.region}) per 1,000 bookings: $${round(costs.book!.total * 1000, 4)} (was $${B.cost.usd_per_1000_bookings}) ${JSON.stringify(per1000('book'))}`,
+    );
+    console.log(
+      `Reference clinic (${rc.providers} providers, ${rc.operatories} chairs, ${rc.bookings_per_month} bookings + ${rc.other_calls_per_month} other calls a month): $${round(monthly.total, 4)}/month (was $${B.cost.reference_clinic_usd_per_month}) ${JSON.stringify(monthlyRounded)}`,
+    );
+  }
   console.log(`\nWrote ${join(OUT_DIR, 'latest.json')} — bench took ${runtimeSeconds} s`);
 }
 
