@@ -25,7 +25,10 @@ import { GUARD_ATTEMPTS, guardBackoff, scheduleChangeGuard, type Resource } from
 import { liveAppointmentsHolding } from './schedule-impact.ts';
 import { DEFAULT_GRANULARITY_MINUTES } from '../time/granules.ts';
 import type { AppointmentType } from '../schemas/appointment-types.ts';
-import type { Location, Operatory, Provider, Settings } from '../schemas/practice.ts';
+import type { Location } from '../schemas/locations.ts';
+import type { Operatory } from '../schemas/operatories.ts';
+import type { Provider } from '../schemas/providers.ts';
+import type { Settings } from '../schemas/settings.ts';
 
 export type { Location, Operatory, Provider, Settings };
 export type Org = { uuid: string; name: string; slot_granularity_minutes: number; booking_horizon_days: number; lock_granule_minutes: number; default_time_zone?: string };

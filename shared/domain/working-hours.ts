@@ -3,7 +3,7 @@
  * location are periods of weekly hours; see `schedulePeriods` for what a PUT does to them.
  */
 import { unprocessable } from '../errors.ts';
-import { WEEKDAYS, type WorkingHours } from '../schemas/practice.ts';
+import { WEEKDAYS, type WorkingHours } from '../schemas/working-hours.ts';
 import { addDays, dayNumber, type Interval } from '../time/local-day.ts';
 import { workingIntervals, type WeeklyHours } from './availability.ts';
 import { DateTime } from 'luxon';

@@ -1,7 +1,6 @@
 import { V1, type RouteSpec } from './spec.ts';
 import { OrgPath } from '../schemas/common.ts';
-import { AppointmentType } from '../schemas/appointment-types.ts';
-import { CreateAppointmentTypeBody } from '../schemas/practice.ts';
+import { AppointmentType, CreateAppointmentTypeBody } from '../schemas/appointment-types.ts';
 
 export const createAppointmentType = {
   method: 'POST',

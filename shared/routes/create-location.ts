@@ -1,6 +1,6 @@
 import { V1, type RouteSpec } from './spec.ts';
 import { OrgPath } from '../schemas/common.ts';
-import { CreateLocationBody, Location } from '../schemas/practice.ts';
+import { CreateLocationBody, Location } from '../schemas/locations.ts';
 
 export const createLocation = {
   method: 'POST',

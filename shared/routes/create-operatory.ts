@@ -1,5 +1,6 @@
 import { V1, type RouteSpec } from './spec.ts';
-import { CreateOperatoryBody, LocationPath, Operatory } from '../schemas/practice.ts';
+import { CreateOperatoryBody, Operatory } from '../schemas/operatories.ts';
+import { LocationPath } from '../schemas/locations.ts';
 
 export const createOperatory = {
   method: 'POST',

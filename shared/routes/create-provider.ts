@@ -1,6 +1,6 @@
 import { V1, type RouteSpec } from './spec.ts';
 import { OrgPath } from '../schemas/common.ts';
-import { CreateProviderBody, Provider } from '../schemas/practice.ts';
+import { CreateProviderBody, Provider } from '../schemas/providers.ts';
 
 export const createProvider = {
   method: 'POST',

@@ -1,6 +1,6 @@
 import { V1, type RouteSpec } from './spec.ts';
 import { OrgPath } from '../schemas/common.ts';
-import { CreateTimeOffBody, TimeOff } from '../schemas/practice.ts';
+import { CreateTimeOffBody, TimeOff } from '../schemas/time-off.ts';
 
 export const createTimeOff = {
   method: 'POST',

@@ -1,5 +1,5 @@
 import { V1, type RouteSpec } from './spec.ts';
-import { TimeOffPath } from '../schemas/practice.ts';
+import { TimeOffPath } from '../schemas/time-off.ts';
 
 export const deleteTimeOff = {
   method: 'DELETE',

@@ -1,6 +1,5 @@
 import { V1, type RouteSpec } from './spec.ts';
-import { AppointmentType } from '../schemas/appointment-types.ts';
-import { AppointmentTypePath } from '../schemas/practice.ts';
+import { AppointmentType, AppointmentTypePath } from '../schemas/appointment-types.ts';
 
 export const getAppointmentType = {
   method: 'GET',

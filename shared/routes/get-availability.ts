@@ -1,6 +1,6 @@
 import { V1, type RouteSpec } from './spec.ts';
 import { OrgPath } from '../schemas/common.ts';
-import { Availability, AvailabilityQuery } from '../schemas/practice.ts';
+import { Availability, AvailabilityQuery } from '../schemas/availability.ts';
 
 export const getAvailability = {
   method: 'GET',

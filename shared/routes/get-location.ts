@@ -1,5 +1,5 @@
 import { V1, type RouteSpec } from './spec.ts';
-import { Location, LocationPath } from '../schemas/practice.ts';
+import { Location, LocationPath } from '../schemas/locations.ts';
 
 export const getLocation = {
   method: 'GET',

@@ -1,6 +1,6 @@
 import { V1, type RouteSpec } from './spec.ts';
 import { OrgPath } from '../schemas/common.ts';
-import { Settings } from '../schemas/practice.ts';
+import { Settings } from '../schemas/settings.ts';
 
 export const getSettings = {
   method: 'GET',

@@ -1,6 +1,6 @@
 import { V1, type RouteSpec } from './spec.ts';
 import { OrgPath } from '../schemas/common.ts';
-import { LocationList } from '../schemas/practice.ts';
+import { LocationList } from '../schemas/locations.ts';
 
 export const listLocations = {
   method: 'GET',

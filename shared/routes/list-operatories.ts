@@ -1,5 +1,6 @@
 import { V1, type RouteSpec } from './spec.ts';
-import { LocationPath, OperatoryList } from '../schemas/practice.ts';
+import { LocationPath } from '../schemas/locations.ts';
+import { OperatoryList } from '../schemas/operatories.ts';
 
 export const listOperatories = {
   method: 'GET',

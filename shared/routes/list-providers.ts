@@ -1,6 +1,6 @@
 import { V1, type RouteSpec } from './spec.ts';
 import { OrgPath } from '../schemas/common.ts';
-import { ListProvidersQuery, ProviderList } from '../schemas/practice.ts';
+import { ListProvidersQuery, ProviderList } from '../schemas/providers.ts';
 
 export const listProviders = {
   method: 'GET',

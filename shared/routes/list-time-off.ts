@@ -1,6 +1,6 @@
 import { V1, type RouteSpec } from './spec.ts';
 import { OrgPath } from '../schemas/common.ts';
-import { ListTimeOffQuery, TimeOffList } from '../schemas/practice.ts';
+import { ListTimeOffQuery, TimeOffList } from '../schemas/time-off.ts';
 
 export const listTimeOff = {
   method: 'GET',

@@ -1,5 +1,6 @@
 import { V1, type RouteSpec } from './spec.ts';
-import { ProviderPath, WorkingHoursList } from '../schemas/practice.ts';
+import { ProviderPath } from '../schemas/providers.ts';
+import { WorkingHoursList } from '../schemas/working-hours.ts';
 
 export const listWorkingHours = {
   method: 'GET',

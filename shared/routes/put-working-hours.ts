@@ -1,5 +1,5 @@
 import { V1, type RouteSpec } from './spec.ts';
-import { PutWorkingHoursBody, WorkingHoursChange, WorkingHoursPath } from '../schemas/practice.ts';
+import { PutWorkingHoursBody, WorkingHoursChange, WorkingHoursPath } from '../schemas/working-hours.ts';
 
 export const putWorkingHours = {
   method: 'PUT',

@@ -1,6 +1,5 @@
 import { V1, type RouteSpec } from './spec.ts';
-import { AppointmentType } from '../schemas/appointment-types.ts';
-import { AppointmentTypePath, UpdateAppointmentTypeBody } from '../schemas/practice.ts';
+import { AppointmentType, AppointmentTypePath, UpdateAppointmentTypeBody } from '../schemas/appointment-types.ts';
 
 export const updateAppointmentType = {
   method: 'PATCH',

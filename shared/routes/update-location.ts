@@ -1,5 +1,5 @@
 import { V1, type RouteSpec } from './spec.ts';
-import { Location, LocationPath, UpdateLocationBody } from '../schemas/practice.ts';
+import { Location, LocationPath, UpdateLocationBody } from '../schemas/locations.ts';
 
 export const updateLocation = {
   method: 'PATCH',

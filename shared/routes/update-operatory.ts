@@ -1,5 +1,5 @@
 import { V1, type RouteSpec } from './spec.ts';
-import { Operatory, OperatoryPath, UpdateOperatoryBody } from '../schemas/practice.ts';
+import { Operatory, OperatoryPath, UpdateOperatoryBody } from '../schemas/operatories.ts';
 
 export const updateOperatory = {
   method: 'PATCH',

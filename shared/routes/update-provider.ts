@@ -1,5 +1,5 @@
 import { V1, type RouteSpec } from './spec.ts';
-import { Provider, ProviderPath, UpdateProviderBody } from '../schemas/practice.ts';
+import { Provider, ProviderPath, UpdateProviderBody } from '../schemas/providers.ts';
 
 export const updateProvider = {
   method: 'PATCH',

@@ -1,6 +1,6 @@
 import { V1, type RouteSpec } from './spec.ts';
 import { OrgPath } from '../schemas/common.ts';
-import { Settings, UpdateSettingsBody } from '../schemas/practice.ts';
+import { Settings, UpdateSettingsBody } from '../schemas/settings.ts';
 
 export const updateSettings = {
   method: 'PATCH',

@@ -147,3 +147,15 @@ export const IfMatchHeaders = z.object({
     .optional()
     .describe('The ETag from the last read; the change is refused with 412 if the appointment changed since.'),
 });
+
+/** At least one field: an empty PATCH is a client bug worth naming. */
+export const nonEmpty = <T extends z.ZodObject>(schema: T) =>
+  schema.refine((value) => Object.keys(value).length > 0, { message: 'send at least one field to change' });
+
+/** A live appointment a schedule change touches, as the change reports it (wall-clock times at its location). */
+export const AffectedAppointment = z.object({
+  uuid: z.string(),
+  scheduled_start: z.string(),
+  scheduled_end: z.string(),
+  status: z.string(),
+});

@@ -6,7 +6,7 @@
  * here so daylight-saving rules live in one place (and in luxon's copy of the IANA database, not in
  * hand arithmetic).
  */
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
 
 /** `YYYY-MM-DDTHH:mm[:ss[.SSS]]` with an optional `Z` or `±HH:mm` offset (minutes too: +05:30, +05:45). */
 const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(?:(Z)|([+-])(\d{2}):([0-5]\d))?$/;
@@ -21,9 +21,7 @@ export type WallClockResult =
   | { ok: true; instant: DateTime<true>; local: string }
   | { ok: false; problem: WallClockProblem };
 
-export function isValidTimeZone(zone: string): boolean {
-  return IANAZone.isValidZone(zone);
-}
+export { isValidTimeZone } from './zones.ts';
 
 function fieldsOf(text: string) {
   const m = LOCAL_DATE_TIME.exec(text);
