@@ -126,7 +126,16 @@ export async function replaceWorkingHours(
     const held = await liveAppointmentsHolding(orgId, 'provider', providerId, horizon, lockGranuleMinutes(org));
     const outside = held.filter((a) => a.location_uuid === locationId && !withinHours(item, a, zone));
     try {
-      await transactWrite([{ Put: { TableName: tableName, Item: item } }, scheduleChangeGuard(k.provider, provider)]);
+      // The periods were computed from the hours as read: the Put is conditioned on that version,
+      // so a concurrent PUT makes this one read again instead of being overwritten.
+      const seen = get(k.hours)?.version as number | undefined;
+      const put = {
+        TableName: tableName,
+        Item: { ...item, version: (seen ?? 0) + 1 },
+        ConditionExpression: seen === undefined ? 'attribute_not_exists(version)' : 'version = :seen',
+        ...(seen === undefined ? {} : { ExpressionAttributeValues: { ':seen': seen } }),
+      };
+      await transactWrite([{ Put: put }, scheduleChangeGuard(k.provider, provider)]);
     } catch (error) {
       if (error instanceof TransactionCanceledException) continue;
       throw error;

@@ -268,6 +268,28 @@ describe('working hours changes', () => {
   });
 });
 
+describe('working hours PUTs sent together', () => {
+  it('never lose one to the other: the result is one of the two orders (5 rounds)', async () => {
+    const all = (start: string, end: string) => Object.fromEntries(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map((d) => [d, [{ start, end }]]));
+    for (let round = 0; round < 5; round++) {
+      const provider = await createProvider(clinic.orgId, { first_name: `Hours${round}`, last_name: 'Race', title: 'DDS' });
+      const path = `${base}/providers/${provider.uuid}/working-hours/${clinic.location.uuid}`;
+      expect((await http.call('PUT', path, { body: { weekly: all('08:00', '12:00') } })).status).toBe(200);
+      const d1 = DateTime.now().setZone(LA).plus({ days: 10 }).toISODate()!;
+      const d2 = DateTime.now().setZone(LA).plus({ days: 20 }).toISODate()!;
+      const answers = await Promise.all([
+        http.call('PUT', path, { body: { weekly: all('09:00', '13:00'), effective_from: d1 } }),
+        http.call('PUT', path, { body: { weekly: all('10:00', '14:00'), effective_from: d2 } }),
+      ]);
+      expect(answers.map((a) => a.status)).toEqual([200, 200]);
+      const [hours] = (await http.get(`${base}/providers/${provider.uuid}/working-hours`)).body.items;
+      const froms = hours.scheduled_changes.map((c: any) => c.effective_from);
+      // First then second: both changes scheduled; second then first: the first replaced it. Never only the second.
+      expect([JSON.stringify([d1, d2]), JSON.stringify([d1])]).toContain(JSON.stringify(froms));
+    }
+  }, 60_000);
+});
+
 describe('slot lock expiry', () => {
   it('is never earlier than the appointment’s end plus the retention, also after moves', async () => {
     const day = freshDay();
