@@ -11,7 +11,7 @@ export type Timeouts = { connectionMs: number; requestMs: number; maxAttempts: n
  * retries, which the fault tests rely on) of at most 2 s each (1 s of it to connect), with the SDK's
  * jittered back-off in between — under 0.2 s after timeouts and 5xx, under 3 s after throttling. So
  * a call fails within about 6 s (three timed-out attempts, or two fast throttles and one timeout) and
- * the request answers 503 with Retry-After, in the authorizer or in the route. DynamoDB answers in
+ * the request answers 503 with Retry-After, for the token lookup or the route. DynamoDB answers in
  * milliseconds: 2 s is a dead connection, and a fresh attempt is the cure.
  */
 export const AWS_TIMEOUTS: Timeouts = { connectionMs: 1_000, requestMs: 2_000, maxAttempts: 3 };

@@ -307,11 +307,6 @@ export async function listOperatories(orgId: string, locationId: string) {
   return { items: operatories, total: operatories.length };
 }
 
-/** Active operatories of a location, by name (one Query). */
-export async function activeOperatories(orgId: string, locationId: string): Promise<Operatory[]> {
-  return (await activeOperatoryItems(orgId, locationId)).map(toOperatory);
-}
-
 /** The items of a location's active operatories, by name (with their schedule-guard versions). */
 export async function activeOperatoryItems(orgId: string, locationId: string): Promise<Item[]> {
   const items = await queryKind(keys.operatoriesOf(orgId, locationId));

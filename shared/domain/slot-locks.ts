@@ -11,7 +11,7 @@
 import type { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { tableName } from '../db/client.ts';
 import { keys } from '../db/keys.ts';
-import { conditionFailureItem, queryAll, type Item, type Key } from '../db/operations.ts';
+import { conditionFailureItem, type Item, type Key } from '../db/operations.ts';
 import type { Conflict } from '../errors.ts';
 import { granuleId, granuleStarts, maxDurationMinutes } from '../time/granules.ts';
 
@@ -101,18 +101,4 @@ export function conflictsOf(error: TransactionCanceledException): Conflict[] {
     if (!seen || conflict.slot_start < seen.slot_start) byResource.set(key, conflict);
   }
   return [...byResource.values()];
-}
-
-/** The first lock an operatory holds among `granules`, if any (one strongly consistent Query, one item). */
-export async function firstHeldGranule(orgId: string, operatoryId: string, granules: readonly string[]): Promise<Conflict | undefined> {
-  const [held] = await queryAll(
-    {
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
-      ExpressionAttributeValues: { ':pk': keys.operatorySlots(orgId, operatoryId).pk, ':first': granules[0], ':last': granules[granules.length - 1] },
-      ConsistentRead: true,
-      Limit: 1,
-    },
-    1,
-  );
-  return held ? { resource: 'operatory', resource_uuid: operatoryId, appointment_uuid: held.appointment_uuid as string, slot_start: held.sk as string } : undefined;
 }

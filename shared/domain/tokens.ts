@@ -9,12 +9,8 @@ import { db, tableName } from '../db/client.ts';
 import { keys } from '../db/keys.ts';
 import { nowIso, queryAll, transactWrite, type Item } from '../db/operations.ts';
 import { TTL_ATTRIBUTE } from '../db/table-definition.ts';
+import { ApiError } from '../errors.ts';
 import { bearerSecret, generateTokenSecret, hashTokenSecret, identityOf, invalidToken, missingToken, type Identity, type Scope } from './auth.ts';
-
-/** The verdict the (retiring) Lambda authorizer attaches; API Gateway context values must be strings. */
-export type AuthorizerContext =
-  | { org_id: string; token_id: string; scopes: string }
-  | { rejection: 'missing_token' | 'invalid_token' | 'unavailable' | 'error' };
 
 export const ALL_SCOPES: readonly Scope[] = ['read', 'write', 'admin'];
 
@@ -125,21 +121,11 @@ export async function revokeToken(orgId: string, tokenId: string, now: Date = ne
 
 /** Does a token with this secret exist (and is it usable)? */
 export async function tokenExists(secret: string): Promise<boolean> {
-  return 'org_id' in (await authorizeBearer(`Bearer ${secret}`));
-}
-
-/**
- * The authorizer's verdict for an `Authorization` header: the token's organisation and scopes, or
- * why there is none. One strongly consistent GetItem by hash, so a token revoked a moment ago fails
- * on its very next request; an expired token is refused even before TTL removes it. DynamoDB errors
- * are thrown (the authorizer turns them into a verdict).
- */
-export async function authorizeBearer(header: string | undefined, now: Date = new Date()): Promise<AuthorizerContext> {
   try {
-    const identity = await verifyBearer(header, now);
-    return { org_id: identity.orgId, token_id: identity.tokenId, scopes: identity.scopes.join(' ') };
+    await verifyBearer(`Bearer ${secret}`);
+    return true;
   } catch (error) {
-    if ((error as { type?: string }).type === 'unauthenticated') return { rejection: header ? 'invalid_token' : 'missing_token' };
+    if (error instanceof ApiError && error.type === 'unauthenticated') return false;
     throw error;
   }
 }

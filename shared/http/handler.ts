@@ -20,8 +20,8 @@ import { authorize, type Identity } from '../domain/auth.ts';
 import { verifyBearer } from '../domain/tokens.ts';
 import type { Actor } from '../domain/audit.ts';
 import { outsideGate, withRequestGate } from '../db/request-gate.ts';
-import { isRetryableDbError } from '../db/errors.ts';
 import { API_SECURITY_HEADERS } from './security-headers.ts';
+import { tokenLookupProblem } from './problem.ts';
 import { accessLog, assertBodySize, parsePart, problemErrors, type ApiEvent, type ApiResult, type Parsed, type Reply } from './middleware.ts';
 
 export { MAX_BODY_BYTES, created, noContent, ok, type ApiEvent, type ApiResult, type Reply } from './middleware.ts';
@@ -91,7 +91,7 @@ export function apiHandler<R extends RouteSpec>(route: R, action: (request: ApiR
           identity = authorize(found, pathOrgId, scope);
         },
         (error: unknown) => {
-          throw tokenLookupFailed(error);
+          throw tokenLookupProblem(error);
         },
       );
       verified.catch(() => {});
@@ -140,11 +140,4 @@ export function apiHandler<R extends RouteSpec>(route: R, action: (request: ApiR
     });
 }
 
-/** A token that could not be looked up is a 503 (retry) or a 500 — never a 401: it may be perfectly good. */
-function tokenLookupFailed(error: unknown): unknown {
-  if (error instanceof ApiError) return error;
-  return isRetryableDbError(error)
-    ? new ApiError('unavailable', 'The token could not be checked: the database is busy or unreachable; retry the request shortly.')
-    : Object.assign(new ApiError('internal', 'The token could not be checked because of an unexpected error. It has been logged.'), { cause: error });
-}
 

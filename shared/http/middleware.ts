@@ -4,15 +4,14 @@
  * routes (the API description) load without a table.
  */
 import type middy from '@middy/core';
-import type { APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
 import { payloadTooLarge, type FieldError } from '../errors.ts';
 import type { RouteSpec } from '../routes/spec.ts';
 import { logger } from '../observability/logger.ts';
-import type { AuthorizerContext } from './auth.ts';
 import { problemResult, toApiError } from './problem.ts';
 
-export type ApiEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthorizerContext>;
+export type ApiEvent = APIGatewayProxyEventV2;
 export type ApiResult = APIGatewayProxyStructuredResultV2;
 
 export type Reply = { status: number; body?: unknown; headers?: Record<string, string> };

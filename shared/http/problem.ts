@@ -36,3 +36,11 @@ export function problemResult(error: ApiError, requestId?: string): APIGatewayPr
     body: JSON.stringify(problemBody(error, requestId)),
   };
 }
+
+/** A token that could not be looked up is a 503 (retry) or a 500 — never a 401: it may be perfectly good. */
+export function tokenLookupProblem(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  return isRetryableDbError(error)
+    ? new ApiError('unavailable', 'The token could not be checked: the database is busy or unreachable; retry the request shortly.')
+    : new ApiError('internal', 'The token could not be checked because of an unexpected error. It has been logged.');
+}

@@ -21,7 +21,7 @@ export const ALLOWED_GRANULARITIES = [5, 10, 15] as const;
  * granules: 6 hours at 15-minute locks, 2 hours at 5.
  */
 export const MAX_TRANSACTION_ITEMS = 100;
-const RESERVED_TRANSACTION_ITEMS = 2;
+const RESERVED_TRANSACTION_ITEMS = 4;
 export const MAX_GRANULES_PER_BOOKING = Math.floor((MAX_TRANSACTION_ITEMS - RESERVED_TRANSACTION_ITEMS) / 4);
 
 /** Longest appointment at a lock granule (longer visits are booked as several appointments). */

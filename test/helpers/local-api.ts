@@ -1,5 +1,5 @@
 /**
- * The API served in-process by the local API Gateway (route table -> authorizer -> handler), on a
+ * The API served in-process by the local API Gateway (route table -> handler, which checks the token), on a
  * free port, for integration tests that speak HTTP.
  */
 import type { Server } from 'node:http';

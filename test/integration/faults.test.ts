@@ -217,7 +217,7 @@ describe('faults on reads', () => {
   });
 
   it('a 5xx on GetItem once is retried: 200', async () => {
-    // The authorizer's token read is the first GetItem of the request; the appointment's is the second.
+    // The token's GetItem and the appointment's go out together; both fail once and are retried.
     const f = inject({ command: 'GetItemCommand', fault: 'internal-server-error', calls: (n) => n <= 2 });
     const res = await http.get(`${base}/appointments/${appointmentId}`);
     expect(res.status).toBe(200);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bearerSecret, generateTokenSecret, hashTokenSecret, requirePrincipal, TOKEN_PREFIX } from '#shared/http/auth.ts';
+import { authorize, bearerSecret, generateTokenSecret, hashTokenSecret, identityOf, TOKEN_PREFIX } from '#shared/domain/auth.ts';
 import { ApiError } from '#shared/errors.ts';
 
 const ORG = '0d0e1f2a-3b4c-4d5e-8f60-718293a4b5c6';
@@ -35,23 +35,26 @@ describe('token secrets', () => {
   });
 });
 
-describe('requirePrincipal', () => {
-  const valid = { org_id: ORG, token_id: 't1', scopes: 'read write' };
+describe('identityOf and authorize (what the route checks once the token item is read)', () => {
+  const item = { org_id: ORG, token_id: 't1', scopes: ['read', 'write'] };
+  const now = new Date('2027-01-01T00:00:00Z');
 
   it('lets a token of the path organisation with the scope through', () => {
-    expect(requirePrincipal(valid, ORG, 'read')).toEqual({ orgId: ORG, tokenId: 't1', scopes: ['read', 'write'] });
-    expect(requirePrincipal(valid, ORG.toUpperCase(), 'write').orgId).toBe(ORG);
+    expect(authorize(identityOf(item, now), ORG, 'read')).toEqual({ orgId: ORG, tokenId: 't1', scopes: ['read', 'write'] });
+    expect(authorize(identityOf(item, now), ORG.toUpperCase(), 'write').orgId).toBe(ORG);
+    expect(authorize(identityOf(item, now), ORG, ['admin', 'write']).tokenId).toBe('t1');
   });
 
-  it('answers 401 without a valid token', () => {
-    expect(statusOf(() => requirePrincipal({ rejection: 'missing_token' }, ORG, 'read'))).toBe(401);
-    expect(statusOf(() => requirePrincipal({ rejection: 'invalid_token' }, ORG, 'read'))).toBe(401);
-    expect(statusOf(() => requirePrincipal(undefined, ORG, 'read'))).toBe(401);
+  it('answers 401 without a valid token: none, revoked, expired', () => {
+    expect(statusOf(() => identityOf(undefined, now))).toBe(401);
+    expect(statusOf(() => identityOf({ ...item, revoked_at: '2026-12-01T00:00:00Z' }, now))).toBe(401);
+    expect(statusOf(() => identityOf({ ...item, expires_at: now.getTime() / 1000 }, now))).toBe(401);
+    expect(statusOf(() => identityOf({ ...item, expires_at: now.getTime() / 1000 + 1 }, now))).toBe(0);
   });
 
   it("answers 403 for another organisation's path or a missing scope", () => {
-    expect(statusOf(() => requirePrincipal(valid, OTHER, 'read'))).toBe(403);
-    expect(statusOf(() => requirePrincipal(valid, undefined, 'read'))).toBe(403);
-    expect(statusOf(() => requirePrincipal(valid, ORG, 'admin'))).toBe(403);
+    expect(statusOf(() => authorize(identityOf(item, now), OTHER, 'read'))).toBe(403);
+    expect(statusOf(() => authorize(identityOf(item, now), undefined, 'read'))).toBe(403);
+    expect(statusOf(() => authorize(identityOf(item, now), ORG, 'admin'))).toBe(403);
   });
 });

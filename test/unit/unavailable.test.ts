@@ -5,11 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { isRetryableDbError } from '#shared/db/errors.ts';
-import { requirePrincipal } from '#shared/http/auth.ts';
-import { problemResult, toApiError } from '#shared/http/problem.ts';
+import { problemResult, tokenLookupProblem, toApiError } from '#shared/http/problem.ts';
 import { ApiError } from '#shared/errors.ts';
 
-const ORG = '0d0e1f2a-3b4c-4d5e-8f60-718293a4b5c6';
 const sdkError = (name: string, extra: Record<string, unknown> = {}) => Object.assign(new Error(`${name} (test)`), { name, ...extra });
 const cancelled = (...codes: string[]) =>
   new TransactionCanceledException({ message: 'Transaction cancelled (test)', $metadata: { httpStatusCode: 400 }, CancellationReasons: codes.map((Code) => ({ Code })) });
@@ -51,21 +49,14 @@ describe('isRetryableDbError', () => {
 
 describe('a token that could not be checked', () => {
   it('is 503 with Retry-After when DynamoDB was unavailable, not 401', () => {
-    const error = (() => {
-      try {
-        requirePrincipal({ rejection: 'unavailable' }, ORG, 'read');
-      } catch (e) {
-        return e;
-      }
-    })();
-    expect(error).toBeInstanceOf(ApiError);
-    const result = problemResult(error as ApiError, 'r1');
+    const result = problemResult(tokenLookupProblem(sdkError('ThrottlingException', { $retryable: { throttling: true } })), 'r1');
     expect(result.statusCode).toBe(503);
     expect(result.headers?.['retry-after']).toBe('1');
     expect(result.headers?.['content-type']).toBe('application/problem+json');
   });
 
-  it('is 500 when the lookup failed otherwise', () => {
-    expect(() => requirePrincipal({ rejection: 'error' }, ORG, 'read')).toThrow(expect.objectContaining({ status: 500 }));
+  it('is 500 when the lookup failed otherwise, and a 401 stays a 401', () => {
+    expect(tokenLookupProblem(sdkError('ResourceNotFoundException')).status).toBe(500);
+    expect(tokenLookupProblem(new ApiError('unauthenticated', 'no')).status).toBe(401);
   });
 });
