@@ -17,8 +17,9 @@ export const ALLOWED_GRANULARITIES = [5, 10, 15] as const;
 /**
  * One transaction holds at most 100 items. The largest write is a reschedule to a window that shares
  * nothing with the old one: it deletes the old locks and puts the new ones, for the provider and the
- * operatory (4 per granule), updates the appointment and puts its audit entry — so a booking may cover at most 24 lock
- * granules: 6 hours at 15-minute locks, 2 hours at 5.
+ * operatory (4 per granule), updates the appointment, raises the provider's and the operatory's
+ * schedule guards and puts its audit entry — so a booking may cover at most 24 lock granules: 6 hours
+ * at 15-minute locks, 2 hours at 5. (One more item per transaction would lower it to 23.)
  */
 export const MAX_TRANSACTION_ITEMS = 100;
 const RESERVED_TRANSACTION_ITEMS = 4;
