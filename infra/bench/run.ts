@@ -32,6 +32,7 @@ import { build } from 'esbuild';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../local/dynamodb-local.ts';
 import { countStages } from '#shared/db/stage-counter.ts';
+import { BUNDLE_ALIASES } from '../constructs/route-function.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const OUT_DIR = join(ROOT, '.local', 'bench');
@@ -304,6 +305,12 @@ type BundleResult = {
 };
 type ColdResult = { function: string; status: string; import_ms: number; request_ms: number; total_ms: number; total_vs_client: number; error?: string };
 const CLIENT_ONLY = '(client only)';
+/**
+ * The same bare client bundled with the SDK's own default credential chain, as the issue measured its
+ * baseline (333 KiB): shown for comparison; every ratio is against CLIENT_ONLY, which is bundled
+ * exactly as the functions are (the stack's BUNDLE_ALIASES), so the ratios count only our own code.
+ */
+const CLIENT_ONLY_SDK_CHAIN = '(client only, SDK chain)';
 /** The functions whose cold request is measured (their first requests are made in main). */
 const COLD_FUNCTIONS: readonly string[] = ['get-settings', 'list-appointment-types', 'search-patients', 'get-availability', 'book-appointment'];
 
@@ -330,7 +337,7 @@ async function main() {
   const bundles: BundleResult[] = [];
   const cold: ColdResult[] = [];
   let deployedNodeOptions: string[] = [];
-  let built: { name: string; table: string; outfile: string; environment: Obj; sourceMap: boolean; runs: number[]; cpuRuns: number[]; error?: string }[] = [];
+  let built: { name: string; table: string; outfile: string; environment: Obj; sourceMap: boolean; aliases: boolean; runs: number[]; cpuRuns: number[]; error?: string }[] = [];
   if (runs('bundles') || runs('cold')) {
     console.log('Reading the functions and their environment from the stack…');
     const deployed = await deployedFunctions();
@@ -342,6 +349,9 @@ async function main() {
     const entries = [
       ...deployed.filter((d) => runs('bundles') || COLD_FUNCTIONS.includes(d.handler)).map((d) => ({ name: d.handler, table: d.table, file: join(ROOT, 'functions', `${d.handler}.ts`), environment: d.environment })),
       { name: CLIENT_ONLY, table: 'read', file: join(import.meta.dirname, 'client-only.ts'), environment: { TABLE_NAME: 'bench', ...(baselineOptions ? { NODE_OPTIONS: baselineOptions } : {}) } as Obj },
+      ...(runs('bundles')
+        ? [{ name: CLIENT_ONLY_SDK_CHAIN, table: 'read', file: join(import.meta.dirname, 'client-only.ts'), environment: { TABLE_NAME: 'bench', ...(baselineOptions ? { NODE_OPTIONS: baselineOptions } : {}) } as Obj }]
+        : []),
     ];
 
     console.log(`Bundling ${entries.length} functions…`);
@@ -355,14 +365,18 @@ async function main() {
       // The stack ships a source map exactly when its functions run with --enable-source-maps: a
       // map costs init only when Node is told to load it.
       sourceMap: /--enable-source-maps\b/.test(nodeOptionsOf(entry.environment)),
+      aliases: entry.name !== CLIENT_ONLY_SDK_CHAIN,
       runs: [],
       cpuRuns: [],
     }));
-    // As the stack bundles each function (infra/booking-stack.ts), in one esbuild run per source-map setting.
-    for (const sourceMap of [false, true]) {
-      const group = built.filter((b) => b.sourceMap === sourceMap);
+    // As the stack bundles each function (infra/constructs/route-function.ts, BUNDLING), in one esbuild
+    // run per source-map and alias setting.
+    for (const [sourceMap, aliases] of [[false, true], [true, true], [false, false]] as const) {
+      const group = built.filter((b) => b.sourceMap === sourceMap && b.aliases === aliases);
       if (group.length === 0) continue;
       await build({
+        absWorkingDir: ROOT,
+        alias: aliases ? { ...BUNDLE_ALIASES } : {},
         entryPoints: group.map((b) => ({ in: entries.find((e) => e.name === b.name)!.file, out: relative(BUNDLE_DIR, b.outfile).replace(/\.mjs$/, '') })),
         outdir: BUNDLE_DIR,
         outExtension: { '.js': '.mjs' },
@@ -387,7 +401,7 @@ async function main() {
       // Round-robin, so background load spreads over every bundle; the baseline runs three times a round.
       for (let r = 0; r < INIT_RUNS; r++) {
         for (const b of built) {
-          const times = b.name === CLIENT_ONLY ? 3 : 1;
+          const times = b.name === CLIENT_ONLY || b.name === CLIENT_ONLY_SDK_CHAIN ? 3 : 1;
           for (let i = 0; i < times && !b.error; i++) {
             const run = runFresh(initScript(b.outfile), childEnv(b.environment, {}));
             if (run.ok) {
@@ -803,10 +817,12 @@ process.exit(0);`;
   }
   const monthlyRounded = Object.fromEntries(Object.entries(monthly).map(([k, v]) => [k, round(v, 4)]));
 
-  const dataBundles = bundles.filter((b) => b.table !== 'none' && b.function !== CLIENT_ONLY);
+  const isBaseline = (name: string) => name === CLIENT_ONLY || name === CLIENT_ONLY_SDK_CHAIN;
+  const dataBundles = bundles.filter((b) => b.table !== 'none' && !isBaseline(b.function));
   const timedData = dataBundles.filter((b) => !b.error);
   const clientBundle = bundles.find((b) => b.function === CLIENT_ONLY);
-  const largest = bundles.filter((b) => b.function !== CLIENT_ONLY).sort((a, b) => b.bytes - a.bytes)[0];
+  const sdkChainBundle = bundles.find((b) => b.function === CLIENT_ONLY_SDK_CHAIN);
+  const largest = bundles.filter((b) => !isBaseline(b.function)).sort((a, b) => b.bytes - a.bytes)[0];
   const runtimeSeconds = round((performance.now() - t0) / 1000, 1);
   const result = {
     generated_at: new Date().toISOString(),
@@ -835,6 +851,10 @@ process.exit(0);`;
           data_routes_init_cpu_vs_client: [Math.min(...timedData.map((b) => b.init_cpu_vs_client)), Math.max(...timedData.map((b) => b.init_cpu_vs_client))],
           largest: largest ? { function: largest.function, kib: largest.kib, kib_over_client: round(largest.kib - clientBundle.kib, 1) } : undefined,
           client_only: { kib: clientBundle.kib, init_ms: clientBundle.init_ms },
+          client_only_sdk_chain: sdkChainBundle ? { kib: sdkChainBundle.kib, init_ms: sdkChainBundle.init_ms } : undefined,
+          data_routes_init_vs_client_sdk_chain: sdkChainBundle
+            ? [round(Math.min(...timedData.map((b) => b.init_ms)) / sdkChainBundle.init_ms, 2), round(Math.max(...timedData.map((b) => b.init_ms)) / sdkChainBundle.init_ms, 2)]
+            : undefined,
         }
       : undefined,
     cold,
@@ -925,7 +945,10 @@ process.exit(0);`;
       `Data routes: ${span(dataBundles.map((b) => b.kib))} KiB (was ${B.bundles.data_routes_kib.join('–')}), init ${span(timedData.map((b) => b.init_ms))} ms (was ${B.bundles.data_routes_init_ms.join('–')}), ` +
         `${span(timedData.map((b) => b.init_vs_client), 2)}× the client-only bundle (was ${B.bundles.data_routes_init_vs_client.join('–')}×; ` +
         `in CPU time ${span(timedData.map((b) => b.init_cpu_vs_client), 2)}×). ` +
-        `Client only: ${clientBundle.kib} KiB (was ${B.bundles.client_only_kib}) at ${clientBundle.init_ms} ms (was ${B.bundles.client_only_init_ms}). ` +
+        `Client only: ${clientBundle.kib} KiB (was ${B.bundles.client_only_kib}) at ${clientBundle.init_ms} ms (was ${B.bundles.client_only_init_ms}); ` +
+        (sdkChainBundle
+          ? `with the SDK's own credential chain ${sdkChainBundle.kib} KiB at ${sdkChainBundle.init_ms} ms, against which the data routes init at ${s.data_routes_init_vs_client_sdk_chain?.join('–')}×. `
+          : '') +
         `Largest: ${s.largest?.function} ${s.largest?.kib} KiB, ${s.largest?.kib_over_client} KiB over the client-only bundle. ` +
         `Authorizer: none (was ${B.bundles.authorizer_kib} KiB at ${B.bundles.authorizer_init_ms} ms, before every request).`,
     );

@@ -7,7 +7,9 @@
  * which the tests read without synthesizing.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -155,6 +157,17 @@ const swaggerUiFile = (name: string) => fileURLToPath(import.meta.resolve(`swagg
  * Lambda would: no source maps. A failure is rethrown with its stderr cut to size (an error in a
  * minified bundle would otherwise print the bundle's one huge line).
  */
+/** runNode without blocking this process, for a test that serves the child's requests meanwhile. */
+const runNodeAsync = (script: string, env: Record<string, string> = {}) =>
+  new Promise<string>((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--input-type=module', '-e', script],
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1', LOG_LEVEL: 'silent', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env } },
+      (error, stdout, stderr) => (error ? reject(new Error(`node failed: ${stderr.split('\n').filter((l) => l.length <= 400).join('\n').trim() || error.message.slice(0, 400)}`)) : resolve(stdout)),
+    );
+  });
+
 const runNode = (script: string, env: Record<string, string> = {}) => {
   try {
     return execFileSync(process.execPath, ['--input-type=module', '-e', script], {
@@ -440,6 +453,61 @@ describe('bundles', () => {
     // Its access-log line names its route (each function logs the route it serves).
     const logged = lines.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Json);
     expect(logged).toContainEqual(expect.objectContaining({ message: 'request', route: routeKeyOf(routes.getPatient), status: 401 }));
+  });
+  /*
+   * The bundles carry only the credential link that runs in Lambda (shared/db/lambda-credentials.ts,
+   * BUNDLE_ALIASES): a request with a token is signed with the role's credentials from the
+   * environment, session token included. DynamoDB here is a local server that records what it gets
+   * and answers "no such item", so the function answers 401.
+   */
+  it('getPatient bundle signs its token lookup with the credentials in the environment, and carries no other credential source', async () => {
+    const code = readFileSync(join(bundleDir('getPatient'), 'index.mjs'), 'utf8');
+    // The SDK's default chain would bring the STS and SSO clients (web identity, SSO) and the ini files.
+    // (A match on the bundle would print all of it: name the strings instead.)
+    const otherSources = ['AssumeRoleWithWebIdentity', 'GetRoleCredentials', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS', 'credential_process'];
+    expect(otherSources.filter((marker) => code.includes(marker))).toEqual([]);
+    const received: { target: string; authorization: string; token: string; body: string }[] = [];
+    const server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        received.push({
+          target: String(request.headers['x-amz-target']),
+          authorization: String(request.headers.authorization),
+          token: String(request.headers['x-amz-security-token']),
+          body,
+        });
+        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const event = eventOf('getPatient', '/api/v1/org-1/patients/p-1', { org_id: 'org-1', patient_uuid: 'p-1' }, { authorization: `Bearer dbk_${'a'.repeat(43)}` });
+      const script = `
+        const { handler } = await import(${JSON.stringify(indexUrl('getPatient'))});
+        const event = ${JSON.stringify(event)};
+        const context = { awsRequestId: event.requestContext.requestId, functionName: 'get-patient', getRemainingTimeInMillis: () => 10_000 };
+        console.log('RESULT ' + JSON.stringify(await handler(event, context)));`;
+      const out = await runNodeAsync(script, {
+        TABLE_NAME: 'bundle-credentials-test',
+        AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEROLEKEY01',
+        AWS_SECRET_ACCESS_KEY: 'example-secret',
+        AWS_SESSION_TOKEN: 'example-session-token',
+        // The SDK's per-service endpoint setting: this function never sets an endpoint in AWS.
+        AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${port}`,
+      });
+      const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+      expect(JSON.parse(line!.slice('RESULT '.length))).toMatchObject({ statusCode: 401 });
+      expect(received.length).toBeGreaterThan(0);
+      for (const call of received) {
+        expect(call.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIAEXAMPLEROLEKEY01\/\d{8}\/eu-west-1\/dynamodb\/aws4_request, /);
+        expect(call.token).toBe('example-session-token');
+      }
+      expect(received[0]!.target).toMatch(/GetItem$/);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
 
