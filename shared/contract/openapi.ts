@@ -4,7 +4,7 @@
  * hand-maintained copy: `GET /api/v1/openapi.json`, `/docs`, `npm run openapi` and the typed client
  * all come from this function.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { PROBLEM_TYPES, problemTypeUri } from '../errors.ts';
 import { pathParameterNames, routeList, type RouteSpec } from '../routes.ts';
 import { Problem, queryIntegers } from '../schemas/common.ts';
@@ -19,7 +19,7 @@ type Io = 'input' | 'output';
 export const API_VERSION = '1.0.0';
 
 /** Schemas shown by name on the docs page (and in the generated client), with the side they describe. */
-const NAMED: [string, z.ZodType, Io][] = [
+const NAMED: [string, z.ZodMiniType, Io][] = [
   ['Patient', Patient, 'output'],
   ['PatientPage', PatientPage, 'output'],
   ['NewPatient', CreatePatientBody, 'input'],
@@ -29,13 +29,13 @@ const NAMED: [string, z.ZodType, Io][] = [
   ['Problem', Problem, 'output'],
 ];
 
-function toSchema(schema: z.ZodType, io: Io): JsonSchema {
+function toSchema(schema: z.ZodMiniType, io: Io): JsonSchema {
   const json = z.toJSONSchema(schema, {
     target: 'draft-2020-12',
     io,
     unrepresentable: 'any',
     override: (ctx) => {
-      const integer = queryIntegers.get(ctx.zodSchema as unknown as z.ZodType);
+      const integer = queryIntegers.get(ctx.zodSchema);
       if (!integer) return;
       const { description } = ctx.jsonSchema;
       for (const key of Object.keys(ctx.jsonSchema)) delete (ctx.jsonSchema as JsonSchema)[key];
@@ -46,13 +46,13 @@ function toSchema(schema: z.ZodType, io: Io): JsonSchema {
   return json;
 }
 
-function schemaOrRef(schema: z.ZodType, io: Io): JsonSchema {
+function schemaOrRef(schema: z.ZodMiniType, io: Io): JsonSchema {
   const named = NAMED.find(([, s, side]) => s === schema && side === io);
   return named ? { $ref: `#/components/schemas/${named[0]}` } : toSchema(schema, io);
 }
 
 /** Path or query parameters from an object schema, one per property. */
-function parameters(where: 'path' | 'query' | 'header', schema: z.ZodType | undefined): JsonSchema[] {
+function parameters(where: 'path' | 'query' | 'header', schema: z.ZodMiniType | undefined): JsonSchema[] {
   if (!schema) return [];
   const json = toSchema(schema, 'input');
   const properties = (json.properties ?? {}) as Record<string, JsonSchema>;
