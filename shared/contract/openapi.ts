@@ -6,12 +6,12 @@
  */
 import * as z from 'zod/mini';
 import { PROBLEM_TYPES, problemTypeUri } from '../errors.ts';
-import { pathParameterNames, routeList, type RouteSpec } from '../routes.ts';
+import { pathParameterNames, routeList, type RouteName, type RouteSpec } from '../routes.ts';
 import { Problem, queryIntegers } from '../schemas/common.ts';
 import { Appointment, BookAppointmentBody } from '../schemas/appointments.ts';
 import { AppointmentTypeList } from '../schemas/appointment-types.ts';
 import { CreatePatientBody, Patient, PatientPage } from '../schemas/patients.ts';
-import { examples } from '../schemas/examples.ts';
+import { examples, routeExamples } from '../schemas/examples.ts';
 
 type JsonSchema = Record<string, unknown>;
 type Io = 'input' | 'output';
@@ -99,16 +99,18 @@ export function errorStatuses(route: RouteSpec): number[] {
   return [...statuses].sort((a, b) => a - b);
 }
 
-function operation(route: RouteSpec & { name: string }) {
+function operation(route: RouteSpec & { name: RouteName }) {
+  const routeExample = routeExamples[route.name];
   const responses: Record<string, unknown> = {};
   for (const [status, spec] of Object.entries(route.responses)) {
+    const example = routeExample?.responses?.[Number(status)];
     responses[status] = {
       description: spec.description,
       ...(spec.headers
         ? { headers: Object.fromEntries(Object.entries(spec.headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }])) }
         : {}),
       ...(spec.schema
-        ? { content: { 'application/json': { schema: schemaOrRef(spec.schema, 'output'), ...(spec.example ? { example: spec.example } : {}) } } }
+        ? { content: { 'application/json': { schema: schemaOrRef(spec.schema, 'output'), ...(example ? { example } : {}) } } }
         : spec.contentTypes
           ? { content: Object.fromEntries(spec.contentTypes.map((type) => [type, { schema: type.endsWith('json') ? { type: 'object' } : { type: 'string' } }])) }
           : {}),
@@ -136,7 +138,7 @@ function operation(route: RouteSpec & { name: string }) {
             content: {
               'application/json': {
                 schema: schemaOrRef(route.request.body, 'input'),
-                ...(route.request.bodyExample ? { example: route.request.bodyExample } : {}),
+                ...(routeExample?.body ? { example: routeExample.body } : {}),
               },
             },
           },

@@ -30,7 +30,6 @@ export type ResponseSpec = {
   schema?: z.ZodMiniType;
   /** Media types of a body that has no JSON schema (documents, pages, files). */
   contentTypes?: readonly string[];
-  example?: unknown;
   /** Response headers worth documenting, name -> description. */
   headers?: Record<string, string>;
 };
@@ -59,7 +58,8 @@ export type RouteSpec = {
   table: TableAccess;
   /** Indexes the function queries; it may query no others. */
   indexes?: readonly IndexName[];
-  request: { params?: z.ZodMiniType; query?: z.ZodMiniType; headers?: z.ZodMiniType; body?: z.ZodMiniType; bodyExample?: unknown };
+  /** Examples of the body and responses are not here but in shared/schemas/examples.ts: only the OpenAPI document needs them. */
+  request: { params?: z.ZodMiniType; query?: z.ZodMiniType; headers?: z.ZodMiniType; body?: z.ZodMiniType };
   /** Success responses by status. */
   responses: Record<number, ResponseSpec>;
   errors: readonly DomainErrorStatus[];
