@@ -4,14 +4,14 @@
  * hand-maintained copy: `GET /api/v1/openapi.json`, `/docs`, `npm run openapi` and the typed client
  * all come from this function.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { PROBLEM_TYPES, problemTypeUri } from '../errors.ts';
-import { pathParameterNames, routeList, type RouteSpec } from '../routes.ts';
+import { pathParameterNames, routeList, type RouteName, type RouteSpec } from '../routes.ts';
 import { Problem, queryIntegers } from '../schemas/common.ts';
 import { Appointment, BookAppointmentBody } from '../schemas/appointments.ts';
 import { AppointmentTypeList } from '../schemas/appointment-types.ts';
 import { CreatePatientBody, Patient, PatientPage } from '../schemas/patients.ts';
-import { examples } from '../schemas/examples.ts';
+import { examples, routeExamples } from '../schemas/examples.ts';
 
 type JsonSchema = Record<string, unknown>;
 type Io = 'input' | 'output';
@@ -19,7 +19,7 @@ type Io = 'input' | 'output';
 export const API_VERSION = '1.0.0';
 
 /** Schemas shown by name on the docs page (and in the generated client), with the side they describe. */
-const NAMED: [string, z.ZodType, Io][] = [
+const NAMED: [string, z.ZodMiniType, Io][] = [
   ['Patient', Patient, 'output'],
   ['PatientPage', PatientPage, 'output'],
   ['NewPatient', CreatePatientBody, 'input'],
@@ -29,13 +29,13 @@ const NAMED: [string, z.ZodType, Io][] = [
   ['Problem', Problem, 'output'],
 ];
 
-function toSchema(schema: z.ZodType, io: Io): JsonSchema {
+function toSchema(schema: z.ZodMiniType, io: Io): JsonSchema {
   const json = z.toJSONSchema(schema, {
     target: 'draft-2020-12',
     io,
     unrepresentable: 'any',
     override: (ctx) => {
-      const integer = queryIntegers.get(ctx.zodSchema as unknown as z.ZodType);
+      const integer = queryIntegers.get(ctx.zodSchema);
       if (!integer) return;
       const { description } = ctx.jsonSchema;
       for (const key of Object.keys(ctx.jsonSchema)) delete (ctx.jsonSchema as JsonSchema)[key];
@@ -46,13 +46,13 @@ function toSchema(schema: z.ZodType, io: Io): JsonSchema {
   return json;
 }
 
-function schemaOrRef(schema: z.ZodType, io: Io): JsonSchema {
+function schemaOrRef(schema: z.ZodMiniType, io: Io): JsonSchema {
   const named = NAMED.find(([, s, side]) => s === schema && side === io);
   return named ? { $ref: `#/components/schemas/${named[0]}` } : toSchema(schema, io);
 }
 
 /** Path or query parameters from an object schema, one per property. */
-function parameters(where: 'path' | 'query' | 'header', schema: z.ZodType | undefined): JsonSchema[] {
+function parameters(where: 'path' | 'query' | 'header', schema: z.ZodMiniType | undefined): JsonSchema[] {
   if (!schema) return [];
   const json = toSchema(schema, 'input');
   const properties = (json.properties ?? {}) as Record<string, JsonSchema>;
@@ -99,16 +99,18 @@ export function errorStatuses(route: RouteSpec): number[] {
   return [...statuses].sort((a, b) => a - b);
 }
 
-function operation(route: RouteSpec & { name: string }) {
+function operation(route: RouteSpec & { name: RouteName }) {
+  const routeExample = routeExamples[route.name];
   const responses: Record<string, unknown> = {};
   for (const [status, spec] of Object.entries(route.responses)) {
+    const example = routeExample?.responses?.[Number(status)];
     responses[status] = {
       description: spec.description,
       ...(spec.headers
         ? { headers: Object.fromEntries(Object.entries(spec.headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }])) }
         : {}),
       ...(spec.schema
-        ? { content: { 'application/json': { schema: schemaOrRef(spec.schema, 'output'), ...(spec.example ? { example: spec.example } : {}) } } }
+        ? { content: { 'application/json': { schema: schemaOrRef(spec.schema, 'output'), ...(example ? { example } : {}) } } }
         : spec.contentTypes
           ? { content: Object.fromEntries(spec.contentTypes.map((type) => [type, { schema: type.endsWith('json') ? { type: 'object' } : { type: 'string' } }])) }
           : {}),
@@ -136,7 +138,7 @@ function operation(route: RouteSpec & { name: string }) {
             content: {
               'application/json': {
                 schema: schemaOrRef(route.request.body, 'input'),
-                ...(route.request.bodyExample ? { example: route.request.bodyExample } : {}),
+                ...(routeExample?.body ? { example: routeExample.body } : {}),
               },
             },
           },

@@ -11,7 +11,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { ApiError, invalidRequest, type FieldError } from '../errors.ts';
 import { acceptedScopes, type RouteSpec } from '../routes/spec.ts';
 import { logger } from '../observability/logger.ts';
@@ -27,7 +27,7 @@ import { accessLog, assertBodySize, parsePart, problemErrors, type ApiEvent, typ
 export { MAX_BODY_BYTES, created, noContent, ok, type ApiEvent, type ApiResult, type Reply } from './middleware.ts';
 export { publicHandler } from './public-handler.ts';
 
-type Schemas = { params?: z.ZodType; query?: z.ZodType; headers?: z.ZodType; body?: z.ZodType };
+type Schemas = { params?: z.ZodMiniType; query?: z.ZodMiniType; headers?: z.ZodMiniType; body?: z.ZodMiniType };
 
 export type ApiRequest<S extends Schemas> = {
   params: Parsed<S['params']>;

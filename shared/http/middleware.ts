@@ -5,7 +5,7 @@
  */
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { payloadTooLarge, type FieldError } from '../errors.ts';
 import type { RouteSpec } from '../routes/spec.ts';
 import { logger } from '../observability/logger.ts';
@@ -38,9 +38,9 @@ export function assertBodySize(event: ApiEvent) {
   if (bytes > MAX_BODY_BYTES) throw payloadTooLarge(MAX_BODY_BYTES);
 }
 
-export type Parsed<S extends z.ZodType | undefined> = S extends z.ZodType ? z.output<S> : undefined;
+export type Parsed<S extends z.ZodMiniType | undefined> = S extends z.ZodMiniType ? z.output<S> : undefined;
 
-export function fieldErrors(where: string, error: z.ZodError): FieldError[] {
+export function fieldErrors(where: string, error: z.core.$ZodError): FieldError[] {
   return error.issues.flatMap((issue) => {
     const base = [where, ...issue.path.map(String)].join('.');
     if (issue.code === 'unrecognized_keys') {
@@ -50,7 +50,7 @@ export function fieldErrors(where: string, error: z.ZodError): FieldError[] {
   });
 }
 
-export function parsePart<S extends z.ZodType | undefined>(where: string, schema: S, value: unknown, errors: FieldError[]) {
+export function parsePart<S extends z.ZodMiniType | undefined>(where: string, schema: S, value: unknown, errors: FieldError[]) {
   if (!schema) return undefined as Parsed<S>;
   const result = schema.safeParse(value);
   if (result.success) return result.data as Parsed<S>;

@@ -1,7 +1,6 @@
 import { V1, type RouteSpec } from './spec.ts';
 import { IdempotencyHeaders, OrgPath } from '../schemas/common.ts';
 import { Appointment, BookAppointmentBody } from '../schemas/appointments.ts';
-import { examples } from '../schemas/examples.ts';
 
 export const bookAppointment = {
   method: 'POST',
@@ -15,9 +14,9 @@ export const bookAppointment = {
   scopes: ['write'],
   table: 'read-write',
   audit: true,
-  request: { params: OrgPath, headers: IdempotencyHeaders, body: BookAppointmentBody, bodyExample: examples.bookAppointment },
+  request: { params: OrgPath, headers: IdempotencyHeaders, body: BookAppointmentBody },
   responses: {
-    201: { description: 'The appointment, booked', schema: Appointment, example: examples.appointment, headers: { Location: 'The new appointment’s URL' } },
+    201: { description: 'The appointment, booked', schema: Appointment, headers: { Location: 'The new appointment’s URL' } },
   },
   errors: [404, 409, 422],
 } as const satisfies RouteSpec;

@@ -1,7 +1,6 @@
 import { V1, type RouteSpec } from './spec.ts';
 import { IdempotencyHeaders, OrgPath } from '../schemas/common.ts';
 import { CreatePatientBody, Patient } from '../schemas/patients.ts';
-import { examples } from '../schemas/examples.ts';
 
 export const createPatient = {
   method: 'POST',
@@ -13,9 +12,9 @@ export const createPatient = {
   scopes: ['write'],
   table: 'read-write',
   audit: true,
-  request: { params: OrgPath, headers: IdempotencyHeaders, body: CreatePatientBody, bodyExample: examples.createPatient },
+  request: { params: OrgPath, headers: IdempotencyHeaders, body: CreatePatientBody },
   responses: {
-    201: { description: 'The patient, created', schema: Patient, example: examples.patient, headers: { Location: 'The new patient’s URL' } },
+    201: { description: 'The patient, created', schema: Patient, headers: { Location: 'The new patient’s URL' } },
   },
   errors: [422],
 } as const satisfies RouteSpec;

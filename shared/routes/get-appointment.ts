@@ -1,6 +1,5 @@
 import { V1, type RouteSpec } from './spec.ts';
 import { Appointment, AppointmentPath } from '../schemas/appointments.ts';
-import { examples } from '../schemas/examples.ts';
 
 export const getAppointment = {
   method: 'GET',
@@ -12,6 +11,6 @@ export const getAppointment = {
   scopes: ['read'],
   table: 'read',
   request: { params: AppointmentPath },
-  responses: { 200: { description: 'The appointment', schema: Appointment, example: examples.appointment, headers: { ETag: 'Its version, for If-Match' } } },
+  responses: { 200: { description: 'The appointment', schema: Appointment, headers: { ETag: 'Its version, for If-Match' } } },
   errors: [404],
 } as const satisfies RouteSpec;

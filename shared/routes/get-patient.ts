@@ -1,6 +1,5 @@
 import { V1, type RouteSpec } from './spec.ts';
 import { Patient, PatientPath } from '../schemas/patients.ts';
-import { examples } from '../schemas/examples.ts';
 
 export const getPatient = {
   method: 'GET',
@@ -13,6 +12,6 @@ export const getPatient = {
   table: 'read',
   audit: true,
   request: { params: PatientPath },
-  responses: { 200: { description: 'The patient', schema: Patient, example: examples.patient } },
+  responses: { 200: { description: 'The patient', schema: Patient } },
   errors: [404],
 } as const satisfies RouteSpec;

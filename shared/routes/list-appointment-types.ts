@@ -1,7 +1,6 @@
 import { V1, type RouteSpec } from './spec.ts';
 import { OrgPath } from '../schemas/common.ts';
 import { AppointmentTypeList, ListAppointmentTypesQuery } from '../schemas/appointment-types.ts';
-import { examples } from '../schemas/examples.ts';
 
 export const listAppointmentTypes = {
   method: 'GET',
@@ -14,6 +13,6 @@ export const listAppointmentTypes = {
   scopes: ['read', 'admin'],
   table: 'read',
   request: { params: OrgPath, query: ListAppointmentTypesQuery },
-  responses: { 200: { description: 'The appointment types', schema: AppointmentTypeList, example: examples.appointmentTypes } },
+  responses: { 200: { description: 'The appointment types', schema: AppointmentTypeList } },
   errors: [],
 } as const satisfies RouteSpec;

@@ -2,7 +2,6 @@ import { V1, type RouteSpec } from './spec.ts';
 import { INDEXES } from '../db/table-definition.ts';
 import { OrgPath } from '../schemas/common.ts';
 import { PatientPage, SearchPatientsQuery } from '../schemas/patients.ts';
-import { examples } from '../schemas/examples.ts';
 
 export const searchPatients = {
   method: 'GET',
@@ -18,6 +17,6 @@ export const searchPatients = {
   audit: true,
   indexes: [INDEXES.patientsByName.name],
   request: { params: OrgPath, query: SearchPatientsQuery },
-  responses: { 200: { description: 'One page of matching patients', schema: PatientPage, example: examples.patientPage } },
+  responses: { 200: { description: 'One page of matching patients', schema: PatientPage } },
   errors: [422],
 } as const satisfies RouteSpec;

@@ -6,7 +6,7 @@
  *
  * Nothing here may import a route module or the index: this file is in every function's bundle.
  */
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { IndexName } from '../db/table-definition.ts';
 import type { Scope } from '../domain/auth.ts';
 
@@ -27,10 +27,9 @@ export type DomainErrorStatus = 404 | 409 | 412 | 422;
 export type ResponseSpec = {
   description: string;
   /** JSON body schema (output side); omit for non-JSON bodies. */
-  schema?: z.ZodType;
+  schema?: z.ZodMiniType;
   /** Media types of a body that has no JSON schema (documents, pages, files). */
   contentTypes?: readonly string[];
-  example?: unknown;
   /** Response headers worth documenting, name -> description. */
   headers?: Record<string, string>;
 };
@@ -59,7 +58,8 @@ export type RouteSpec = {
   table: TableAccess;
   /** Indexes the function queries; it may query no others. */
   indexes?: readonly IndexName[];
-  request: { params?: z.ZodType; query?: z.ZodType; headers?: z.ZodType; body?: z.ZodType; bodyExample?: unknown };
+  /** Examples of the body and responses are not here but in shared/schemas/examples.ts: only the OpenAPI document needs them. */
+  request: { params?: z.ZodMiniType; query?: z.ZodMiniType; headers?: z.ZodMiniType; body?: z.ZodMiniType };
   /** Success responses by status. */
   responses: Record<number, ResponseSpec>;
   errors: readonly DomainErrorStatus[];

@@ -1,17 +1,17 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { Uuid, queryInt } from './common.ts';
 
 export const AUDIT_ACTIONS = ['patient.read', 'patient.create', 'appointment.create', 'appointment.update', 'appointment.status'] as const;
 
 export const AuditQuery = z.strictObject({
-  entity_uuid: Uuid.describe('A patient or appointment uuid.'),
+  entity_uuid: Uuid.check(z.describe('A patient or appointment uuid.')),
   page: queryInt(1, 10_000, 1),
   page_size: queryInt(1, 100, 50),
 });
 
 export const AuditEntry = z.object({
-  at: z.string().describe('When, UTC.'),
-  token_id: z.string().describe('The API token that acted.'),
+  at: z.string().check(z.describe('When, UTC.')),
+  token_id: z.string().check(z.describe('The API token that acted.')),
   org_id: z.string(),
   action: z.enum(AUDIT_ACTIONS),
   entity_type: z.enum(['patient', 'appointment']),
@@ -20,4 +20,9 @@ export const AuditEntry = z.object({
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
-export const AuditPage = z.object({ items: z.array(AuditEntry), page: z.number().int(), page_size: z.number().int(), total: z.number().int() });
+export const AuditPage = z.object({
+  items: z.array(AuditEntry),
+  page: z.number().check(z.int()),
+  page_size: z.number().check(z.int()),
+  total: z.number().check(z.int()),
+});

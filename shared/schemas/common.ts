@@ -1,14 +1,14 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * A uuid in the 8-4-4-4-12 hex form. Not restricted to RFC 9562 versions: the booking guide's own
  * example ids (`c3d4e5f6-a7b8-9012-…`) carry no valid version digit, and clients copy them.
  * Normalised to lower case so one id has one key.
  */
-export const Uuid = z
-  .string()
-  .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'must be a uuid')
-  .transform((s) => s.toLowerCase());
+export const Uuid = z.pipe(
+  z.string().check(z.regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'must be a uuid')),
+  z.transform((s: string) => s.toLowerCase()),
+);
 
 export const OrgPath = z.strictObject({ org_id: Uuid });
 
@@ -24,26 +24,26 @@ const YEAR_IN_RANGE = /^(?:19\d\d|2[01]\d\d|2200)-/;
 const OUT_OF_RANGE = `must be between ${DATE_RANGE.min} and ${DATE_RANGE.max}`;
 
 /** A calendar date, `YYYY-MM-DD`, that exists and lies in DATE_RANGE. */
-export const IsoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date as YYYY-MM-DD', abort: true })
-  .regex(YEAR_IN_RANGE, { message: OUT_OF_RANGE, abort: true })
-  .refine((s) => {
+export const IsoDate = z.string().check(
+  z.regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date as YYYY-MM-DD', abort: true }),
+  z.regex(YEAR_IN_RANGE, { message: OUT_OF_RANGE, abort: true }),
+  z.refine((s) => {
     const d = new Date(`${s}T00:00:00Z`);
     return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
-  }, 'must be a real calendar date');
+  }, 'must be a real calendar date'),
+);
 
 /**
  * Wall-clock time in the location's time zone, its date in DATE_RANGE; an offset is needed only in a
  * repeated (fall-back) hour.
  */
-export const LocalDateTime = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?$/, {
+export const LocalDateTime = z.string().check(
+  z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?$/, {
     message: 'must be an ISO 8601 local date-time such as 2025-05-20T10:00:00',
     abort: true,
-  })
-  .regex(YEAR_IN_RANGE, OUT_OF_RANGE);
+  }),
+  z.regex(YEAR_IN_RANGE, OUT_OF_RANGE),
+);
 
 /**
  * Query-string integers. On the wire they are text, so the schema parses text; the registry tells
@@ -53,18 +53,25 @@ export const queryIntegers = z.registry<{ minimum: number; maximum: number; defa
 
 /** Query-string integer with bounds and a default. */
 export const queryInt = (min: number, max: number, fallback: number) => {
-  const schema = z
-    .string()
-    .regex(/^\d+$/, { message: 'must be a whole number', abort: true })
-    // Any length of digits: a huge number is "too big", not "not a number".
-    .transform((digits) => Math.min(Number(digits), Number.MAX_SAFE_INTEGER))
-    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
-    .default(fallback);
+  const schema = z._default(
+    z.pipe(
+      z.pipe(
+        z.string().check(z.regex(/^\d+$/, { message: 'must be a whole number', abort: true })),
+        // Any length of digits: a huge number is "too big", not "not a number".
+        z.transform((digits: string) => Math.min(Number(digits), Number.MAX_SAFE_INTEGER)),
+      ),
+      z.number().check(z.int(), z.gte(min, `must be at least ${min}`), z.lte(max, `must be at most ${max}`)),
+    ),
+    fallback,
+  );
   queryIntegers.add(schema, { minimum: min, maximum: max, default: fallback });
   return schema;
 };
 
-export const queryBoolean = z.enum(['true', 'false']).transform((v) => v === 'true');
+export const queryBoolean = z.pipe(
+  z.enum(['true', 'false']),
+  z.transform((v: 'true' | 'false') => v === 'true'),
+);
 
 // Text rules. Values end up in front-desk screens, exports and logs of other systems, so what could
 // forge lines, reorder what a reader sees or look empty is refused rather than stored. Letters of
@@ -84,55 +91,55 @@ const INVISIBLE_ONLY = /^[\p{White_Space}\p{Default_Ignorable_Code_Point}\p{Cc}\
 /** A UTF-16 surrogate on its own (JSON can carry one; no encoding can store it). */
 const LONE_SURROGATE = /\p{Cs}/u;
 
-const textRules = (schema: z.ZodString, multiLine: boolean) =>
-  (multiLine
-    ? schema
-        .regex(MULTI_LINE, 'must not contain control characters other than tab and line breaks')
-        .refine((s) => !NO_LONE_CR.test(s), 'must end lines with \\n or \\r\\n, not a lone \\r')
-    : schema.regex(ONE_LINE, 'must be one line without control characters')
-  )
-    .regex(NO_BIDI_CONTROLS, 'must not contain bidirectional override, embedding or isolate characters')
-    .refine((s) => s === '' || !INVISIBLE_ONLY.test(s), 'must contain a visible character')
-    .refine((s) => !LONE_SURROGATE.test(s), 'must be well-formed Unicode (no lone surrogates)');
+const textRules = (schema: z.ZodMiniString<string>, multiLine: boolean) =>
+  schema.check(
+    ...(multiLine
+      ? [
+          z.regex(MULTI_LINE, 'must not contain control characters other than tab and line breaks'),
+          z.refine<string>((s) => !NO_LONE_CR.test(s), 'must end lines with \\n or \\r\\n, not a lone \\r'),
+        ]
+      : [z.regex(ONE_LINE, 'must be one line without control characters')]),
+    z.regex(NO_BIDI_CONTROLS, 'must not contain bidirectional override, embedding or isolate characters'),
+    z.refine<string>((s) => s === '' || !INVISIBLE_ONLY.test(s), 'must contain a visible character'),
+    z.refine<string>((s) => !LONE_SURROGATE.test(s), 'must be well-formed Unicode (no lone surrogates)'),
+  );
 
 /** Trimmed, non-empty, bounded one-line text (names, titles, search words) under the text rules above. */
-export const Text = (max: number) => textRules(z.string().trim().min(1, 'must not be empty').max(max), false);
+export const Text = (max: number) => textRules(z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(max)), false);
 
 /**
  * Trimmed, bounded free text that may span lines (notes, reasons, addresses), for optional fields:
  * blank is no text (an empty address is no address), but invisible characters are not blank.
  */
-export const MultiLineText = (max: number) => textRules(z.string().trim().max(max), true);
+export const MultiLineText = (max: number) => textRules(z.string().check(z.trim(), z.maxLength(max)), true);
 
 export const ProblemFieldError = z.object({ path: z.string(), message: z.string() });
 export const Problem = z.object({
   type: z.string(),
   title: z.string(),
-  status: z.number().int(),
+  status: z.number().check(z.int()),
   detail: z.string(),
-  instance: z.string().optional(),
-  errors: z.array(ProblemFieldError).optional(),
-  conflicts: z
-    .array(
+  instance: z.optional(z.string()),
+  errors: z.optional(z.array(ProblemFieldError)),
+  conflicts: z.optional(
+    z.array(
       z.object({
         resource: z.enum(['provider', 'operatory']),
         resource_uuid: z.string(),
         appointment_uuid: z.string(),
         slot_start: z.string(),
       }),
-    )
-    .optional(),
-  current_status: z.string().optional(),
-  requested_status: z.string().optional(),
+    ),
+  ),
+  current_status: z.optional(z.string()),
+  requested_status: z.optional(z.string()),
 });
 
 /** `Idempotency-Key` of a create: any printable text up to 255 characters (a uuid is a good choice). */
 export const IdempotencyHeaders = z.object({
   'idempotency-key': z
-    .string()
-    .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1–255 printable characters')
-    .optional()
-    .describe('Makes the create safe to retry: the same key and body within 24 hours returns the first answer and creates nothing new.'),
+    .optional(z.string().check(z.regex(/^[\x21-\x7e]{1,255}$/, 'must be 1–255 printable characters')))
+    .check(z.describe('Makes the create safe to retry: the same key and body within 24 hours returns the first answer and creates nothing new.')),
 });
 
 /** One or more entity tags (`"3"`, `W/"3"`, comma-separated) or `*`; an empty tag (`""`) names no version. */
@@ -141,16 +148,18 @@ const ENTITY_TAGS = /^(?:\*|(?:W\/)?"[\x21\x23-\x7e]+"(?:[ \t]*,[ \t]*(?:W\/)?"[
 /** `If-Match` of a change: the ETag of the version the client has (`"3"`), or `*`. */
 export const IfMatchHeaders = z.object({
   'if-match': z
-    .string()
-    .max(200, { message: 'must be at most 200 characters', abort: true })
-    .regex(ENTITY_TAGS, 'must be * or one or more ETags such as "3"')
-    .optional()
-    .describe('The ETag from the last read; the change is refused with 412 if the appointment changed since.'),
+    .optional(
+      z.string().check(
+        z.maxLength(200, { message: 'must be at most 200 characters', abort: true }),
+        z.regex(ENTITY_TAGS, 'must be * or one or more ETags such as "3"'),
+      ),
+    )
+    .check(z.describe('The ETag from the last read; the change is refused with 412 if the appointment changed since.')),
 });
 
 /** At least one field: an empty PATCH is a client bug worth naming. */
-export const nonEmpty = <T extends z.ZodObject>(schema: T) =>
-  schema.refine((value) => Object.keys(value).length > 0, { message: 'send at least one field to change' });
+export const nonEmpty = <T extends z.ZodMiniObject>(schema: T) =>
+  schema.check(z.refine((value) => Object.keys(value as object).length > 0, { message: 'send at least one field to change' }));
 
 /** A live appointment a schedule change touches, as the change reports it (wall-clock times at its location). */
 export const AffectedAppointment = z.object({

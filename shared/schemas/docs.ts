@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** The files of the reference page, served from the swagger-ui-dist package (no CDN). */
 export const DOCS_ASSETS = {

@@ -4,13 +4,13 @@
  * of every route in the table, so a new field cannot slip past them.
  */
 import { describe, expect, it } from 'vitest';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { routeList } from '#shared/routes.ts';
 import { DATE_RANGE, IfMatchHeaders, IsoDate, LocalDateTime, MultiLineText, Text, queryInt } from '#shared/schemas/common.ts';
 import { CreatePatientBody } from '#shared/schemas/patients.ts';
 import { BookAppointmentBody } from '#shared/schemas/appointments.ts';
 
-const messagesOf = (schema: z.ZodType, value: unknown) => {
+const messagesOf = (schema: z.ZodMiniType, value: unknown) => {
   const result = schema.safeParse(value);
   return result.success ? [] : result.error.issues.map((i) => i.message);
 };
@@ -199,7 +199,7 @@ describe('every field of every route', () => {
   /** Each field of a route's path, query, header and body schemas (objects, also refined ones). */
   const fields = routeList.flatMap((route) =>
     (['params', 'query', 'headers', 'body'] as const).flatMap((part) => {
-      const shape = (route.request[part] as { shape?: Record<string, z.ZodType> } | undefined)?.shape ?? {};
+      const shape = (route.request[part] as { shape?: Record<string, z.ZodMiniType> } | undefined)?.shape ?? {};
       return Object.entries(shape).map(([name, schema]) => ({ label: `${route.name} ${part}.${name}`, schema }));
     }),
   );

@@ -92,6 +92,11 @@ describe('the route table', () => {
         .filter((name) => name !== 'spec');
       const allowed = handler === 'get-openapi-document' ? [...routeList.map((r) => r.handler), 'shared/routes'] : [...imported];
       expect(bundled.filter((name) => !allowed.includes(name)), `${handler} bundles other routes`).toEqual([]);
+      // Schemas are zod/mini: classic zod is about three times the code and the cold-start time.
+      const classicZod = output.imports.filter((i) => /^zod(?:\/v4(?:\/classic)?|\/v3)?$/.test(i.path)).map((i) => i.path);
+      expect(classicZod, `${handler} imports classic zod`).toEqual([]);
+      // The guide's examples serve the OpenAPI document only.
+      if (handler !== 'get-openapi-document') expect(Object.keys(output.inputs), `${handler} bundles the examples`).not.toContain('shared/schemas/examples.ts');
     }
   }, 60_000);
 
