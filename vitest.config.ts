@@ -42,6 +42,10 @@ export default defineConfig({
           // second tier and parallel GC only cost start-up CPU (about 2 of its 4 CPU-seconds).
           // `java` reads JDK_JAVA_OPTIONS; it reaches the Java under `npm start` through the environment.
           env: { JDK_JAVA_OPTIONS: '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC' },
+          // Its two files wait on child processes much of the time and share nothing (each its own
+          // state folders and ports): both at once, after the other projects (its own group).
+          maxWorkers: 2,
+          sequence: { groupOrder: 1 },
           testTimeout: 90_000,
           hookTimeout: 90_000,
         },
