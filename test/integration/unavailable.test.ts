@@ -7,15 +7,22 @@
  * to a closed port, to a server that cuts every connection, to one that never answers, or to one that
  * answers an HTML 503 (a load balancer's page) — so the SDK's own timeouts, retries and error parsing
  * are what is tested. Throttling and 5xx use the fault injection of test/helpers/faults.ts.
+ *
+ * The endpoint that never answers is not waited out at AWS's 2 s per attempt: each attempt sent to it
+ * gets a shorter per-request timeout (SILENT_ATTEMPT_MS, a handler option of the SDK's own HTTP
+ * handler), so the SDK's real attempts, back-off and TimeoutError still happen, only sooner. What the
+ * same request would take in AWS is then computed from what was measured (`inAws`), and the clients'
+ * configured timeouts are read back and added up against the budgets. Calls that reach DynamoDB
+ * Local keep the client's own, patient timeouts.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { FinalizeHandler, FinalizeHandlerArguments, HandlerExecutionContext, MetadataBearer } from '@smithy/types';
+import type { FinalizeHandler, FinalizeHandlerArguments, HandlerExecutionContext, HttpHandlerOptions, HttpRequest, MetadataBearer } from '@smithy/types';
 import { db } from '#shared/db/client.ts';
-import { AWS_TIMEOUTS, LOCAL_TIMEOUTS, createDocumentClient, type Timeouts } from '#shared/db/client-factory.ts';
+import { AWS_TIMEOUTS, LOCAL_TIMEOUTS, createDocumentClient } from '#shared/db/client-factory.ts';
 import { isRetryableDbError } from '#shared/db/errors.ts';
 import { ALL_SCOPES, createToken, revokeToken } from '#shared/domain/tokens.ts';
 import { freePort } from '../../infra/local/dynamodb-local.ts';
@@ -26,6 +33,13 @@ import { providerLocks } from '../helpers/table.ts';
 
 /** The functions' Lambda timeout (infra/booking-stack.ts): every answer must come before it. */
 const LAMBDA_TIMEOUT_MS = 10_000;
+
+/**
+ * How long one attempt sent to the `silent` endpoint lasts here, instead of the client's requestMs.
+ * Only those attempts are shortened: nothing but a timer ends them, so a loaded machine only makes
+ * them longer, never a real call fail.
+ */
+const SILENT_ATTEMPT_MS = 250;
 
 type Call = { command: string; body: string };
 type Endpoint = { url: URL; close: () => Promise<void> };
@@ -140,28 +154,76 @@ async function timed<T>(request: () => Promise<T>): Promise<{ res: T; ms: number
 /** A weekday some weeks ahead, inside the booking horizon. */
 const day = (weeks: number) => DateTime.now().setZone('America/Los_Angeles').plus({ weeks }).set({ weekday: 3 }).toISODate()!;
 
+/** One HTTP attempt the SDK sent to the silent endpoint: when it began and ended (performance.now()), and how. */
+type Attempt = { start: number; end: number; error?: string };
+type Handler = { handle: (request: HttpRequest, options?: HttpHandlerOptions) => Promise<unknown>; httpHandlerConfigs: () => Record<string, unknown> };
+
 /**
- * Runs `request` with the shared client timed as in AWS. Against DynamoDB Local it is more patient
- * (shared/db/client-factory.ts); for an endpoint that never answers, AWS's budget is the one to prove.
+ * Gives every attempt `client` sends to the silent endpoint a per-request timeout of
+ * SILENT_ATTEMPT_MS (an option the SDK's node-http-handler takes per request, ending the attempt as
+ * its configured requestTimeout would), and records it. Other requests pass unchanged.
  */
-async function withAwsTimeouts<T>(request: () => Promise<T>): Promise<T> {
-  expect(AWS_TIMEOUTS.maxAttempts).toBe(LOCAL_TIMEOUTS.maxAttempts);
-  const handler = db.config.requestHandler as unknown as { updateHttpClientConfig: (key: string, value: number) => void };
-  const use = (t: Timeouts) => {
-    handler.updateHttpClientConfig('connectionTimeout', t.connectionMs);
-    handler.updateHttpClientConfig('requestTimeout', t.requestMs);
-    handler.updateHttpClientConfig('socketTimeout', t.requestMs);
+function shortenSilentAttempts(client: { config: { requestHandler: unknown } }): { attempts: Attempt[]; restore: () => void } {
+  const handler = client.config.requestHandler as Handler;
+  const original = handler.handle;
+  const silent = endpoints.get('silent')!.url;
+  const attempts: Attempt[] = [];
+  handler.handle = async function (this: Handler, request, options) {
+    if (request.hostname !== silent.hostname || request.port !== Number(silent.port)) return original.call(this, request, options);
+    const attempt: Attempt = { start: performance.now(), end: NaN };
+    attempts.push(attempt);
+    try {
+      return await original.call(this, request, { ...options, requestTimeout: SILENT_ATTEMPT_MS });
+    } catch (error) {
+      attempt.error = (error as Error).name;
+      throw error;
+    } finally {
+      attempt.end = performance.now();
+    }
   };
-  use(AWS_TIMEOUTS);
+  return { attempts, restore: () => void (handler.handle = original) };
+}
+
+/**
+ * How long a request that took `ms` here, with `attempts` sent to the silent endpoint, would take
+ * with AWS's timeouts: every attempt that had to wait for the one before it (the longest chain of
+ * attempts that do not overlap) lasts AWS's requestMs instead of SILENT_ATTEMPT_MS; all the rest —
+ * DynamoDB Local, the SDK's back-off, the route — is counted as measured.
+ */
+function inAws(ms: number, attempts: Attempt[]): number {
+  // The shared client has DynamoDB Local's attempts; AWS's are as many, so the chain is the same.
+  expect(AWS_TIMEOUTS.maxAttempts).toBe(LOCAL_TIMEOUTS.maxAttempts);
+  let chain = 0;
+  let free = -Infinity;
+  for (const attempt of [...attempts].sort((a, b) => a.end - b.end)) {
+    if (attempt.start >= free) {
+      chain++;
+      free = attempt.end;
+    }
+  }
+  return ms + chain * (AWS_TIMEOUTS.requestMs - SILENT_ATTEMPT_MS);
+}
+
+/**
+ * Runs `request`; for `silent`, with its attempts shortened and recorded. Says how long it took, and
+ * how long it would take in AWS (the same for the endpoints that fail fast whatever the timeouts).
+ */
+async function send<T>(kind: Kind, request: () => Promise<T>): Promise<{ res: T; ms: number; awsMs: number; attempts: Attempt[] }> {
+  const shortened = kind === 'silent' ? shortenSilentAttempts(db) : undefined;
   try {
-    return await request();
+    const { res, ms } = await timed(request);
+    const attempts = shortened?.attempts ?? [];
+    return { res, ms, awsMs: shortened ? inAws(ms, attempts) : ms, attempts };
   } finally {
-    use(LOCAL_TIMEOUTS);
+    shortened?.restore();
   }
 }
 
-/** `silent` is timed as in AWS; the other endpoints fail fast whatever the timeouts. */
-const send = <T>(kind: Kind, request: () => Promise<T>) => (kind === 'silent' ? withAwsTimeouts(request) : request());
+/** Every attempt the SDK sent to the silent endpoint (each one the calls counted as broken) ended by its timeout. */
+function expectTimedOut(kind: Kind, attempts: Attempt[], broken: number) {
+  expect(attempts).toHaveLength(kind === 'silent' ? broken : 0);
+  expect(attempts.filter((a) => a.error !== 'TimeoutError')).toEqual([]);
+}
 
 const TOKEN_DETAIL = /token could not be checked/;
 const DATA_DETAIL = /database is busy or unreachable/;
@@ -181,10 +243,11 @@ afterAll(async () => {
 describe('the token lookup cannot reach DynamoDB', () => {
   it.each(KINDS)('%s: 503 with Retry-After in time, nothing written, and the next request after recovery is 200', async (kind) => {
     const seen = breakCalls(kind, isTokenLookup);
-    const { res, ms } = await timed(() => send(kind, () => http.get(`${base}/appointment-types`)));
+    const { res, awsMs, attempts } = await send(kind, () => http.get(`${base}/appointment-types`));
     expectUnavailable(res, TOKEN_DETAIL);
-    expect(ms).toBeLessThan(LAMBDA_TIMEOUT_MS);
+    expect(awsMs).toBeLessThan(LAMBDA_TIMEOUT_MS);
     expect(seen.broken).toBeGreaterThan(0);
+    expectTimedOut(kind, attempts, seen.broken);
     // The route's first read may travel with the lookup (request-gate.ts), but nothing is written.
     expect(seen.passed.filter((c) => /Write|Put|Update|Delete/.test(c))).toEqual([]);
     cleanup?.();
@@ -248,10 +311,11 @@ describe('a route cannot reach DynamoDB (the token lookup can)', () => {
 
   it.each(KINDS)('read, %s: GET an appointment is 503 with Retry-After in time, and 200 again after', async (kind) => {
     const seen = breakCalls(kind, everythingButTheTokenLookup);
-    const { res, ms } = await timed(() => send(kind, () => http.get(`${base}/appointments/${appointmentId}`)));
+    const { res, awsMs, attempts } = await send(kind, () => http.get(`${base}/appointments/${appointmentId}`));
     expectUnavailable(res, DATA_DETAIL);
-    expect(ms).toBeLessThan(LAMBDA_TIMEOUT_MS);
+    expect(awsMs).toBeLessThan(LAMBDA_TIMEOUT_MS);
     expect(seen.broken).toBeGreaterThan(0);
+    expectTimedOut(kind, attempts, seen.broken);
     cleanup?.();
     expect((await http.get(`${base}/appointments/${appointmentId}`)).status).toBe(200);
   }, 60_000);
@@ -293,19 +357,20 @@ describe('a route cannot reach DynamoDB (the token lookup can)', () => {
 
   it('write, the booking transaction never answered: 503 within the Lambda timeout, and no slot is locked', async () => {
     const seen = breakCalls('silent', (call) => call.command === 'TransactWriteItemsCommand');
-    const { res, ms } = await timed(() =>
-      withAwsTimeouts(() => http.post(`${base}/appointments`, {
+    const { res, awsMs, attempts } = await send('silent', () =>
+      http.post(`${base}/appointments`, {
         patient_uuid: clinic.patients.jonathan.uuid,
         appointment_type_uuid: clinic.types.exam.uuid,
         location_uuid: clinic.location.uuid,
         provider_uuid: clinic.hygienist.uuid,
         scheduled_start: `${day(8)}T09:00:00`,
         scheduled_end: `${day(8)}T10:00:00`,
-      })),
+      }),
     );
     expectUnavailable(res, DATA_DETAIL);
     expect(seen.broken).toBeGreaterThan(0);
-    expect(ms, 'every retry of the transaction together must end before the function times out').toBeLessThan(LAMBDA_TIMEOUT_MS);
+    expectTimedOut('silent', attempts, seen.broken);
+    expect(awsMs, 'every retry of the transaction together must end before the function times out').toBeLessThan(LAMBDA_TIMEOUT_MS);
     cleanup?.();
     expect(await providerLocks(clinic.orgId, clinic.hygienist.uuid)).toEqual([]);
   }, 60_000);
@@ -332,20 +397,43 @@ describe('one call to an endpoint that never answers', () => {
   ] as const)('%s: fails as retryable after its attempts, within its budget', async (_where, timeouts, budgetMs) => {
     const effective = timeouts ?? LOCAL_TIMEOUTS;
     const silent = createDocumentClient(endpoints.get('silent')!.url.href, 'local', timeouts);
+    const { attempts, restore } = shortenSilentAttempts(silent);
     try {
-      const started = Date.now();
+      const started = performance.now();
       const error = await silent.send(new GetCommand({ TableName: 'any', Key: { pk: 'a', sk: 'b' } })).then(
         () => undefined,
         (e: unknown) => e as Error & { $metadata?: { attempts?: number } },
       );
-      const ms = Date.now() - started;
+      const ms = performance.now() - started;
       expect(error?.name).toBe('TimeoutError');
       expect(isRetryableDbError(error)).toBe(true);
       expect(error?.$metadata?.attempts).toBe(effective.maxAttempts);
-      expect(ms).toBeGreaterThanOrEqual(effective.maxAttempts * effective.requestMs);
-      expect(ms).toBeLessThan(budgetMs);
+
+      // The SDK really made its attempts, one after the other, each ended by its request timeout
+      // (here SILENT_ATTEMPT_MS; the timer allows a millisecond of rounding).
+      expect(attempts).toHaveLength(effective.maxAttempts);
+      for (const attempt of attempts) {
+        expect(attempt.error).toBe('TimeoutError');
+        expect(attempt.end - attempt.start).toBeGreaterThanOrEqual(SILENT_ATTEMPT_MS - 1);
+      }
+      expect(ms).toBeGreaterThanOrEqual(effective.maxAttempts * (SILENT_ATTEMPT_MS - 1));
+      // Its back-off between attempts, as measured (with whatever delay this machine adds).
+      const backOffMs = attempts.slice(1).reduce((sum, attempt, i) => sum + (attempt.start - attempts[i]!.end), 0);
+
+      // The client was made with these timeouts: each attempt ends at requestMs (throwOnRequestTimeout,
+      // or it only warns), a connection at connectionMs, a stalled body at requestMs.
+      expect(await silent.config.maxAttempts()).toBe(effective.maxAttempts);
+      expect((silent.config.requestHandler as Handler).httpHandlerConfigs()).toMatchObject({
+        connectionTimeout: effective.connectionMs,
+        requestTimeout: effective.requestMs,
+        socketTimeout: effective.requestMs,
+        throwOnRequestTimeout: true,
+      });
+      // So with them, the same call fails within its budget: every attempt at requestMs, plus the back-off.
+      expect(effective.maxAttempts * effective.requestMs + backOffMs).toBeLessThan(budgetMs);
     } finally {
+      restore();
       silent.destroy();
     }
-  }, 60_000);
+  });
 });
