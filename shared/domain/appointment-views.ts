@@ -17,7 +17,7 @@
  * page is built from the index items without reading the appointments again.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { DateTime } from 'luxon';
+import { dayNumber } from '../time/local-day.ts';
 import { db, tableName } from '../db/client.ts';
 import { keys } from '../db/keys.ts';
 import { queryAll, type Item } from '../db/operations.ts';
@@ -53,8 +53,8 @@ export type AppointmentPageResult = { items: Appointment[]; page: number; page_s
  * day 00:00 UTC + 14 h (exclusive; beyond midnight at UTC−12).
  */
 export function widenedUtcRange(dateFrom: string, dateTo: string): { from: string; to: string } {
-  const from = DateTime.fromISO(dateFrom, { zone: 'utc' }).minus({ hours: MAX_ZONE_OFFSET_HOURS }) as DateTime<true>;
-  const to = DateTime.fromISO(dateTo, { zone: 'utc' }).plus({ days: 1, hours: MAX_ZONE_OFFSET_HOURS }) as DateTime<true>;
+  const from = (dayNumber(dateFrom) * 24 - MAX_ZONE_OFFSET_HOURS) * 3_600_000;
+  const to = ((dayNumber(dateTo) + 1) * 24 + MAX_ZONE_OFFSET_HOURS) * 3_600_000;
   return { from: toUtcIso(from), to: toUtcIso(to) };
 }
 

@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DateTime } from 'luxon';
+import { addDays } from '../time/local-day.ts';
 import { db, tableName } from '../db/client.ts';
 import { keys } from '../db/keys.ts';
 import { getMany, namedTransaction, nowIso, transactWrite, type Item, type Key } from '../db/operations.ts';
@@ -202,7 +202,7 @@ export function planWindow(refs: References, times: { scheduled_start: string; s
 export function assertScheduled(refs: References, window: BookingWindow) {
   const zone = refs.location.time_zone as string;
   const span = { start: Date.parse(window.startUtc), end: Date.parse(window.endUtc) };
-  const dayBefore = DateTime.fromISO(window.startLocal.slice(0, 10), { zone: 'utc' }).minus({ days: 1 }).toISODate()!;
+  const dayBefore = addDays(window.startLocal.slice(0, 10), -1);
   const intervals = intervalsOf(refs.hours, dayBefore, window.endLocal.slice(0, 10), zone);
   if (!intervals.some((i) => i.start <= span.start && span.end <= i.end)) {
     throw unprocessable(

@@ -5,7 +5,7 @@
  * granularity, a bounded duration, a start that is not in the past, and no further ahead than the
  * booking horizon.
  */
-import type { DateTime } from 'luxon';
+import type { ZonedTime } from '../time/zones.ts';
 import { ApiError, invalidRequest, unprocessable, type FieldError } from '../errors.ts';
 import { granuleId, granuleStarts, isAligned, maxDurationMinutes } from '../time/granules.ts';
 import { formatWallClock, resolveWallClock, toUtcIso } from '../time/wall-clock.ts';
@@ -31,7 +31,7 @@ type Rules = {
   now: Date;
 };
 
-function resolve(field: keyof Request, text: string, zone: string): DateTime<true> | FieldError {
+function resolve(field: keyof Request, text: string, zone: string): ZonedTime | FieldError {
   const result = resolveWallClock(text, zone);
   if (result.ok) return result.instant;
   const path = `body.${field}`;
@@ -52,8 +52,8 @@ export function planBookingWindow(request: Request, rules: Rules): BookingWindow
     if (malformed) throw invalidRequest(errors);
     throw unprocessable(`The times cannot be placed in the location's time zone (${rules.timeZone}).`, errors);
   }
-  const s = start as DateTime<true>;
-  const e = end as DateTime<true>;
+  const s = start as ZonedTime;
+  const e = end as ZonedTime;
   if (e.toMillis() <= s.toMillis()) {
     throw unprocessable('scheduled_end must be after scheduled_start.', [{ path: 'body.scheduled_end', message: 'must be after scheduled_start' }]);
   }

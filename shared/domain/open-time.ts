@@ -11,7 +11,8 @@ import { unprocessable, type FieldError } from '../errors.ts';
 import { granuleId, maxDurationMinutes } from '../time/granules.ts';
 import { instantOfLocalTime, type Interval } from '../time/local-day.ts';
 import { formatWallClock } from '../time/wall-clock.ts';
-import { DateTime } from 'luxon';
+import { addDays } from '../time/local-day.ts';
+import { zonedAt } from '../time/zones.ts';
 import { openWindows } from './availability.ts';
 import { activeOperatoryItems, lockGranuleMinutes } from './practice.ts';
 import { intervalsOf } from './working-hours.ts';
@@ -81,7 +82,7 @@ export async function getAvailability(orgId: string, query: AvailabilityQuery, n
 
   const range = { start: instantOfLocalTime(query.date_from, '00:00', zone), end: instantOfLocalTime(query.date_to, '24:00', zone) };
   // Intervals are computed from the day before: a shift that starts late can run past midnight.
-  const dayBefore = DateTime.fromISO(query.date_from, { zone: 'utc' }).minus({ days: 1 }).toISODate()!;
+  const dayBefore = addDays(query.date_from, -1);
   const providers = chosen ? [chosen] : everyProvider!;
   // The second stage: the providers' hours here, and every provider's and chair's taken slots.
   const [hoursGet, providerHeld, operatoryHeld] = await Promise.all([
@@ -117,8 +118,8 @@ export async function getAvailability(orgId: string, query: AvailabilityQuery, n
   const items = windows.map((w) => {
     const p = providerById.get(w.provider_uuid)!;
     return {
-      scheduled_start: formatWallClock(DateTime.fromMillis(w.start, { zone }) as DateTime<true>),
-      scheduled_end: formatWallClock(DateTime.fromMillis(w.end, { zone }) as DateTime<true>),
+      scheduled_start: formatWallClock(zonedAt(w.start, zone)),
+      scheduled_end: formatWallClock(zonedAt(w.end, zone)),
       provider: { uuid: p.uuid as string, first_name: p.first_name as string, last_name: p.last_name as string, title: p.title as string },
       operatories: w.operatory_uuids.map((id) => ({ uuid: id, name: operatoryById.get(id)!.name as string })),
     };

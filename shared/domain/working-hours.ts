@@ -6,7 +6,7 @@ import { unprocessable } from '../errors.ts';
 import { WEEKDAYS, type WorkingHours } from '../schemas/working-hours.ts';
 import { addDays, dayNumber, type Interval } from '../time/local-day.ts';
 import { workingIntervals, type WeeklyHours } from './availability.ts';
-import { DateTime } from 'luxon';
+import { dateAt } from '../time/local-day.ts';
 
 type Item = Record<string, unknown>;
 
@@ -40,7 +40,7 @@ export const dayBefore = (date: string) => addDays(date, -1);
 const before = (a: string, b: string) => dayNumber(a) < dayNumber(b);
 
 /** The local date at an instant in a zone. */
-export const localDate = (epochMs: number, zone: string) => DateTime.fromMillis(epochMs, { zone }).toISODate()!;
+export const localDate = (epochMs: number, zone: string) => dateAt(epochMs, zone)!;
 
 /** Pure: the periods after a PUT of `input` on `today` (local date at the location). */
 export function schedulePeriods(existing: readonly Period[], input: { weekly: WeeklyByName; effective_from?: string | null; effective_to?: string | null }, today: string): Period[] {

@@ -9,7 +9,6 @@
  * ±:30/:45 zones at 10 minutes) the locked granules are exactly the appointment, and otherwise they
  * cover a little more — never less, so a double booking is impossible either way.
  */
-import type { DateTime } from 'luxon';
 
 export const DEFAULT_GRANULARITY_MINUTES = 15;
 export const ALLOWED_GRANULARITIES = [5, 10, 15] as const;
@@ -31,7 +30,7 @@ export function maxDurationMinutes(lockGranuleMinutes: number): number {
 }
 
 /** Is the wall-clock time on the granularity grid (minutes a multiple of it, no seconds)? */
-export function isAligned(local: DateTime, granularityMinutes: number): boolean {
+export function isAligned(local: { minute: number; second: number; millisecond: number }, granularityMinutes: number): boolean {
   return local.minute % granularityMinutes === 0 && local.second === 0 && local.millisecond === 0;
 }
 

@@ -4,9 +4,9 @@
  * daylight-saving change.
  *
  * Dates are handled as day numbers, never compared as text: after 9999-12-31 the ISO form grows a
- * sign and two digits (`+010000-01-01`, as luxon and `Date` write it), which sorts before `9999-…`.
+ * sign and two digits (`+010000-01-01`, as `Date` writes it), which sorts before `9999-…`.
  */
-import { DateTime, IANAZone } from 'luxon';
+import { naiveMillis, offsetAt, zonedAt } from './zones.ts';
 
 export type Interval = { start: number; end: number };
 
@@ -25,7 +25,7 @@ export function dayNumber(date: string): number {
   return ms / DAY;
 }
 
-/** The ISO date of a day number, in the same form luxon writes (`+010000-01-01` past year 9999). */
+/** The ISO date of a day number, in the form `Date` writes (`+010000-01-01` past year 9999). */
 export function dateOfDay(day: number): string {
   return new Date(day * DAY).toISOString().slice(0, -'T00:00:00.000Z'.length);
 }
@@ -42,7 +42,7 @@ export function addDays(date: string, days: number): string {
  * "02:30–10:00" on that day starts at 03:00 and a shift never gains or loses real time it did not have.
  */
 export function instantOfLocalTime(date: string, time: string, zoneName: string): number {
-  const zone = IANAZone.create(zoneName);
+  const zone = { offset: (t: number) => offsetAt(t, zoneName) };
   const [h, mi] = time.split(':').map(Number) as [number, number];
   // The wall reading as if it were UTC; the instant is `naive` minus the offset in force then.
   const naive = dayNumber(date) * DAY + (h * 60 + mi) * MINUTE;
@@ -78,7 +78,13 @@ export function weekdayOf(date: string): number {
 
 /** The wall-clock minute of the hour at an instant, in a zone. */
 export function wallMinute(epochMs: number, zoneName: string): number {
-  return DateTime.fromMillis(epochMs, { zone: zoneName }).minute;
+  return zonedAt(epochMs, zoneName).minute;
+}
+
+/** The local date at an instant in a zone, in the form of `dateOfDay`; null for an unknown zone. */
+export function dateAt(epochMs: number, zoneName: string): string | null {
+  const t = zonedAt(epochMs, zoneName);
+  return t.isValid ? dateOfDay(Math.floor(naiveMillis(t) / DAY)) : null;
 }
 
 export function overlaps(a: Interval, b: Interval): boolean {

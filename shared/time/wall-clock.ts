@@ -3,10 +3,10 @@
  *
  * The public API speaks in the location's local time (`2025-05-20T10:00:00`), as the booking guide
  * does; storage and slot locks speak in UTC instants. Everything that crosses that line goes through
- * here so daylight-saving rules live in one place (and in luxon's copy of the IANA database, not in
- * hand arithmetic).
+ * here so daylight-saving rules live in one place (and in the runtime's copy of the IANA database,
+ * read through Intl in ./zones.ts, not in hand arithmetic).
  */
-import { DateTime } from 'luxon';
+import { formatOffset, fromWallFields, naiveMillis, offsetAt, pad, possibleReadings, validWallFields, ZonedTime } from './zones.ts';
 
 /** `YYYY-MM-DDTHH:mm[:ss[.SSS]]` with an optional `Z` or `±HH:mm` offset (minutes too: +05:30, +05:45). */
 const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(?:(Z)|([+-])(\d{2}):([0-5]\d))?$/;
@@ -18,10 +18,10 @@ export type WallClockProblem =
   | { kind: 'offset_mismatch'; detail: string };
 
 export type WallClockResult =
-  | { ok: true; instant: DateTime<true>; local: string }
+  | { ok: true; instant: ZonedTime; local: string }
   | { ok: false; problem: WallClockProblem };
 
-export { isValidTimeZone } from './zones.ts';
+export { isValidTimeZone, ZonedTime } from './zones.ts';
 
 function fieldsOf(text: string) {
   const m = LOCAL_DATE_TIME.exec(text);
@@ -56,16 +56,17 @@ export function resolveWallClock(text: string, zone: string): WallClockResult {
   const parsed = fieldsOf(text);
   if (!parsed) return { ok: false, problem: { kind: 'malformed' } };
   const { wall, fields, offset } = parsed;
-  const dt = DateTime.fromObject(fields, { zone });
-  if (!dt.isValid) return { ok: false, problem: { kind: 'malformed' } };
-  // luxon moves a skipped wall time forward by the gap (02:30 → 03:30), so it no longer reads as written.
-  if (dt.toFormat("yyyy-LL-dd'T'HH:mm") !== wall) {
+  const dt = fromWallFields(fields, zone);
+  if (!dt) return { ok: false, problem: { kind: 'malformed' } };
+  // A skipped wall time comes back moved forward by the gap (02:30 → 03:30), so it no longer reads as
+  // written; so does 24:00, which is the next day's 00:00.
+  if (wallText(dt, false) !== wall) {
     return {
       ok: false,
       problem: { kind: 'nonexistent', detail: `${text.slice(0, 19)} does not exist in ${zone}: the clocks skip it (daylight-saving change)` },
     };
   }
-  const candidates = dt.getPossibleOffsets();
+  const candidates = possibleReadings(dt);
   if (offset !== undefined) {
     const match = candidates.find((c) => c.offset === offset);
     if (!match) {
@@ -73,7 +74,7 @@ export function resolveWallClock(text: string, zone: string): WallClockResult {
         ok: false,
         problem: {
           kind: 'offset_mismatch',
-          detail: `${text} is not a time in ${zone}: its offset there is ${candidates.map((c) => c.toFormat('ZZ')).join(' or ')}`,
+          detail: `${text} is not a time in ${zone}: its offset there is ${candidates.map(offsetText).join(' or ')}`,
         },
       };
     }
@@ -84,12 +85,27 @@ export function resolveWallClock(text: string, zone: string): WallClockResult {
       ok: false,
       problem: {
         kind: 'ambiguous',
-        detail: `${text} happens twice in ${zone} (daylight-saving change); add the offset, e.g. ${candidates.map((c) => c.toFormat("yyyy-LL-dd'T'HH:mm:ssZZ")).join(' or ')}`,
-        offsets: candidates.map((c) => c.toFormat('ZZ')),
+        detail: `${text} happens twice in ${zone} (daylight-saving change); add the offset, e.g. ${candidates.map((c) => wallText(c) + offsetText(c)).join(' or ')}`,
+        offsets: candidates.map(offsetText),
       },
     };
   }
   return { ok: true, instant: dt, local: formatWallClock(dt) };
+}
+
+/** What luxon printed for an invalid time, kept so nothing prints differently. */
+const INVALID = 'Invalid DateTime';
+
+/** `YYYY-MM-DDTHH:mm:ss` (or to the minute) on the zone's clock, the year padded as luxon's `yyyy` pads it. */
+function wallText(t: ZonedTime, seconds = true): string {
+  if (!t.isValid) return INVALID;
+  const minute = `${pad(t.year, 4)}-${pad(t.month)}-${pad(t.day)}T${pad(t.hour)}:${pad(t.minute)}`;
+  return seconds ? `${minute}:${pad(t.second)}` : minute;
+}
+
+/** `±HH:mm`: the zone's offset at the instant (luxon's `ZZ`). */
+function offsetText(t: ZonedTime): string {
+  return t.isValid ? formatOffset(offsetAt(t.epochMs, t.zone)) : INVALID;
 }
 
 /**
@@ -97,20 +113,60 @@ export function resolveWallClock(text: string, zone: string): WallClockResult {
  * wall time alone would be ambiguous (the repeated hour of a fall-back day), so every time we print
  * names exactly one instant.
  */
-export function formatWallClock(instant: DateTime<true>): string {
-  const wall = instant.toFormat("yyyy-LL-dd'T'HH:mm:ss");
-  const repeated = instant.getPossibleOffsets().length > 1;
-  return repeated ? `${wall}${instant.toFormat('ZZ')}` : wall;
+export function formatWallClock(instant: ZonedTime): string {
+  const wall = wallText(instant);
+  const repeated = possibleReadings(instant).length > 1;
+  return repeated ? `${wall}${offsetText(instant)}` : wall;
+}
+
+/**
+ * ISO 8601 calendar date-times as luxon's DateTime.fromISO reads them: separators optional, a time
+ * to the hour, minute or second with up to 30 fraction digits, an offset (`Z`, `±HH`, `±HH:mm`,
+ * `±HHmm`) and/or a bracketed zone name (which wins over the offset). luxon's week dates, ordinal
+ * dates and bare times are not read: nothing stores them.
+ */
+const ISO_INSTANT =
+  /^([+-]\d{6}|\d{4})(?:-?(\d\d)(?:-?(\d\d))?)?(?:[Tt](\d\d)(?::?(\d\d)(?::?(\d\d)(?:[.,](\d{1,30}))?)?)?(?:(?:([Zz])|([+-]\d\d)(?::?(\d\d))?)?(?:\[([A-Za-z_+-]{1,256}(?::?\/[A-Za-z0-9_+-]{1,256}(?:\/[A-Za-z0-9_+-]{1,256})?)?)\])?)?)?$/;
+
+/** luxon's signedOffset: `-00:30` is half an hour west. */
+function signedOffset(hours: string | undefined, minutes: string | undefined): number {
+  let h = parseInt(hours ?? '', 10);
+  if (Number.isNaN(h)) h = 0;
+  const m = parseInt(minutes ?? '', 10) || 0;
+  return h * 60 + (h < 0 || Object.is(h, -0) ? -m : m);
+}
+
+/** The epoch milliseconds an ISO text names, a text without offset or zone read as UTC; NaN if none. */
+function parseInstant(text: string): number {
+  const m = ISO_INSTANT.exec(text);
+  if (!m) return NaN;
+  const [, y, mo, d, h, mi, s, frac, zulu, oh, om, iana] = m;
+  const int = (v: string | undefined, fallback: number) => (v === undefined ? fallback : parseInt(v, 10));
+  const fields = {
+    year: int(y, NaN),
+    month: int(mo, 1),
+    day: int(d, 1),
+    hour: int(h, 0),
+    minute: int(mi, 0),
+    second: int(s, 0),
+    millisecond: frac === undefined ? 0 : Math.floor(parseFloat('0.' + frac) * 1000),
+  };
+  if (iana) return fromWallFields(fields, iana)?.toMillis() ?? NaN;
+  // A fixed offset (UTC when none is written): one reading, never skipped or repeated.
+  const offset = zulu || oh ? signedOffset(oh, om) : 0;
+  return validWallFields(fields) ? naiveMillis(fields) - offset * 60 * 1000 : NaN;
 }
 
 /** An instant from its UTC ISO form, shown as wall-clock time in `zone`. */
 export function toWallClock(utcIso: string, zone: string): string {
-  const dt = DateTime.fromISO(utcIso, { zone: 'utc' }).setZone(zone);
+  const dt = new ZonedTime(parseInstant(utcIso), zone);
   if (!dt.isValid) throw new Error('invalid stored instant');
   return formatWallClock(dt);
 }
 
-/** `2025-05-20T17:00:00Z`: the one UTC form stored and used in keys. */
-export function toUtcIso(instant: DateTime<true>): string {
-  return instant.toUTC().toFormat("yyyy-LL-dd'T'HH:mm:ss'Z'");
+/** `2025-05-20T17:00:00Z`: the one UTC form stored and used in keys (of an instant or epoch milliseconds). */
+export function toUtcIso(instant: number | { toMillis(): number }): string {
+  const ms = typeof instant === 'number' ? instant : instant.toMillis();
+  const utc = new ZonedTime(ms, 'UTC', 0);
+  return utc.isValid ? `${wallText(utc)}Z` : INVALID;
 }
