@@ -17,7 +17,7 @@ import { ApiError, slotConflict, unprocessable } from '../errors.ts';
 import type { Appointment, AppointmentStatus, UpdateAppointmentInput } from '../schemas/appointments.ts';
 import { toWallClock } from '../time/wall-clock.ts';
 import { assertScheduled, etagOf, loadReferences, relatedOf, toAppointment, type Related, planWindow, readAppointmentItem, ScheduleChanged, scheduleKeptChanging, type StatusChangeRecord } from './appointments.ts';
-import { lockGranuleMinutes } from './practice.ts';
+import { lockGranuleMinutes } from './settings.ts';
 import { bookingGuard, GUARD_ATTEMPTS, guardBackoff } from './schedule-guard.ts';
 import { auditItem, type Actor } from './audit.ts';
 import { conflictsOf, lockDifference, lockRefs, locksOf, releaseLock, takeLock } from './slot-locks.ts';

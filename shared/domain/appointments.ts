@@ -27,7 +27,8 @@ import { planBookingWindow, type BookingWindow } from './booking-window.ts';
 import { idempotencyKey, lostRace, recall, recallFrom, rememberAnswer, rememberProblem, type IdempotencyRequest } from './idempotency.ts';
 import { timeOffOf } from './schedule-guard.ts';
 import { auditItem, type Actor } from './audit.ts';
-import { activeOperatoryItems, lockGranuleMinutes } from './practice.ts';
+import { activeOperatories } from './operatories.ts';
+import { lockGranuleMinutes } from './settings.ts';
 import { intervalsOf } from './working-hours.ts';
 import { conflictsOf, lockRefs, takeLock } from './slot-locks.ts';
 
@@ -288,7 +289,7 @@ async function bookOnce(orgId: string, actor: Actor, input: BookAppointmentInput
   const recordKey = idempotency ? idempotencyKey(orgId, idempotency) : undefined;
   const [read, chairs] = await Promise.all([
     readReferences(orgId, input, recordKey ? [recordKey] : []),
-    input.operatory_uuid ? Promise.resolve(undefined) : activeOperatoryItems(orgId, input.location_uuid),
+    input.operatory_uuid ? Promise.resolve(undefined) : activeOperatories(orgId, input.location_uuid),
   ]);
   if (first && idempotency && recordKey) {
     const replay = recallReplay<Appointment>(read.get(recordKey), idempotency, now);

@@ -13,7 +13,8 @@ import { instantOfLocalTime, type Interval } from '../time/local-day.ts';
 import { formatWallClock } from '../time/wall-clock.ts';
 import { DateTime } from 'luxon';
 import { openWindows } from './availability.ts';
-import { activeOperatoryItems, lockGranuleMinutes } from './practice.ts';
+import { activeOperatories } from './operatories.ts';
+import { lockGranuleMinutes } from './settings.ts';
 import { intervalsOf } from './working-hours.ts';
 import { timeOffOf } from './schedule-guard.ts';
 
@@ -54,7 +55,7 @@ export async function getAvailability(orgId: string, query: AvailabilityQuery, n
   const [get, everyProvider, operatories] = await Promise.all([
     getMany(Object.values(k).filter((v) => v !== undefined)),
     k.provider ? Promise.resolve(undefined) : activeProviders(orgId),
-    activeOperatoryItems(orgId, query.location_uuid),
+    activeOperatories(orgId, query.location_uuid),
   ]);
   const org = get(k.org);
   const location = get(k.location);

@@ -21,7 +21,7 @@ import { instantOfLocalTime, type Interval } from '../time/local-day.ts';
 import { resolveWallClock, toUtcIso, toWallClock } from '../time/wall-clock.ts';
 import { dayBefore, intervalsOf, localDate, periodsOf, schedulePeriods, sortedWeekly, toWorkingHours, type Period, type WeeklyByName } from './working-hours.ts';
 export { intervalsOf, schedulePeriods, toWorkingHours } from './working-hours.ts';
-import { lockGranuleMinutes } from './practice.ts';
+import { lockGranuleMinutes } from './settings.ts';
 import { GUARD_ATTEMPTS, guardBackoff, scheduleChangeGuard, timeOffMap } from './schedule-guard.ts';
 import { liveAppointmentsHolding, toAffected, type AffectedAppointment } from './schedule-impact.ts';
 
