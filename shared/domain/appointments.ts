@@ -24,7 +24,7 @@ import { ApiError, notFound, slotConflict, unprocessable, type Conflict, type Fi
 import type { Appointment, BookAppointmentInput } from '../schemas/appointments.ts';
 import { toWallClock } from '../time/wall-clock.ts';
 import { planBookingWindow, type BookingWindow } from './booking-window.ts';
-import { idempotencyKey, lostRace, recall, recallFrom, rememberAnswer, rememberProblem, type IdempotencyRequest } from './idempotency.ts';
+import { idempotencyRecordRef, recall, recallFrom, rememberAnswer, rememberProblem, type IdempotencyRequest } from './idempotency.ts';
 import { timeOffOf } from './schedule-guard.ts';
 import { auditItem, type Actor } from './audit.ts';
 import { activeOperatories } from './operatories.ts';
@@ -286,13 +286,15 @@ export async function bookAppointment(
  */
 async function bookOnce(orgId: string, actor: Actor, input: BookAppointmentInput, now: Date, idempotency: IdempotencyRequest | undefined, first: boolean): Promise<Appointment> {
   // One stage: the references (with hours and time off), the key's record, the location's chairs.
-  const recordKey = idempotency ? idempotencyKey(orgId, idempotency) : undefined;
+  const recordRef = idempotency ? idempotencyRecordRef(orgId, idempotency) : undefined;
+  const recordKey = recordRef?.key;
   const [read, chairs] = await Promise.all([
     readReferences(orgId, input, recordKey ? [recordKey] : []),
     input.operatory_uuid ? Promise.resolve(undefined) : activeOperatories(orgId, input.location_uuid),
   ]);
   if (first && idempotency && recordKey) {
-    const replay = recallReplay<Appointment>(read.get(recordKey), idempotency, now);
+    const record = read.get(recordKey);
+    const replay = recallReplay<Appointment>(record && recordRef?.read(record), idempotency, now);
     if (replay) return replay;
   }
   const refs = checkReferences(read);
@@ -345,7 +347,7 @@ async function bookOnce(orgId: string, actor: Actor, input: BookAppointmentInput
       return appointment;
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
-      if (idempotency && lostRace(error)) {
+      if (idempotency && tx.failedNames(error).has('idempotency')) {
         const first = await recall<Appointment>(orgId, idempotency, now);
         if (first) return first;
       }
@@ -380,7 +382,7 @@ export async function getAppointment(orgId: string, appointmentId: string): Prom
 }
 
 /** A replayed answer (or the first problem, re-thrown marked as a replay so it is not recorded again). */
-function recallReplay<T>(record: Item | undefined, request: IdempotencyRequest, now: Date): T | undefined {
+function recallReplay<T>(record: Parameters<typeof recallFrom>[0], request: IdempotencyRequest, now: Date): T | undefined {
   try {
     return recallFrom<T>(record, request, now);
   } catch (error) {
