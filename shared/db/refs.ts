@@ -9,7 +9,7 @@ export type Ref<T> = { readonly key: Key; readonly read: (item: Item) => T };
 
 export const ref = <T>(key: Key, read: (item: Item) => T): Ref<T> => ({ key, read });
 
-type Found<R> = { [K in keyof R]: R[K] extends Ref<infer T> ? T | undefined : undefined };
+type Found<R> = { [K in keyof R]: NonNullable<R[K]> extends Ref<infer T> ? T | undefined : undefined };
 
 /** The records of refs, by any lookup function: one BatchGetItem. */
 export async function readLookup(refs: readonly (Ref<unknown> | undefined)[]): Promise<<T>(r: Ref<T>) => T | undefined> {

@@ -3,8 +3,7 @@
  * strongly consistent (an admin screen reads what it has just written).
  */
 import { randomUUID } from 'node:crypto';
-import type { Item } from '../db/operations.ts';
-import { putNewOrg, readOrg, toOrgRecord, updateOrgSettings, type OrgRecord } from '../db/repositories/orgs.ts';
+import { putNewOrg, readOrg, updateOrgSettings, type OrgRecord } from '../db/repositories/orgs.ts';
 import { again, withRetries } from '../db/retry.ts';
 import { notFound, unprocessable } from '../errors.ts';
 import { DEFAULT_GRANULARITY_MINUTES } from '../time/granules.ts';
@@ -80,6 +79,3 @@ export async function updateSettings(
     return updated ? toSettings(updated) : again({ pause: false });
   });
 }
-
-/** The unit of an org item's slot locks (for code still holding raw org items). */
-export const lockGranuleMinutes = (org: Item): number => toOrgRecord(org).lock_granule_minutes;
