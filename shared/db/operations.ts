@@ -231,9 +231,6 @@ export function namedTransaction<N extends string>(entries: readonly (readonly [
     commit(options: TransactOptions = {}): Promise<void> {
       return transactWrite(entries.map(([, item]) => item), options);
     },
-    failedNames(error: TransactionCanceledException): Set<N> {
-      return new Set(failuresOf(error).map((f) => f.name));
-    },
     cancellation(error: unknown): Cancellation<N> | undefined {
       if (!(error instanceof TransactionCanceledException)) return undefined;
       const failures = failuresOf(error);

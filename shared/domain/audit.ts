@@ -7,7 +7,7 @@
  * years — HIPAA keeps documentation six years).
  *
  * - Changes are atomic with their entry: `auditItem` is a Put the change appends, last, to its own
- *   transaction (the earlier indexes keep their meaning: idempotency record, version condition).
+ *   transaction (transactions name their items, so none is read by its position).
  * - Reads record after reading (`recordReads`), one BatchWriteItem per 25 entries.
  *
  * Entries hold uuids, the token id and the request id only — never patient data.

@@ -15,7 +15,8 @@
  * and a time off after a booking lists it in `affected_appointments`.
  *
  * Reads of the resource items are strongly consistent (operations.getMany), so a retry after a
- * failed guard sees the change that failed it.
+ * failed guard sees the change that failed it. The guard items themselves are built by
+ * shared/db/repositories/schedule-guards.ts.
  */
 import { locksBetween, type Resource } from '../db/repositories/slot-locks.ts';
 import type { GuardedState } from '../db/repositories/schedule-guards.ts';

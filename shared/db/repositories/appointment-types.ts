@@ -5,7 +5,8 @@
  */
 import { tableName } from '../client.ts';
 import { keys } from '../keys.ts';
-import { getOne, nowIso, queryPrefix, updateIf, type Item, type TransactItem } from '../operations.ts';
+import { getOne, queryPrefix, updateIf, type Item, type TransactItem } from '../operations.ts';
+import { nowIso } from '../timestamps.ts';
 import { ref, type Ref } from '../refs.ts';
 import { updateExpression } from '../update-expression.ts';
 

@@ -1,7 +1,8 @@
 /** Locations: `LOCATION#<uuid>` items in the org partition. */
 import { tableName } from '../client.ts';
 import { keys } from '../keys.ts';
-import { getOne, nowIso, putIf, queryPrefix, updateIf, type Item, type TransactItem } from '../operations.ts';
+import { getOne, putIf, queryPrefix, updateIf, type Item, type TransactItem } from '../operations.ts';
+import { nowIso } from '../timestamps.ts';
 import { ref, type Ref } from '../refs.ts';
 import { updateExpression } from '../update-expression.ts';
 

@@ -1,6 +1,7 @@
 /** The organisation item (`ORG#o` / `ORG`): its settings and the unit of its slot locks. */
 import { keys } from '../keys.ts';
-import { getOne, nowIso, putIf, updateIf, type Item } from '../operations.ts';
+import { getOne, putIf, updateIf, type Item } from '../operations.ts';
+import { nowIso } from '../timestamps.ts';
 import { ref, type Ref } from '../refs.ts';
 import { updateExpression } from '../update-expression.ts';
 

@@ -4,7 +4,8 @@
  */
 import { tableName } from '../client.ts';
 import { keys } from '../keys.ts';
-import { getOne, nowIso, putIf, queryPrefix, updateIf, type Item, type TransactItem } from '../operations.ts';
+import { getOne, putIf, queryPrefix, updateIf, type Item, type TransactItem } from '../operations.ts';
+import { nowIso } from '../timestamps.ts';
 import { ref, type Ref } from '../refs.ts';
 import { updateExpression } from '../update-expression.ts';
 import { bookingGuard, guardedState, raiseScheduleVersion, scheduleChangeGuard, timeOffMapChange, type GuardedState } from './schedule-guards.ts';

@@ -34,13 +34,11 @@ export function bookingGuard(key: Key, seen: GuardedState): TransactItem {
     Update: {
       TableName: tableName,
       Key: key,
-      UpdateExpression: 'ADD booking_version :one',
+      ...updateExpression({}, {
+        add: ['booking_version :one'],
+        values: { ':one': 1, ':true': true, ...(seen.schedule_version === undefined ? {} : { ':schedule': seen.schedule_version }) },
+      }),
       ConditionExpression: `is_active = :true AND ${versionCondition('schedule_version', ':schedule', seen.schedule_version)}`,
-      ExpressionAttributeValues: {
-        ':one': 1,
-        ':true': true,
-        ...(seen.schedule_version === undefined ? {} : { ':schedule': seen.schedule_version }),
-      },
     },
   };
 }

@@ -7,6 +7,7 @@ import { tableName } from '../client.ts';
 import { keys } from '../keys.ts';
 import { getOne, queryPrefix, type Item, type TransactItem } from '../operations.ts';
 import { TTL_ATTRIBUTE } from '../table-definition.ts';
+import { updateExpression } from '../update-expression.ts';
 
 export type TokenRecord = {
   token_id: string;
@@ -72,9 +73,8 @@ export function putNewToken(secretHash: string, token: Omit<TokenRecord, 'token_
 export function revokeTokenItems(orgId: string, tokenId: string, secretHash: string, revokedAt: string): { metadata: TransactItem; token: TransactItem } {
   const update = {
     TableName: tableName,
-    UpdateExpression: 'SET revoked_at = :at',
+    ...updateExpression({}, { set: ['revoked_at = :at'], values: { ':at': revokedAt } }),
     ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(revoked_at)',
-    ExpressionAttributeValues: { ':at': revokedAt },
   };
   return { metadata: { Update: { ...update, Key: keys.orgToken(orgId, tokenId) } }, token: { Update: { ...update, Key: keys.token(secretHash) } } };
 }
