@@ -1,6 +1,6 @@
 import { createOperatory as route } from '#shared/routes/create-operatory.ts';
 import { apiHandler, created } from '#shared/http/handler.ts';
-import { createOperatory } from '#shared/domain/practice.ts';
+import { createOperatory } from '#shared/domain/operatories.ts';
 
 /** No route reads one operatory, so the 201 carries no Location. */
 export const handler = apiHandler(route, async ({ params, body, principal }) =>

@@ -133,7 +133,7 @@ async function run(argv: readonly string[], io: CliIo) {
   note(`Using ${target.source}.`);
 
   // Loaded after the environment is set (useTarget): these read it once at import.
-  const { createOrg } = await import('#shared/domain/practice.ts');
+  const { createOrg } = await import('#shared/domain/settings.ts');
   const { createToken, listTokens, revokeToken, TokenNotFoundError, ALL_SCOPES } = await import('#shared/domain/tokens.ts');
   const { ALLOWED_GRANULARITIES } = await import('#shared/time/granules.ts');
   const { isValidTimeZone } = await import('#shared/time/wall-clock.ts');

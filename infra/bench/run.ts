@@ -454,7 +454,7 @@ async function main() {
     const { ensureTable } = await import('../local/create-table.ts');
     const { createLocalApi, listen } = await import('../local/api-gateway.ts');
     const { createTestClinic, worksAroundTheClock } = await import('../../test/helpers/clinic.ts');
-    const { createProvider } = await import('#shared/domain/practice.ts');
+    const { createProvider } = await import('#shared/domain/providers.ts');
     const { routes, pathOf } = await import('#shared/routes.ts');
 
     await ensureTable(createClient(dynamo.endpoint, process.env.AWS_REGION), TABLE);

@@ -57,8 +57,8 @@ export const TOKEN_ACTIONS = ['dynamodb:GetItem'] as const;
  * - Audit partitions: `keys.auditPartitionPattern` (`ORG#*#AUDIT#*`), the only write of a read route.
  * TODO(lead): move TENANT and TOKEN into shared/db/keys.ts beside auditPartitionPattern.
  */
-export const TENANT_PARTITION_PATTERN = 'ORG#*';
-export const TOKEN_PARTITION_PATTERN = 'TOKEN#*';
+export const TENANT_PARTITION_PATTERN = keys.tenantPartitionPattern;
+export const TOKEN_PARTITION_PATTERN = keys.tokenPartitionPattern;
 
 /**
  * The only DynamoDB actions a grant may name: each is a request on items whose partition keys it

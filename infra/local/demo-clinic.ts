@@ -5,7 +5,11 @@
  * created with a fixed uuid and only if it does not exist.
  */
 import { createPatient } from '#shared/domain/patients.ts';
-import { createAppointmentType, createLocation, createOperatory, createOrg, createProvider } from '#shared/domain/practice.ts';
+import { createAppointmentType } from '#shared/domain/appointment-types.ts';
+import { createLocation } from '#shared/domain/locations.ts';
+import { createOperatory } from '#shared/domain/operatories.ts';
+import { createOrg } from '#shared/domain/settings.ts';
+import { createProvider } from '#shared/domain/providers.ts';
 import { putWorkingHours } from '#shared/domain/schedule.ts';
 import { getPatient } from '#shared/domain/patients.ts';
 import type { CreatePatientInput } from '#shared/schemas/patients.ts';

@@ -84,6 +84,10 @@ export const keys = {
   auditOf: (orgId: string, entityId: string) => ({ pk: `${org(orgId)}#AUDIT#${entityId}` }),
   /** IAM pattern of every audit partition key, for `dynamodb:LeadingKeys` conditions. */
   auditPartitionPattern: 'ORG#*#AUDIT#*',
+  /** IAM pattern of every tenant partition key (every key but the token lookup's). */
+  tenantPartitionPattern: 'ORG#*',
+  /** IAM pattern of the token items' partition keys. */
+  tokenPartitionPattern: 'TOKEN#*',
 
   /** A create request's Idempotency-Key (hashed), per route: remembers the first answer for 24 hours. */
   idempotency: (orgId: string, scope: string, keyHash: string): Key => ({ pk: `${org(orgId)}#IDEMPOTENCY#${scope}#${keyHash}`, sk: 'IDEMPOTENCY' }),

@@ -1,13 +1,15 @@
 /** Small helpers over the document client that every repository needs. */
 import { randomUUID } from 'node:crypto';
-import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { isTransactionConflictOnly } from './errors.ts';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { AttributeValue, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { db, tableName } from './client.ts';
 
 export type Key = { pk: string; sk: string };
 export type Item = Record<string, unknown>;
+/** One item of a TransactWriteItems (a Put, Update, ConditionCheck or Delete). */
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 const keyId = (key: Key) => `${key.pk}\u0000${key.sk}`;
 
@@ -60,10 +62,60 @@ export function conditionFailureItem(item: unknown): Item | undefined {
   return looksMarshalled ? unmarshall(item as Record<string, AttributeValue>) : (item as Item);
 }
 
-/** `2025-05-10T14:32:00Z`: UTC, whole seconds, as the guide prints `created_at`. */
-export function nowIso(now: Date = new Date()): string {
-  return now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+/** One item by key (strongly consistent unless told otherwise), or undefined. */
+export async function getOne(key: Key, options: { consistent?: boolean; projection?: string } = {}): Promise<Item | undefined> {
+  const out = await db.send(
+    new GetCommand({
+      TableName: tableName,
+      Key: key,
+      ...(options.consistent === false ? {} : { ConsistentRead: true }),
+      ...(options.projection ? { ProjectionExpression: options.projection } : {}),
+    }),
+  );
+  return out.Item;
 }
+
+/** Every item of one partition whose sort key begins with a prefix (one Query, following pagination). */
+export async function queryPrefix({ pk, skPrefix }: { pk: string; skPrefix: string }, options: { consistent?: boolean } = {}): Promise<Item[]> {
+  return queryAll({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
+    ...(options.consistent ? { ConsistentRead: true } : {}),
+  });
+}
+
+/**
+ * Puts an item on a condition, and says whether it wrote (false: the condition failed). Creating
+ * with a caller's uuid twice (the demo loader on every start) therefore never duplicates anything.
+ */
+export async function putIf(item: Item & Key, condition: { ConditionExpression: string; ExpressionAttributeValues?: Record<string, unknown> }): Promise<boolean> {
+  try {
+    await db.send(new PutCommand({ TableName: tableName, Item: item, ...condition }));
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
+/**
+ * One UpdateItem on a condition, returning the item as it now is; undefined when the condition
+ * failed (the item is gone, or changed in a way the condition refuses).
+ */
+export async function updateIf(
+  key: Key,
+  update: { UpdateExpression: string; ConditionExpression: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> },
+): Promise<Item | undefined> {
+  try {
+    const out = await db.send(new UpdateCommand({ TableName: tableName, Key: key, ...update, ReturnValues: 'ALL_NEW' }));
+    return out.Attributes as Item;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return undefined;
+    throw error;
+  }
+}
+
+export { nowIso } from './timestamps.ts';
 
 /**
  * Errors after which DynamoDB certainly did not apply a transaction: it refused it (cancelled,
@@ -157,16 +209,32 @@ export function keyOfPut(put: { Put?: { Item?: Record<string, unknown> } }): Key
   return { pk: item.pk, sk: item.sk };
 }
 
+/** What a cancelled transaction says, by the names of its items. */
+export type Cancellation<N extends string> = {
+  /** The names whose condition failed. */
+  failed: ReadonlySet<N>;
+  /** Each failed condition, with the item it saw when the transaction item asked for it (ALL_OLD). */
+  failures: readonly { name: N; item: Item | undefined }[];
+};
+
 /**
- * Names the items of a transaction, so a cancellation can be read by name instead of by position:
- * `failedNames(error)` lists the names whose condition failed.
+ * Names the items of a transaction, so a cancellation is read by name, never by position:
+ * `commit` runs it (transactWrite); `cancellation(error)` says which named items' conditions failed,
+ * or undefined when the error is not a cancellation (rethrow it).
  */
-export function namedTransaction<N extends string>(entries: readonly (readonly [N, NonNullable<TransactWriteCommandInput['TransactItems']>[number]])[]) {
+export function namedTransaction<N extends string>(entries: readonly (readonly [N, TransactItem])[]) {
   const names = entries.map(([name]) => name);
+  const failuresOf = (error: TransactionCanceledException) =>
+    (error.CancellationReasons ?? []).flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' && names[i] ? [{ name: names[i]!, item: conditionFailureItem(r.Item) }] : []));
   return {
     items: entries.map(([, item]) => item),
-    failedNames(error: TransactionCanceledException): Set<N> {
-      return new Set((error.CancellationReasons ?? []).flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' && names[i] ? [names[i]!] : [])));
+    commit(options: TransactOptions = {}): Promise<void> {
+      return transactWrite(entries.map(([, item]) => item), options);
+    },
+    cancellation(error: unknown): Cancellation<N> | undefined {
+      if (!(error instanceof TransactionCanceledException)) return undefined;
+      const failures = failuresOf(error);
+      return { failed: new Set(failures.map((f) => f.name)), failures };
     },
   };
 }

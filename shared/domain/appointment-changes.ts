@@ -8,19 +8,20 @@
  * no-show releases them in the same write that changes the status, and a move releases the granules
  * no longer covered and takes only the new ones — never conflicting with itself.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { tableName } from '../db/client.ts';
-import { keys } from '../db/keys.ts';
-import { keyOfPut, nowIso, transactWrite, type Item } from '../db/operations.ts';
-import { INDEXES } from '../db/table-definition.ts';
+import { keyOfPut, namedTransaction, type Cancellation, type TransactItem } from '../db/operations.ts';
+import { changeAppointment, changeStatus, nextVersion, type AppointmentChanges, type AppointmentRecord, type StatusChangeRecord } from '../db/repositories/appointments.ts';
+import { operatoryBookingGuard } from '../db/repositories/operatories.ts';
+import { providerBookingGuard } from '../db/repositories/providers.ts';
+import { releaseLock, takeLock } from '../db/repositories/slot-locks.ts';
+import { again, withRetries } from '../db/retry.ts';
+import { nowIso } from '../db/timestamps.ts';
 import { ApiError, slotConflict, unprocessable } from '../errors.ts';
 import type { Appointment, AppointmentStatus, UpdateAppointmentInput } from '../schemas/appointments.ts';
 import { toWallClock } from '../time/wall-clock.ts';
-import { assertScheduled, etagOf, loadReferences, relatedOf, toAppointment, type Related, planWindow, readAppointmentItem, ScheduleChanged, scheduleKeptChanging, type StatusChangeRecord } from './appointments.ts';
-import { lockGranuleMinutes } from './practice.ts';
-import { bookingGuard, GUARD_ATTEMPTS, guardBackoff } from './schedule-guard.ts';
+import { assertScheduled, etagOf, loadReferences, relatedOf, toAppointment, type Related, planWindow, readAppointmentRecord, ScheduleChanged, scheduleKeptChanging } from './appointments.ts';
+import { GUARD_ATTEMPTS, guardBackoff } from './schedule-guard.ts';
 import { auditItem, type Actor } from './audit.ts';
-import { conflictsOf, lockDifference, lockRefs, locksOf, releaseLock, takeLock } from './slot-locks.ts';
+import { conflictsOf, lockDifference, lockRefs, locksOf } from './slot-locks.ts';
 
 /** Allowed status changes. Anything else is a 409 naming both statuses. */
 export const TRANSITIONS: Record<AppointmentStatus, readonly AppointmentStatus[]> = {
@@ -52,48 +53,56 @@ export function transitionProblem(from: AppointmentStatus, to: AppointmentStatus
 }
 
 /** `If-Match`: `*`, or a list of ETags one of which must be the current one. */
-function assertIfMatch(item: Item, ifMatch: string | undefined) {
+function assertIfMatch(record: AppointmentRecord, ifMatch: string | undefined) {
   if (ifMatch === undefined || ifMatch.trim() === '*') return;
-  const current = etagOf(item);
+  const current = etagOf(record);
   const offered = ifMatch.split(',').map((t) => t.trim().replace(/^W\//, ''));
   if (!offered.includes(current)) {
     throw new ApiError('precondition-failed', `The appointment changed since that version (its ETag is now ${current}); read it again.`);
   }
 }
 
-/** The version condition and increment every change carries. */
-function versioned(item: Item) {
-  const version = (item.version as number | undefined) ?? 1;
-  return {
-    condition: item.version === undefined ? 'attribute_not_exists(version)' : 'version = :version',
-    values: { ...(item.version === undefined ? {} : { ':version': version }), ':next': version + 1 },
-  };
+/** A change's transaction: the appointment's update (named `appointment`), then the other items, by name. */
+type ChangeTransaction = ReturnType<typeof namedTransaction<'appointment' | 'release' | 'take' | 'guard' | 'audit'>>;
+
+/** The change's transaction failed because another change of the appointment got in (its version condition). */
+class VersionChanged extends Error {
+  override name = 'VersionChanged';
 }
 
 /**
- * Runs one read–check–write. A cancelled transaction whose first item (the appointment's version
+ * Runs one read–check–write. A cancelled transaction whose appointment update (the version
  * condition) failed means another change got in: with If-Match that is a 412, without it we read
  * again and retry.
  */
-async function withOptimisticRetry(orgId: string, appointmentId: string, options: ChangeOptions, write: (item: Item) => Promise<{ updated: Item; related: Related }>): Promise<Changed> {
-  for (let attempt = 1; ; attempt++) {
-    const item = await readAppointmentItem(orgId, appointmentId);
-    assertIfMatch(item, options.ifMatch);
+async function withOptimisticRetry(orgId: string, appointmentId: string, options: ChangeOptions, write: (record: AppointmentRecord) => Promise<{ updated: AppointmentRecord; related: Related }>): Promise<Changed> {
+  return withRetries({ attempts: GUARD_ATTEMPTS, pause: guardBackoff, exhausted: scheduleKeptChanging }, async (attempt) => {
+    const record = await readAppointmentRecord(orgId, appointmentId);
+    assertIfMatch(record, options.ifMatch);
     try {
       // The answer is built from what was read and written, never read again.
-      const { updated, related } = await write(item);
+      const { updated, related } = await write(record);
       return { appointment: toAppointment(updated, related), etag: etagOf(updated) };
     } catch (error) {
-      if (error instanceof ScheduleChanged) {
-        if (attempt >= GUARD_ATTEMPTS) throw scheduleKeptChanging();
-        await guardBackoff(attempt);
-        continue;
-      }
-      const concurrent = error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
-      if (!concurrent) throw error;
+      if (error instanceof ScheduleChanged) return again();
+      if (!(error instanceof VersionChanged)) throw error;
       if (options.ifMatch !== undefined) throw new ApiError('precondition-failed', 'The appointment changed while this change was being made; read it again.');
       if (attempt >= ATTEMPTS) throw new ApiError('unavailable', 'The appointment is being changed by several clients at once; retry shortly.');
+      return again({ pause: false });
     }
+  });
+}
+
+/** Commits a change; a failed version condition becomes VersionChanged, other cancellations go to `onCancelled`. */
+async function commitChange(tx: ChangeTransaction, audit: TransactItem, onCancelled: (cancelled: Cancellation<string>) => void = () => {}): Promise<void> {
+  try {
+    await tx.commit({ witness: keyOfPut(audit) });
+  } catch (error) {
+    const cancelled = tx.cancellation(error);
+    if (!cancelled) throw error;
+    if (cancelled.failed.has('appointment')) throw new VersionChanged();
+    onCancelled(cancelled);
+    throw error;
   }
 }
 
@@ -105,34 +114,24 @@ export async function changeAppointmentStatus(
   options: ChangeOptions = {},
 ): Promise<Changed> {
   const now = options.now ?? new Date();
-  return withOptimisticRetry(orgId, appointmentId, options, async (item) => {
-    const from = item.status as AppointmentStatus;
-    const problem = transitionProblem(from, change.status, item.start_utc as string, now);
+  return withOptimisticRetry(orgId, appointmentId, options, async (record) => {
+    const from = record.status;
+    const problem = transitionProblem(from, change.status, record.start_utc, now);
     if (problem) throw problem;
     const entry: StatusChangeRecord = { at: nowIso(now), token_id: actor.tokenId, from, to: change.status, reason: change.reason ?? null };
-    const { condition, values } = versioned(item);
-    const releases = RELEASES_TIME.has(change.status) ? locksOf(orgId, item).map((l) => releaseLock(l, appointmentId)) : [];
+    const releases = RELEASES_TIME.has(change.status) ? locksOf(record).map((l) => releaseLock(orgId, l, appointmentId)) : [];
     const audit = auditItem(orgId, actor, 'appointment.status', 'appointment', appointmentId, now);
     // What the answer shows of the patient, type, location, provider and chair is read alongside the write.
-    const related = relatedOf(orgId, item);
+    const related = relatedOf(orgId, record);
     related.catch(() => {});
-    await transactWrite([
-      {
-        Update: {
-          TableName: tableName,
-          Key: keys.appointment(orgId, appointmentId),
-          UpdateExpression: 'SET #status = :to, version = :next, updated_at = :at, status_history = list_append(if_not_exists(status_history, :none), :entry)',
-          ConditionExpression: condition,
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ...values, ':to': change.status, ':at': entry.at, ':entry': [entry], ':none': [] },
-        },
-      },
-      ...releases,
-      // Last: index 0 stays the version condition withOptimisticRetry reads.
-      audit,
-    ], { witness: keyOfPut(audit) });
+    const tx = namedTransaction<'appointment' | 'release' | 'take' | 'guard' | 'audit'>([
+      ['appointment', changeStatus(orgId, record, entry)],
+      ...releases.map((r) => ['release', r] as const),
+      ['audit', audit],
+    ]);
+    await commitChange(tx, audit);
     return {
-      updated: { ...item, status: change.status, version: values[':next'], status_history: [...((item.status_history as StatusChangeRecord[]) ?? []), entry] },
+      updated: { ...record, status: change.status, version: nextVersion(record), status_history: [...record.status_history, entry] },
       related: await related,
     };
   });
@@ -146,92 +145,69 @@ export async function updateAppointment(
   options: ChangeOptions = {},
 ): Promise<Changed> {
   const now = options.now ?? new Date();
-  return withOptimisticRetry(orgId, appointmentId, options, async (item) => {
-    const status = item.status as AppointmentStatus;
+  return withOptimisticRetry(orgId, appointmentId, options, async (record) => {
+    const status = record.status;
     if (!EDITABLE.has(status)) {
       throw new ApiError('status-conflict', `An appointment that is ${status} can no longer be changed.`, { current_status: status });
     }
     const next = {
-      appointment_type_uuid: patch.appointment_type_uuid ?? (item.appointment_type_uuid as string),
-      provider_uuid: patch.provider_uuid ?? (item.provider_uuid as string),
-      operatory_uuid: patch.operatory_uuid ?? (item.operatory_uuid as string),
+      appointment_type_uuid: patch.appointment_type_uuid ?? record.appointment_type_uuid,
+      provider_uuid: patch.provider_uuid ?? record.provider_uuid,
+      operatory_uuid: patch.operatory_uuid ?? record.operatory_uuid,
     };
     const changed = new Set(Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined));
-    const refs = await loadReferences(
-      orgId,
-      { patient_uuid: item.patient_uuid as string, location_uuid: item.location_uuid as string, ...next },
-      changed,
-    );
+    const refs = await loadReferences(orgId, { patient_uuid: record.patient_uuid, location_uuid: record.location_uuid, ...next }, changed);
 
-    const moves = patch.scheduled_start !== undefined || next.provider_uuid !== item.provider_uuid || next.operatory_uuid !== item.operatory_uuid;
-    const set: Record<string, unknown> = { ...next, updated_at: nowIso(now) };
-    let locks: { release: ReturnType<typeof releaseLock>[]; take: ReturnType<typeof takeLock>[] } = { release: [], take: [] };
-    const guards: ReturnType<typeof bookingGuard>[] = [];
+    const moves = patch.scheduled_start !== undefined || next.provider_uuid !== record.provider_uuid || next.operatory_uuid !== record.operatory_uuid;
+    const changes: AppointmentChanges = { ...next, updated_at: nowIso(now) };
+    let locks: { release: TransactItem[]; take: TransactItem[] } = { release: [], take: [] };
+    const guards: TransactItem[] = [];
     if (moves) {
-      const zone = item.time_zone as string;
+      const zone = record.time_zone;
       const times = patch.scheduled_start !== undefined
         ? { scheduled_start: patch.scheduled_start, scheduled_end: patch.scheduled_end! }
-        : { scheduled_start: toWallClock(item.start_utc as string, zone), scheduled_end: toWallClock(item.end_utc as string, zone) };
+        : { scheduled_start: toWallClock(record.start_utc, zone), scheduled_end: toWallClock(record.end_utc, zone) };
       const window = planWindow(refs, times, now);
       assertScheduled(refs, window);
-      const diff = lockDifference(locksOf(orgId, item), lockRefs(orgId, { providerId: next.provider_uuid, operatoryId: next.operatory_uuid, granules: window.granules }));
-      const lockMinutes = lockGranuleMinutes(refs.org);
-      locks = { release: diff.release.map((l) => releaseLock(l, appointmentId)), take: diff.take.map((l) => takeLock(l, appointmentId, lockMinutes)) };
+      const diff = lockDifference(locksOf(record), lockRefs({ providerId: next.provider_uuid, operatoryId: next.operatory_uuid, granules: window.granules }));
+      const lockMinutes = refs.org.lock_granule_minutes;
+      locks = { release: diff.release.map((l) => releaseLock(orgId, l, appointmentId)), take: diff.take.map((l) => takeLock(orgId, l, appointmentId, lockMinutes)) };
       // Taking new time of a resource relies on its hours, time off and is_active as read: guard them.
       const inactive = [
         ...(diff.take.some((l) => l.resource === 'provider') && refs.provider.is_active !== true ? [{ path: 'body.provider_uuid', message: 'the provider is inactive' }] : []),
         ...(diff.take.some((l) => l.resource === 'operatory') && refs.operatory?.is_active !== true ? [{ path: 'body.operatory_uuid', message: 'the operatory is inactive' }] : []),
       ];
       if (inactive.length > 0) throw unprocessable('The appointment cannot take new time of an inactive provider or operatory.', inactive);
-      if (diff.take.some((l) => l.resource === 'provider')) guards.push(bookingGuard(keys.provider(orgId, next.provider_uuid), refs.provider));
-      if (diff.take.some((l) => l.resource === 'operatory') && refs.operatory) {
-        guards.push(bookingGuard(keys.operatory(orgId, item.location_uuid as string, next.operatory_uuid), refs.operatory));
-      }
-      Object.assign(set, {
-        start_utc: window.startUtc,
-        end_utc: window.endUtc,
-        [INDEXES.appointmentsByStart.sortKey]: keys.appointmentsByStart.sort(window.startUtc, appointmentId),
-        [INDEXES.appointmentsByPatient.sortKey]: keys.appointmentsByPatient.sort(window.startUtc, appointmentId),
-      });
+      if (diff.take.some((l) => l.resource === 'provider')) guards.push(providerBookingGuard(orgId, refs.provider));
+      if (diff.take.some((l) => l.resource === 'operatory') && refs.operatory) guards.push(operatoryBookingGuard(orgId, refs.operatory));
+      Object.assign(changes, { start_utc: window.startUtc, end_utc: window.endUtc });
     }
-    const removeNotes = patch.notes === null;
-    if (patch.notes !== undefined && patch.notes !== null) set.notes = patch.notes;
+    if (patch.notes !== undefined) changes.notes = patch.notes;
 
-    const { condition, values } = versioned(item);
     const audit = auditItem(orgId, actor, 'appointment.update', 'appointment', appointmentId, now);
-    const names = Object.fromEntries(Object.keys(set).map((k, i) => [`#f${i}`, k]));
-    const setValues = Object.fromEntries(Object.keys(set).map((k, i) => [`:f${i}`, set[k]]));
-    try {
-      await transactWrite([
-        {
-          Update: {
-            TableName: tableName,
-            Key: keys.appointment(orgId, appointmentId),
-            UpdateExpression: `SET ${Object.keys(set).map((_, i) => `#f${i} = :f${i}`).join(', ')}, version = :next${removeNotes ? ' REMOVE notes' : ''}`,
-            ConditionExpression: condition,
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: { ...values, ...setValues },
-          },
-        },
-        ...locks.release,
-        ...locks.take,
-        ...guards,
-        // Last: index 0 stays the version condition withOptimisticRetry reads.
-        audit,
-      ], { witness: keyOfPut(audit) });
-    } catch (error) {
-      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code !== 'ConditionalCheckFailed') {
-        const conflicts = conflictsOf(error);
-        if (conflicts.length > 0) throw slotConflict(conflicts);
-        // Only a guard failed: the provider's or chair's schedule changed since it was read.
-        const guardsFrom = 1 + locks.release.length + locks.take.length;
-        const failed = (error.CancellationReasons ?? []).map((r, i) => (r.Code === 'ConditionalCheckFailed' ? i : -1)).filter((i) => i >= 0);
-        if (failed.length > 0 && failed.every((i) => i >= guardsFrom && i < guardsFrom + guards.length)) throw new ScheduleChanged();
-      }
-      throw error;
-    }
-    const updated: Item = { ...item, ...set, version: values[':next'] };
-    if (removeNotes) delete updated.notes;
+    const tx = namedTransaction<'appointment' | 'release' | 'take' | 'guard' | 'audit'>([
+      ['appointment', changeAppointment(orgId, record, changes)],
+      ...locks.release.map((r) => ['release', r] as const),
+      ...locks.take.map((t) => ['take', t] as const),
+      ...guards.map((g) => ['guard', g] as const),
+      ['audit', audit],
+    ]);
+    await commitChange(tx, audit, (cancelled) => {
+      const conflicts = conflictsOf(cancelled);
+      if (conflicts.length > 0) throw slotConflict(conflicts);
+      // Only a guard failed: the provider's or chair's schedule changed since it was read.
+      if (cancelled.failed.size > 0 && [...cancelled.failed].every((name) => name === 'guard')) throw new ScheduleChanged();
+    });
+    const updated: AppointmentRecord = {
+      ...record,
+      appointment_type_uuid: changes.appointment_type_uuid,
+      provider_uuid: changes.provider_uuid,
+      operatory_uuid: changes.operatory_uuid,
+      ...(changes.start_utc !== undefined && changes.end_utc !== undefined ? { start_utc: changes.start_utc, end_utc: changes.end_utc } : {}),
+      version: nextVersion(record),
+    };
+    if (changes.notes === null) delete updated.notes;
+    else if (changes.notes !== undefined) updated.notes = changes.notes;
     return { updated, related: { patient: refs.patient, type: refs.type, location: refs.location, provider: refs.provider, operatory: refs.operatory! } };
   });
 }

@@ -16,12 +16,9 @@
  * moment to show (DynamoDB Local applies them at once). The index projects every attribute, so the
  * page is built from the index items without reading the appointments again.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dayNumber } from '../time/local-day.ts';
-import { db, tableName } from '../db/client.ts';
-import { keys } from '../db/keys.ts';
-import { queryAll, type Item } from '../db/operations.ts';
-import { INDEXES } from '../db/table-definition.ts';
+import { appointmentsOfPatient, appointmentsStartingBetween, type AppointmentRecord } from '../db/repositories/appointments.ts';
+import { patientExists } from '../db/repositories/patients.ts';
 import { notFound } from '../errors.ts';
 import type { Appointment, AppointmentStatus } from '../schemas/appointments.ts';
 import { toUtcIso, toWallClock } from '../time/wall-clock.ts';
@@ -59,15 +56,15 @@ export function widenedUtcRange(dateFrom: string, dateTo: string): { from: strin
 }
 
 /** The date an appointment starts on at its own location (as its `scheduled_start` shows it). */
-export function localStartDate(item: Item): string {
-  return toWallClock(item.start_utc as string, item.time_zone as string).slice(0, 10);
+export function localStartDate(record: AppointmentRecord): string {
+  return toWallClock(record.start_utc, record.time_zone).slice(0, 10);
 }
 
 /** By start, then uuid: the order of the index sort key, restated so the pages never depend on it. */
-function byStart(a: Item, b: Item): number {
-  const [sa, sb] = [a.start_utc as string, b.start_utc as string];
+function byStart(a: AppointmentRecord, b: AppointmentRecord): number {
+  const [sa, sb] = [a.start_utc, b.start_utc];
   if (sa !== sb) return sa < sb ? -1 : 1;
-  const [ua, ub] = [a.uuid as string, b.uuid as string];
+  const [ua, ub] = [a.uuid, b.uuid];
   return ua < ub ? -1 : ua > ub ? 1 : 0;
 }
 
@@ -80,8 +77,8 @@ function byStart(a: Item, b: Item): number {
  * be one anyway (it needs each item's zone), and one predicate over stored attributes keeps every
  * rule in one place. Query uuids arrive lower-cased by the schema, as the stored ones are.
  */
-export function selectDayView(items: readonly Item[], query: Omit<AppointmentListQuery, 'page' | 'page_size'>): Item[] {
-  const equal: [string, string | undefined][] = [
+export function selectDayView(items: readonly AppointmentRecord[], query: Omit<AppointmentListQuery, 'page' | 'page_size'>): AppointmentRecord[] {
+  const equal: [keyof AppointmentRecord, string | undefined][] = [
     ['location_uuid', query.location_uuid],
     ['provider_uuid', query.provider_uuid],
     ['operatory_uuid', query.operatory_uuid],
@@ -97,7 +94,7 @@ export function selectDayView(items: readonly Item[], query: Omit<AppointmentLis
     .sort(byStart);
 }
 
-async function pageOf(orgId: string, ordered: Item[], page: number, pageSize: number): Promise<AppointmentPageResult> {
+async function pageOf(orgId: string, ordered: AppointmentRecord[], page: number, pageSize: number): Promise<AppointmentPageResult> {
   const slice = ordered.slice((page - 1) * pageSize, page * pageSize);
   const items = slice.length > 0 ? await expandAppointments(orgId, slice) : [];
   return { items, page, page_size: pageSize, total: ordered.length };
@@ -105,20 +102,9 @@ async function pageOf(orgId: string, ordered: Item[], page: number, pageSize: nu
 
 /** Day views: the organisation's appointments whose local start date lies in [date_from, date_to]. */
 export async function listAppointments(orgId: string, query: AppointmentListQuery): Promise<AppointmentPageResult> {
-  const index = INDEXES.appointmentsByStart;
   const range = widenedUtcRange(query.date_from, query.date_to);
-  // Sort keys are `<start UTC>#<uuid>`: the bare `<instant>#` sorts before every appointment starting
-  // at that instant, so the bounds take every start in [from, to) — the upper one is exclusive.
-  const candidates = await queryAll({
-    IndexName: index.name,
-    KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
-    ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
-    ExpressionAttributeValues: {
-      ':pk': keys.appointmentsByStart.partition(orgId),
-      ':from': keys.appointmentsByStart.sort(range.from, ''),
-      ':to': keys.appointmentsByStart.sort(range.to, ''),
-    },
-  });
+  // Every start in [from, to): the upper bound is exclusive.
+  const candidates = await appointmentsStartingBetween(orgId, range.from, range.to);
   return pageOf(orgId, selectDayView(candidates, query), query.page, query.page_size);
 }
 
@@ -129,17 +115,8 @@ export async function listPatientAppointments(
   query: PatientAppointmentListQuery,
   actor: Actor = SYSTEM_ACTOR,
 ): Promise<AppointmentPageResult> {
-  const index = INDEXES.appointmentsByPatient;
-  const [patient, appointments] = await Promise.all([
-    db.send(new GetCommand({ TableName: tableName, Key: keys.patient(orgId, patientId), ProjectionExpression: 'pk' })),
-    queryAll({
-      IndexName: index.name,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': index.partitionKey },
-      ExpressionAttributeValues: { ':pk': keys.appointmentsByPatient.partition(orgId, patientId) },
-    }),
-  ]);
-  if (!patient.Item) throw notFound(`No patient ${patientId} in this organisation.`);
+  const [exists, appointments] = await Promise.all([patientExists(orgId, patientId), appointmentsOfPatient(orgId, patientId)]);
+  if (!exists) throw notFound(`No patient ${patientId} in this organisation.`);
   const ordered = appointments.filter((item) => query.status === undefined || item.status === query.status).sort(byStart);
   const page = await pageOf(orgId, ordered, query.page, query.page_size);
   await recordReads(orgId, actor, 'patient.read', [patientId]);

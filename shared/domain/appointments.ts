@@ -12,145 +12,129 @@
  * `appointments-by-patient` indexes (appointment-views.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { addDays } from '../time/local-day.ts';
-import { db, tableName } from '../db/client.ts';
-import { keys } from '../db/keys.ts';
-import { getMany, namedTransaction, nowIso, transactWrite, type Item, type Key } from '../db/operations.ts';
-import { bookingGuard, GUARD_ATTEMPTS, guardBackoff } from './schedule-guard.ts';
-import { INDEXES } from '../db/table-definition.ts';
+import { namedTransaction } from '../db/operations.ts';
+import { readLookup, readMany, type Ref } from '../db/refs.ts';
+import { appointmentWitness, putNewAppointment, readAppointment, type AppointmentRecord, type StatusChangeRecord } from '../db/repositories/appointments.ts';
+import { appointmentTypeRef, type AppointmentTypeRecord } from '../db/repositories/appointment-types.ts';
+import { locationRef, type LocationRecord } from '../db/repositories/locations.ts';
+import { operatoryBookingGuard, operatoryRef, type OperatoryRecord } from '../db/repositories/operatories.ts';
+import { orgRef, type OrgRecord } from '../db/repositories/orgs.ts';
+import { patientRef, type PatientRecord } from '../db/repositories/patients.ts';
+import { providerBookingGuard, providerRef, type ProviderRecord } from '../db/repositories/providers.ts';
+import { lockRef, takeLock } from '../db/repositories/slot-locks.ts';
+import { workingHoursRef, type WorkingHoursRecord } from '../db/repositories/working-hours.ts';
+import { again, withRetries } from '../db/retry.ts';
+import { nowIso } from '../db/timestamps.ts';
+import { GUARD_ATTEMPTS, guardBackoff } from './schedule-guard.ts';
 import { ApiError, notFound, slotConflict, unprocessable, type Conflict, type FieldError } from '../errors.ts';
 import type { Appointment, BookAppointmentInput } from '../schemas/appointments.ts';
 import { toWallClock } from '../time/wall-clock.ts';
 import { planBookingWindow, type BookingWindow } from './booking-window.ts';
-import { idempotencyKey, lostRace, recall, recallFrom, rememberAnswer, rememberProblem, type IdempotencyRequest } from './idempotency.ts';
+import { idempotencyRecordRef, recall, recallFrom, rememberAnswer, rememberProblem, type IdempotencyRequest } from './idempotency.ts';
 import { timeOffOf } from './schedule-guard.ts';
 import { auditItem, type Actor } from './audit.ts';
-import { activeOperatoryItems, lockGranuleMinutes } from './practice.ts';
+import { activeOperatories } from './operatories.ts';
 import { intervalsOf } from './working-hours.ts';
-import { conflictsOf, lockRefs, takeLock } from './slot-locks.ts';
+import { conflictsOf, lockRefs } from './slot-locks.ts';
 
-export type Related = { patient: Item; type: Item; location: Item; provider: Item; operatory: Item };
+export type { AppointmentRecord, StatusChangeRecord };
 
-export type StatusChangeRecord = { at: string; token_id: string; from: string | null; to: string; reason: string | null };
+export type Related = { patient: PatientRecord; type: AppointmentTypeRecord; location: LocationRecord; provider: ProviderRecord; operatory: OperatoryRecord };
 
 /** A strong ETag of an appointment version (changes with every write). */
-export const etagOf = (appointment: Item) => `"${(appointment.version as number | undefined) ?? 1}"`;
+export const etagOf = (appointment: AppointmentRecord) => `"${appointment.version ?? 1}"`;
 
-export function toAppointment(appt: Item, r: Related): Appointment {
-  const zone = appt.time_zone as string;
+export function toAppointment(appt: AppointmentRecord, r: Related): Appointment {
+  const zone = appt.time_zone;
   return {
-    uuid: appt.uuid as string,
-    status: appt.status as Appointment['status'],
-    patient: { uuid: r.patient.uuid as string, first_name: r.patient.first_name as string, last_name: r.patient.last_name as string },
+    uuid: appt.uuid,
+    status: appt.status,
+    patient: { uuid: r.patient.uuid, first_name: r.patient.first_name, last_name: r.patient.last_name },
     appointment_type: {
-      uuid: r.type.uuid as string,
-      name: r.type.name as string,
-      duration_minutes: r.type.duration_minutes as number,
-      color: r.type.color as string,
+      uuid: r.type.uuid,
+      name: r.type.name,
+      duration_minutes: r.type.duration_minutes,
+      color: r.type.color,
     },
-    scheduled_start: toWallClock(appt.start_utc as string, zone),
-    scheduled_end: toWallClock(appt.end_utc as string, zone),
+    scheduled_start: toWallClock(appt.start_utc, zone),
+    scheduled_end: toWallClock(appt.end_utc, zone),
     time_zone: zone,
-    location: { uuid: r.location.uuid as string, name: r.location.name as string },
+    location: { uuid: r.location.uuid, name: r.location.name },
     provider: {
-      uuid: r.provider.uuid as string,
-      first_name: r.provider.first_name as string,
-      last_name: r.provider.last_name as string,
-      title: r.provider.title as string,
+      uuid: r.provider.uuid,
+      first_name: r.provider.first_name,
+      last_name: r.provider.last_name,
+      title: r.provider.title,
     },
-    operatory: { uuid: r.operatory.uuid as string, name: r.operatory.name as string },
-    notes: (appt.notes as string | undefined) ?? null,
-    created_at: appt.created_at as string,
-    status_history: ((appt.status_history as StatusChangeRecord[] | undefined) ?? []).map((h) => ({ ...h, from: h.from as never, to: h.to as never })),
+    operatory: { uuid: r.operatory.uuid, name: r.operatory.name },
+    notes: appt.notes ?? null,
+    created_at: appt.created_at,
+    status_history: appt.status_history.map((h) => ({ ...h })),
   };
 }
 
-function relatedKeys(orgId: string, appt: Item): Record<keyof Related, Key> {
+function relatedRefs(orgId: string, appt: AppointmentRecord) {
   return {
-    patient: keys.patient(orgId, appt.patient_uuid as string),
-    type: keys.appointmentType(orgId, appt.appointment_type_uuid as string),
-    location: keys.location(orgId, appt.location_uuid as string),
-    provider: keys.provider(orgId, appt.provider_uuid as string),
-    operatory: keys.operatory(orgId, appt.location_uuid as string, appt.operatory_uuid as string),
+    patient: patientRef(orgId, appt.patient_uuid),
+    type: appointmentTypeRef(orgId, appt.appointment_type_uuid),
+    location: locationRef(orgId, appt.location_uuid),
+    provider: providerRef(orgId, appt.provider_uuid),
+    operatory: operatoryRef(orgId, appt.location_uuid, appt.operatory_uuid),
   };
 }
 
 /** What an appointment refers to (its patient, type, location, provider, operatory): one BatchGetItem. */
-export async function relatedOf(orgId: string, appt: Item): Promise<Related> {
-  const [appointment] = await expandAppointments(orgId, [appt], true);
-  return appointment as unknown as Related;
+export async function relatedOf(orgId: string, appt: AppointmentRecord): Promise<Related> {
+  const [related] = await expandAppointments(orgId, [appt], true);
+  return related!;
 }
 
-/** Appointment items as API objects, with everything they refer to read in one BatchGetItem. */
-export async function expandAppointments(orgId: string, items: Item[]): Promise<Appointment[]>;
-export async function expandAppointments(orgId: string, items: Item[], raw: true): Promise<Related[]>;
-export async function expandAppointments(orgId: string, items: Item[], raw?: true): Promise<Appointment[] | Related[]> {
-  const get = await getMany(items.flatMap((a) => Object.values(relatedKeys(orgId, a))));
-  return items.map((appt) => {
-    const related = Object.fromEntries(Object.entries(relatedKeys(orgId, appt)).map(([name, key]) => [name, get(key)])) as Partial<Related>;
+/** Appointments as API objects, with everything they refer to read in one BatchGetItem. */
+export async function expandAppointments(orgId: string, records: AppointmentRecord[]): Promise<Appointment[]>;
+export async function expandAppointments(orgId: string, records: AppointmentRecord[], raw: true): Promise<Related[]>;
+export async function expandAppointments(orgId: string, records: AppointmentRecord[], raw?: true): Promise<Appointment[] | Related[]> {
+  const refs = records.map((appt) => relatedRefs(orgId, appt));
+  const get = await readLookup(refs.flatMap((r) => Object.values(r) as Ref<unknown>[]));
+  const expanded = records.map((appt, i) => {
+    const r = refs[i]!;
+    const related = { patient: get(r.patient), type: get(r.type), location: get(r.location), provider: get(r.provider), operatory: get(r.operatory) };
     const missing = Object.entries(related).filter(([, v]) => !v);
     if (missing.length > 0) throw new Error(`appointment references missing items: ${missing.map(([n]) => n).join(', ')}`);
-    return raw ? (related as Related) : toAppointment(appt, related as Related);
-  }) as Appointment[] | Related[];
-}
-
-/** The index keys of an appointment item for the day views (kept in step with its start). */
-export function viewKeys(orgId: string, appointmentId: string, patientId: string, startUtc: string) {
-  return {
-    [INDEXES.appointmentsByStart.partitionKey]: keys.appointmentsByStart.partition(orgId),
-    [INDEXES.appointmentsByStart.sortKey]: keys.appointmentsByStart.sort(startUtc, appointmentId),
-    [INDEXES.appointmentsByPatient.partitionKey]: keys.appointmentsByPatient.partition(orgId, patientId),
-    [INDEXES.appointmentsByPatient.sortKey]: keys.appointmentsByPatient.sort(startUtc, appointmentId),
-  };
+    return { appt, related: related as Related };
+  });
+  return raw ? expanded.map((e) => e.related) : expanded.map((e) => toAppointment(e.appt, e.related));
 }
 
 export type References = {
-  org: Item;
-  patient: Item;
-  type: Item;
-  location: Item;
-  provider: Item;
-  operatory?: Item;
-  hours?: Item;
+  org: OrgRecord;
+  patient: PatientRecord;
+  type: AppointmentTypeRecord;
+  location: LocationRecord;
+  provider: ProviderRecord;
+  operatory?: OperatoryRecord;
+  hours?: WorkingHoursRecord;
 };
 
 type ReferenceIds = { patient_uuid: string; appointment_type_uuid: string; location_uuid: string; provider_uuid: string; operatory_uuid?: string };
 
 /**
- * Reads everything a booking refers to — and any `extra` keys the caller reads anyway (its
- * Idempotency-Key record) — in one consistent BatchGetItem. Time off comes with the provider and
- * operatory items (schedule-guard.ts), so nothing else is read per resource.
+ * Reads everything a booking refers to — and the request's Idempotency-Key record, when there is
+ * one — in one consistent BatchGetItem. Time off comes with the provider and operatory items
+ * (schedule-guard.ts), so nothing else is read per resource.
  */
-export async function readReferences(orgId: string, input: ReferenceIds, extra: readonly Key[] = []) {
-  const k = referenceKeys(orgId, input);
-  const get = await getMany([...Object.values(k).filter((v): v is Key => v !== undefined), ...extra]);
-  return {
-    get,
-    found: {
-      org: get(k.org),
-      patient: get(k.patient),
-      type: get(k.type),
-      location: get(k.location),
-      provider: get(k.provider),
-      operatory: k.operatory ? get(k.operatory) : undefined,
-      hours: get(k.hours),
-    },
-    operatoryAsked: k.operatory !== undefined,
-  };
-}
-
-function referenceKeys(orgId: string, input: ReferenceIds) {
-  return {
-    org: keys.org(orgId),
-    patient: keys.patient(orgId, input.patient_uuid),
-    type: keys.appointmentType(orgId, input.appointment_type_uuid),
-    location: keys.location(orgId, input.location_uuid),
-    provider: keys.provider(orgId, input.provider_uuid),
-    operatory: input.operatory_uuid ? keys.operatory(orgId, input.location_uuid, input.operatory_uuid) : undefined,
-    hours: keys.workingHours(orgId, input.provider_uuid, input.location_uuid),
-  };
+export async function readReferences(orgId: string, input: ReferenceIds, idempotency?: Ref<Parameters<typeof recallFrom>[0]>) {
+  const found = await readMany({
+    org: orgRef(orgId),
+    patient: patientRef(orgId, input.patient_uuid),
+    type: appointmentTypeRef(orgId, input.appointment_type_uuid),
+    location: locationRef(orgId, input.location_uuid),
+    provider: providerRef(orgId, input.provider_uuid),
+    operatory: input.operatory_uuid ? operatoryRef(orgId, input.location_uuid, input.operatory_uuid) : undefined,
+    hours: workingHoursRef(orgId, input.provider_uuid, input.location_uuid),
+    record: idempotency,
+  });
+  return { found, operatoryAsked: input.operatory_uuid !== undefined };
 }
 
 /**
@@ -174,7 +158,8 @@ export function checkReferences(read: Awaited<ReturnType<typeof readReferences>>
   }
   if (!found.org) throw notFound('No such organisation.');
   if (errors.length > 0) throw unprocessable('The appointment refers to something that does not exist or cannot be booked.', errors);
-  return found as References;
+  const { org, patient, type, location, provider, operatory, hours } = found;
+  return { org, patient: patient!, type: type!, location: location!, provider: provider!, operatory, hours };
 }
 
 /** Reads and checks the references in one go (edits, which have nothing else to read with them). */
@@ -185,10 +170,10 @@ export async function loadReferences(orgId: string, input: ReferenceIds, changed
 /** The window a request asks for, under the organisation's rules (grid, lock unit, horizon, not past). */
 export function planWindow(refs: References, times: { scheduled_start: string; scheduled_end: string }, now: Date): BookingWindow {
   return planBookingWindow(times, {
-    timeZone: refs.location.time_zone as string,
-    granularityMinutes: refs.org.slot_granularity_minutes as number,
-    lockGranuleMinutes: lockGranuleMinutes(refs.org),
-    horizonDays: refs.org.booking_horizon_days as number,
+    timeZone: refs.location.time_zone,
+    granularityMinutes: refs.org.slot_granularity_minutes,
+    lockGranuleMinutes: refs.org.lock_granule_minutes,
+    horizonDays: refs.org.booking_horizon_days,
     now,
   });
 }
@@ -200,7 +185,7 @@ export function planWindow(refs: References, times: { scheduled_start: string; s
  * Pure: hours and time off come with the items read (and their guards recheck them at the write).
  */
 export function assertScheduled(refs: References, window: BookingWindow) {
-  const zone = refs.location.time_zone as string;
+  const zone = refs.location.time_zone;
   const span = { start: Date.parse(window.startUtc), end: Date.parse(window.endUtc) };
   const dayBefore = addDays(window.startLocal.slice(0, 10), -1);
   const intervals = intervalsOf(refs.hours, dayBefore, window.endLocal.slice(0, 10), zone);
@@ -217,14 +202,14 @@ export function assertScheduled(refs: References, window: BookingWindow) {
   if (errors.length > 0) throw unprocessable('The window falls in time off.', errors);
 }
 
-const blockedIn = (resource: Item, span: { start: number; end: number }) => timeOffOf(resource).some((t) => t.start < span.end && t.end > span.start);
+const blockedIn = (resource: ProviderRecord | OperatoryRecord, span: { start: number; end: number }) => timeOffOf(resource).some((t) => t.start < span.end && t.end > span.start);
 
 /**
  * The free operatories among a location's active ones for a window, in name order (or a 409/422
  * saying why none): chairs blocked by time off are left out, and the rest's exact lock keys for the
  * window are one batch read.
  */
-async function freeOperatories(orgId: string, operatories: Item[], window: BookingWindow): Promise<{ candidates: Item[]; busy: Conflict[] }> {
+async function freeOperatories(orgId: string, operatories: OperatoryRecord[], window: BookingWindow): Promise<{ candidates: OperatoryRecord[]; busy: Conflict[] }> {
   if (operatories.length === 0) {
     throw unprocessable('The location has no active operatory to book.', [{ path: 'body.location_uuid', message: 'no active operatory' }]);
   }
@@ -233,12 +218,12 @@ async function freeOperatories(orgId: string, operatories: Item[], window: Booki
   if (open.length === 0) {
     throw unprocessable('Every operatory of the location is blocked in this window.', [{ path: 'body.location_uuid', message: 'no operatory free of time off' }]);
   }
-  const lockKey = (o: Item, g: string) => keys.operatorySlot(orgId, o.uuid as string, g);
-  const get = await getMany(open.flatMap((o) => window.granules.map((g) => lockKey(o, g))));
+  const lockOf = (o: OperatoryRecord, g: string) => lockRef(orgId, { resource: 'operatory', resourceId: o.uuid, granule: g });
+  const get = await readLookup(open.flatMap((o) => window.granules.map((g) => lockOf(o, g))));
   const busy: Conflict[] = [];
   const candidates = open.filter((o) => {
-    const held = window.granules.map((g) => get(lockKey(o, g))).find((l) => l !== undefined);
-    if (held) busy.push({ resource: 'operatory', resource_uuid: o.uuid as string, appointment_uuid: held.appointment_uuid as string, slot_start: held.sk as string });
+    const held = window.granules.map((g) => get(lockOf(o, g))).find((l) => l !== undefined);
+    if (held) busy.push({ resource: 'operatory', resource_uuid: o.uuid, appointment_uuid: held.appointment_uuid, slot_start: held.granule });
     return !held;
   });
   if (candidates.length === 0) throw slotConflict(busy);
@@ -261,15 +246,14 @@ export async function bookAppointment(
   const now = options.now ?? new Date();
   const idempotency = options.idempotency;
   try {
-    for (let attempt = 1; ; attempt++) {
+    return await withRetries({ attempts: GUARD_ATTEMPTS, pause: guardBackoff, exhausted: scheduleKeptChanging }, async (attempt) => {
       try {
         return await bookOnce(orgId, actor, input, now, idempotency, attempt === 1);
       } catch (error) {
         if (!(error instanceof ScheduleChanged)) throw error;
-        if (attempt >= GUARD_ATTEMPTS) throw scheduleKeptChanging();
-        await guardBackoff(attempt);
+        return again();
       }
-    }
+    });
   } catch (error) {
     if (error instanceof ApiError && (error.status === 409 || error.status === 422) && !(error as { replayed?: boolean }).replayed) {
       await rememberProblem(orgId, idempotency, error, now);
@@ -285,13 +269,12 @@ export async function bookAppointment(
  */
 async function bookOnce(orgId: string, actor: Actor, input: BookAppointmentInput, now: Date, idempotency: IdempotencyRequest | undefined, first: boolean): Promise<Appointment> {
   // One stage: the references (with hours and time off), the key's record, the location's chairs.
-  const recordKey = idempotency ? idempotencyKey(orgId, idempotency) : undefined;
   const [read, chairs] = await Promise.all([
-    readReferences(orgId, input, recordKey ? [recordKey] : []),
-    input.operatory_uuid ? Promise.resolve(undefined) : activeOperatoryItems(orgId, input.location_uuid),
+    readReferences(orgId, input, idempotency ? idempotencyRecordRef(orgId, idempotency) : undefined),
+    input.operatory_uuid ? Promise.resolve(undefined) : activeOperatories(orgId, input.location_uuid),
   ]);
-  if (first && idempotency && recordKey) {
-    const replay = recallReplay<Appointment>(read.get(recordKey), idempotency, now);
+  if (first && idempotency) {
+    const replay = recallReplay<Appointment>(read.found.record, idempotency, now);
     if (replay) return replay;
   }
   const refs = checkReferences(read);
@@ -305,12 +288,9 @@ async function bookOnce(orgId: string, actor: Actor, input: BookAppointmentInput
 
   const appointmentId = randomUUID();
   const createdAt = nowIso(now);
+  const lockMinutes = refs.org.lock_granule_minutes;
   for (const operatory of candidates) {
-    const operatoryId = operatory.uuid as string;
-    const item = {
-      ...keys.appointment(orgId, appointmentId),
-      ...viewKeys(orgId, appointmentId, input.patient_uuid, window.startUtc),
-      entity: 'appointment',
+    const record: AppointmentRecord = {
       uuid: appointmentId,
       version: 1,
       status: 'scheduled',
@@ -318,42 +298,41 @@ async function bookOnce(orgId: string, actor: Actor, input: BookAppointmentInput
       appointment_type_uuid: input.appointment_type_uuid,
       location_uuid: input.location_uuid,
       provider_uuid: input.provider_uuid,
-      operatory_uuid: operatoryId,
+      operatory_uuid: operatory.uuid,
       start_utc: window.startUtc,
       end_utc: window.endUtc,
-      time_zone: refs.location.time_zone as string,
-      lock_granule_minutes: lockGranuleMinutes(refs.org),
-      notes: input.notes ?? undefined,
+      time_zone: refs.location.time_zone,
+      lock_granule_minutes: lockMinutes,
+      ...(input.notes !== undefined && input.notes !== null ? { notes: input.notes } : {}),
       created_at: createdAt,
       created_by_token: tokenId,
       status_history: [{ at: createdAt, token_id: tokenId, from: null, to: 'scheduled', reason: null }],
     };
-    const appointment = toAppointment(item, { ...refs, operatory });
-    const locks = lockRefs(orgId, { providerId: input.provider_uuid, operatoryId, granules: window.granules });
+    const appointment = toAppointment(record, { ...refs, operatory });
+    const locks = lockRefs({ providerId: input.provider_uuid, operatoryId: operatory.uuid, granules: window.granules });
     const tx = namedTransaction([
-      // The key's record first: `lostRace` looks for it at index 0.
       ...(idempotency ? [['idempotency', rememberAnswer(orgId, idempotency, appointment, now)] as const] : []),
-      ['appointment', { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } }] as const,
-      ...locks.map((l) => ['lock', takeLock(l, appointmentId, lockGranuleMinutes(refs.org))] as const),
-      ['provider-guard', bookingGuard(keys.provider(orgId, input.provider_uuid), refs.provider)] as const,
-      ['operatory-guard', bookingGuard(keys.operatory(orgId, input.location_uuid, operatoryId), operatory)] as const,
+      ['appointment', putNewAppointment(orgId, record)] as const,
+      ...locks.map((l) => ['lock', takeLock(orgId, l, appointmentId, lockMinutes)] as const),
+      ['provider-guard', providerBookingGuard(orgId, refs.provider)] as const,
+      ['operatory-guard', operatoryBookingGuard(orgId, operatory)] as const,
       ['audit', auditItem(orgId, actor, 'appointment.create', 'appointment', appointmentId, now)] as const,
     ]);
     try {
-      await transactWrite(tx.items, { witness: keys.appointment(orgId, appointmentId) });
+      await tx.commit({ witness: appointmentWitness(orgId, appointmentId) });
       return appointment;
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      if (idempotency && lostRace(error)) {
+      const cancelled = tx.cancellation(error);
+      if (!cancelled) throw error;
+      if (idempotency && cancelled.failed.has('idempotency')) {
         const first = await recall<Appointment>(orgId, idempotency, now);
         if (first) return first;
       }
-      const conflicts = conflictsOf(error);
-      const failed = tx.failedNames(error);
+      const conflicts = conflictsOf(cancelled);
       if (conflicts.length === 0) {
-        if (failed.has('provider-guard') || (failed.has('operatory-guard') && refs.operatory)) throw new ScheduleChanged();
+        if (cancelled.failed.has('provider-guard') || (cancelled.failed.has('operatory-guard') && refs.operatory)) throw new ScheduleChanged();
         // A chair found free was deactivated or blocked since: try the next one.
-        if (failed.has('operatory-guard')) continue;
+        if (cancelled.failed.has('operatory-guard')) continue;
         throw error;
       }
       // Another booking took this chair since we looked: try the next free one. A taken provider,
@@ -366,20 +345,20 @@ async function bookOnce(orgId: string, actor: Actor, input: BookAppointmentInput
   throw slotConflict(busy);
 }
 
-export async function readAppointmentItem(orgId: string, appointmentId: string): Promise<Item> {
-  const out = await db.send(new GetCommand({ TableName: tableName, Key: keys.appointment(orgId, appointmentId), ConsistentRead: true }));
-  if (!out.Item) throw notFound(`No appointment ${appointmentId} in this organisation.`);
-  return out.Item;
+export async function readAppointmentRecord(orgId: string, appointmentId: string): Promise<AppointmentRecord> {
+  const record = await readAppointment(orgId, appointmentId);
+  if (!record) throw notFound(`No appointment ${appointmentId} in this organisation.`);
+  return record;
 }
 
 export async function getAppointment(orgId: string, appointmentId: string): Promise<{ appointment: Appointment; etag: string }> {
-  const item = await readAppointmentItem(orgId, appointmentId);
-  const [appointment] = await expandAppointments(orgId, [item]);
-  return { appointment: appointment!, etag: etagOf(item) };
+  const record = await readAppointmentRecord(orgId, appointmentId);
+  const [appointment] = await expandAppointments(orgId, [record]);
+  return { appointment: appointment!, etag: etagOf(record) };
 }
 
 /** A replayed answer (or the first problem, re-thrown marked as a replay so it is not recorded again). */
-function recallReplay<T>(record: Item | undefined, request: IdempotencyRequest, now: Date): T | undefined {
+function recallReplay<T>(record: Parameters<typeof recallFrom>[0], request: IdempotencyRequest, now: Date): T | undefined {
   try {
     return recallFrom<T>(record, request, now);
   } catch (error) {

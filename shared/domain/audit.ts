@@ -7,16 +7,13 @@
  * years — HIPAA keeps documentation six years).
  *
  * - Changes are atomic with their entry: `auditItem` is a Put the change appends, last, to its own
- *   transaction (the earlier indexes keep their meaning: idempotency record, version condition).
+ *   transaction (transactions name their items, so none is read by its position).
  * - Reads record after reading (`recordReads`), one BatchWriteItem per 25 entries.
  *
  * Entries hold uuids, the token id and the request id only — never patient data.
  */
-import { BatchWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { db, tableName } from '../db/client.ts';
-import { keys } from '../db/keys.ts';
-import { queryAll, type Item } from '../db/operations.ts';
-import { TTL_ATTRIBUTE } from '../db/table-definition.ts';
+import type { TransactItem } from '../db/operations.ts';
+import { listAuditRecords, putAuditEntries, putAuditEntry, type AuditRecord } from '../db/repositories/audit.ts';
 import type { AuditEntry } from '../schemas/audit.ts';
 
 export type Actor = { tokenId: string; requestId: string };
@@ -39,59 +36,42 @@ function retentionFromEnv(): number {
 /** Read once, when the module loads (one value per function instance). */
 export const AUDIT_RETENTION_DAYS = retentionFromEnv();
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-function entryItem(orgId: string, actor: Actor, action: AuditAction, entityType: AuditEntityType, entityUuid: string, now: Date): Item {
-  // Milliseconds: two entries of one entity a moment apart still sort in the order they happened.
-  const at = now.toISOString();
+function entryOf(orgId: string, actor: Actor, action: AuditAction, entityType: AuditEntityType, entityUuid: string, now: Date): AuditRecord {
   return {
-    ...keys.audit(orgId, entityUuid, at, actor.requestId),
-    entity: 'audit',
-    at,
+    // Milliseconds: two entries of one entity a moment apart still sort in the order they happened.
+    at: now.toISOString(),
     token_id: actor.tokenId,
     org_id: orgId,
     action,
     entity_type: entityType,
     entity_uuid: entityUuid,
     request_id: actor.requestId,
-    [TTL_ATTRIBUTE]: Math.floor(now.getTime() / 1000) + AUDIT_RETENTION_DAYS * 86_400,
+    expires_at: Math.floor(now.getTime() / 1000) + AUDIT_RETENTION_DAYS * 86_400,
   };
 }
 
 /** The audit entry of a change, as a Put to append (last) to the change's own transaction. */
 export function auditItem(orgId: string, actor: Actor, action: AuditAction, entityType: AuditEntityType, entityUuid: string, now: Date = new Date()): TransactItem {
-  return { Put: { TableName: tableName, Item: entryItem(orgId, actor, action, entityType, entityUuid, now) } };
+  return putAuditEntry(entryOf(orgId, actor, action, entityType, entityUuid, now));
 }
-
-const BATCH = 25;
-const MAX_ATTEMPTS = 8;
 
 /** One read entry per entity (duplicates once), BatchWriteItem in chunks of 25, retrying what is left unprocessed. */
 export async function recordReads(orgId: string, actor: Actor, action: 'patient.read', entityUuids: readonly string[], now: Date = new Date()): Promise<void> {
-  const requests = [...new Set(entityUuids)].map((uuid) => ({ PutRequest: { Item: entryItem(orgId, actor, action, 'patient', uuid, now) } }));
-  for (let start = 0; start < requests.length; start += BATCH) {
-    let pending = requests.slice(start, start + BATCH);
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt >= MAX_ATTEMPTS) throw Object.assign(new Error('BatchWriteItem kept leaving audit entries unprocessed'), { name: 'ThrottlingException' });
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-      const out = await db.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
-      pending = (out.UnprocessedItems?.[tableName] as typeof pending | undefined) ?? [];
-    }
-  }
+  await putAuditEntries([...new Set(entityUuids)].map((uuid) => entryOf(orgId, actor, action, 'patient', uuid, now)));
 }
 
 export type AuditListQuery = { entity_uuid: string; page: number; page_size: number };
 export type AuditPageResult = { items: AuditEntry[]; page: number; page_size: number; total: number };
 
-function toEntry(item: Item): AuditEntry {
+function toEntry(record: AuditRecord): AuditEntry {
   return {
-    at: item.at as string,
-    token_id: item.token_id as string,
-    org_id: item.org_id as string,
-    action: item.action as AuditEntry['action'],
-    entity_type: item.entity_type as AuditEntry['entity_type'],
-    entity_uuid: item.entity_uuid as string,
-    request_id: item.request_id as string,
+    at: record.at,
+    token_id: record.token_id,
+    org_id: record.org_id,
+    action: record.action as AuditEntry['action'],
+    entity_type: record.entity_type as AuditEntry['entity_type'],
+    entity_uuid: record.entity_uuid,
+    request_id: record.request_id,
   };
 }
 
@@ -101,12 +81,8 @@ function toEntry(item: Item): AuditEntry {
  */
 export async function listAudit(orgId: string, query: AuditListQuery, now: Date = new Date()): Promise<AuditPageResult> {
   const epoch = Math.floor(now.getTime() / 1000);
-  const found = await queryAll({
-    KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': keys.auditOf(orgId, query.entity_uuid).pk },
-    ScanIndexForward: false,
-  });
-  const items = found.filter((item) => typeof item[TTL_ATTRIBUTE] !== 'number' || (item[TTL_ATTRIBUTE] as number) > epoch);
+  const found = await listAuditRecords(orgId, query.entity_uuid);
+  const items = found.filter((record) => record.expires_at === undefined || record.expires_at > epoch);
   const slice = items.slice((query.page - 1) * query.page_size, query.page * query.page_size);
   return { items: slice.map(toEntry), page: query.page, page_size: query.page_size, total: items.length };
 }

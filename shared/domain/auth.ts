@@ -9,7 +9,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { ApiError } from '../errors.ts';
-import { TTL_ATTRIBUTE } from '../db/table-definition.ts';
+import type { TokenRecord } from '../db/repositories/tokens.ts';
 
 export type Scope = 'read' | 'write' | 'admin';
 
@@ -39,11 +39,11 @@ export const missingToken = () => new ApiError('unauthenticated', 'Send an API t
 export const invalidToken = () => new ApiError('unauthenticated', 'The bearer token is not valid (unknown, revoked or expired).');
 
 /** Pure: the identity a token item grants at `now`, or the 401 it earns. */
-export function identityOf(item: Record<string, unknown> | undefined, now: Date): Identity {
-  if (!item || item.revoked_at) throw invalidToken();
-  const expiresAt = item[TTL_ATTRIBUTE] as number | undefined;
+export function identityOf(token: Pick<TokenRecord, 'org_id' | 'token_id' | 'scopes' | 'expires_at' | 'revoked_at'> | undefined, now: Date): Identity {
+  if (!token || token.revoked_at) throw invalidToken();
+  const expiresAt = token.expires_at;
   if (expiresAt !== undefined && expiresAt * 1000 <= now.getTime()) throw invalidToken();
-  return { orgId: item.org_id as string, tokenId: item.token_id as string, scopes: item.scopes as Scope[] };
+  return { orgId: token.org_id, tokenId: token.token_id, scopes: token.scopes as Scope[] };
 }
 
 /** Pure: may this identity use a route of `pathOrgId` that any of `accepted` scopes admits? (403 if not.) */

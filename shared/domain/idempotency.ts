@@ -9,12 +9,17 @@
  * - the same key with a different body is a 422; records expire after 24 hours (TTL, and checked).
  */
 import { createHash } from 'node:crypto';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { db, tableName } from '../db/client.ts';
-import { keys } from '../db/keys.ts';
-import { nowIso } from '../db/operations.ts';
-import { TTL_ATTRIBUTE } from '../db/table-definition.ts';
+import type { TransactItem } from '../db/operations.ts';
+import type { Ref } from '../db/refs.ts';
+import {
+  idempotencyRef,
+  putAnswerRecord,
+  putProblemRecord,
+  readIdempotencyRecord,
+  type IdempotencyId,
+  type IdempotencyRecord,
+} from '../db/repositories/idempotency.ts';
+import { nowIso } from '../db/timestamps.ts';
 import { ApiError } from '../errors.ts';
 
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
@@ -45,7 +50,7 @@ export function idempotencyRequest(key: string | undefined, scope: string, body:
   return { key, scope, fingerprint: createHash('sha256').update(canonical(body)).digest('hex') };
 }
 
-const keyOf = (orgId: string, request: IdempotencyRequest) => keys.idempotency(orgId, request.scope, createHash('sha256').update(request.key).digest('hex'));
+const idOf = (orgId: string, request: IdempotencyRequest): IdempotencyId => ({ orgId, scope: request.scope, keyHash: createHash('sha256').update(request.key).digest('hex') });
 const epoch = (now: Date) => Math.floor(now.getTime() / 1000);
 
 /**
@@ -54,63 +59,44 @@ const epoch = (now: Date) => Math.floor(now.getTime() / 1000);
  */
 export async function recall<T>(orgId: string, request: IdempotencyRequest | undefined, now: Date = new Date()): Promise<T | undefined> {
   if (!request) return undefined;
-  const out = await db.send(new GetCommand({ TableName: tableName, Key: keyOf(orgId, request), ConsistentRead: true }));
-  return recallFrom<T>(out.Item, request, now);
+  return recallFrom<T>(await readIdempotencyRecord(idOf(orgId, request)), request, now);
 }
 
-/** The key of a request's record, to read it together with what the request reads anyway. */
-export const idempotencyKey = (orgId: string, request: IdempotencyRequest) => keyOf(orgId, request);
+/** The ref of a request's record, to read it together with what the request reads anyway. */
+export const idempotencyRecordRef = (orgId: string, request: IdempotencyRequest): Ref<IdempotencyRecord> => idempotencyRef(idOf(orgId, request));
 
 /** Pure: what a record read earlier says — the first answer to replay, the first problem to repeat, or nothing. */
-export function recallFrom<T>(record: Record<string, unknown> | undefined, request: IdempotencyRequest, now: Date = new Date()): T | undefined {
-  if (!record || (record[TTL_ATTRIBUTE] as number) <= epoch(now)) return undefined;
+export function recallFrom<T>(record: IdempotencyRecord | undefined, request: IdempotencyRequest, now: Date = new Date()): T | undefined {
+  if (!record || record.expires_at <= epoch(now)) return undefined;
   if (record.fingerprint !== request.fingerprint) {
     throw new ApiError('idempotency-key-reused', 'This Idempotency-Key was already used with a different request body; use a new key for a new request.');
   }
   if (record.problem) {
-    const p = record.problem as { type: ApiError['type']; detail: string; extensions: ApiError['extensions'] };
-    throw new ApiError(p.type, p.detail, p.extensions);
+    const p = record.problem;
+    throw new ApiError(p.type as ApiError['type'], p.detail, p.extensions as ApiError['extensions']);
   }
   return record.body as T;
 }
 
-/** The transaction item that records a successful answer (first in the transaction: see `lostRace`). */
-export function rememberAnswer(orgId: string, request: IdempotencyRequest, body: unknown, now: Date = new Date()) {
-  return {
-    Put: {
-      TableName: tableName,
-      Item: { ...keyOf(orgId, request), entity: 'idempotency', fingerprint: request.fingerprint, body, created_at: nowIso(now), [TTL_ATTRIBUTE]: epoch(now) + IDEMPOTENCY_TTL_SECONDS },
-      ConditionExpression: `attribute_not_exists(pk) OR ${TTL_ATTRIBUTE} <= :now`,
-      ExpressionAttributeValues: { ':now': epoch(now) },
-    },
-  };
-}
-
-/** Did the transaction fail because another request with the key recorded its answer first? */
-export function lostRace(error: TransactionCanceledException, recordIndex = 0): boolean {
-  return error.CancellationReasons?.[recordIndex]?.Code === 'ConditionalCheckFailed';
+/**
+ * The transaction item that records a successful answer. Name it `idempotency` in the transaction:
+ * its failed condition means another request with the key recorded its answer first (lost the race).
+ */
+export function rememberAnswer(orgId: string, request: IdempotencyRequest, body: unknown, now: Date = new Date()): TransactItem {
+  return putAnswerRecord(idOf(orgId, request), { fingerprint: request.fingerprint, body, created_at: nowIso(now), expires_at: epoch(now) + IDEMPOTENCY_TTL_SECONDS }, epoch(now));
 }
 
 /** Records a domain problem (409/422) as the key's answer, unless another answer got there first. */
 export async function rememberProblem(orgId: string, request: IdempotencyRequest | undefined, problem: ApiError, now: Date = new Date()): Promise<void> {
   if (!request) return;
-  try {
-    await db.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: {
-          ...keyOf(orgId, request),
-          entity: 'idempotency',
-          fingerprint: request.fingerprint,
-          problem: { type: problem.type, detail: problem.detail, extensions: problem.extensions },
-          created_at: nowIso(now),
-          [TTL_ATTRIBUTE]: epoch(now) + IDEMPOTENCY_TTL_SECONDS,
-        },
-        ConditionExpression: `attribute_not_exists(pk) OR ${TTL_ATTRIBUTE} <= :now`,
-        ExpressionAttributeValues: { ':now': epoch(now) },
-      }),
-    );
-  } catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-  }
+  await putProblemRecord(
+    idOf(orgId, request),
+    {
+      fingerprint: request.fingerprint,
+      problem: { type: problem.type, detail: problem.detail, extensions: problem.extensions },
+      created_at: nowIso(now),
+      expires_at: epoch(now) + IDEMPOTENCY_TTL_SECONDS,
+    },
+    epoch(now),
+  );
 }

@@ -15,15 +15,15 @@
  * and a time off after a booking lists it in `affected_appointments`.
  *
  * Reads of the resource items are strongly consistent (operations.getMany), so a retry after a
- * failed guard sees the change that failed it.
+ * failed guard sees the change that failed it. The guard items themselves are built by
+ * shared/db/repositories/schedule-guards.ts.
  */
-import { tableName } from '../db/client.ts';
-import { queryAll, type Item, type Key } from '../db/operations.ts';
-import { keys } from '../db/keys.ts';
+import { locksBetween, type Resource } from '../db/repositories/slot-locks.ts';
+import type { GuardedState } from '../db/repositories/schedule-guards.ts';
 import { granuleId } from '../time/granules.ts';
 import type { Interval } from '../time/local-day.ts';
 
-export type Resource = 'provider' | 'operatory';
+export type { Resource };
 
 /**
  * How often a booking or a schedule change is read and tried again after its guard failed. Guards
@@ -36,80 +36,23 @@ export function guardBackoff(attempt: number): Promise<void> {
   return new Promise((r) => setTimeout(r, Math.random() * Math.min(400, 25 * 2 ** attempt)));
 }
 
-/** A versioned attribute as read: `undefined` means the item never had it. */
-const versionCondition = (attribute: string, placeholder: string, seen: unknown) =>
-  seen === undefined ? `attribute_not_exists(${attribute})` : `${attribute} = ${placeholder}`;
-
-/** The guard a booking or move puts on a resource it takes time of. */
-export function bookingGuard(key: Key, seen: Item) {
-  return {
-    Update: {
-      TableName: tableName,
-      Key: key,
-      UpdateExpression: 'ADD booking_version :one',
-      ConditionExpression: `is_active = :true AND ${versionCondition('schedule_version', ':schedule', seen.schedule_version)}`,
-      ExpressionAttributeValues: {
-        ':one': 1,
-        ':true': true,
-        ...(seen.schedule_version === undefined ? {} : { ':schedule': seen.schedule_version }),
-      },
-    },
-  };
-}
-
 /**
  * The time off of a resource, kept on its item (`time_off`: time-off uuid → `startUtc/endUtc`) so a
  * booking reads it with the resource in its one batch read — no query per resource. Written by the
  * time-off change's guarded update, which also conditions on `schedule_version`, so two changes of
  * one resource's time off never overwrite each other.
  */
-export function timeOffOf(item: Item | undefined): (Interval & { uuid: string })[] {
-  const map = (item?.time_off ?? {}) as Record<string, string>;
-  return Object.entries(map).map(([uuid, span]) => {
+export function timeOffOf(resource: GuardedState | undefined): (Interval & { uuid: string })[] {
+  return Object.entries(resource?.time_off ?? {}).map(([uuid, span]) => {
     const [start, end] = span.split('/');
     return { uuid, start: Date.parse(start!), end: Date.parse(end!) };
   });
 }
 
 /** The `time_off` map after adding (`[start, end]`) or removing (`undefined`) one entry, without ended ones. */
-export function timeOffMap(item: Item, change: { uuid: string; span?: [string, string] }, now: Date): Record<string, string> {
-  const kept = Object.entries((item.time_off ?? {}) as Record<string, string>).filter(([uuid, span]) => uuid !== change.uuid && Date.parse(span.split('/')[1]!) > now.getTime());
+export function timeOffMap(resource: GuardedState, change: { uuid: string; span?: [string, string] }, now: Date): Record<string, string> {
+  const kept = Object.entries(resource.time_off).filter(([uuid, span]) => uuid !== change.uuid && Date.parse(span.split('/')[1]!) > now.getTime());
   return Object.fromEntries([...kept, ...(change.span ? [[change.uuid, change.span.join('/')]] : [])]);
-}
-
-/**
- * The guard a schedule change puts on its resource: no booking took time of it since `seen` was
- * read (and, with `sameSchedule`, no other schedule change either). `set` adds attribute changes of
- * the resource itself (e.g. `is_active`, `time_off`) to the same update.
- */
-export function scheduleChangeGuard(key: Key, seen: Item, set: Record<string, unknown> = {}, options: { sameSchedule?: boolean } = {}) {
-  const names = Object.fromEntries(Object.keys(set).map((k, i) => [`#s${i}`, k]));
-  const values = Object.fromEntries(Object.keys(set).map((k, i) => [`:s${i}`, set[k]]));
-  const assignments = Object.keys(set).map((_, i) => `#s${i} = :s${i}`);
-  return {
-    Update: {
-      TableName: tableName,
-      Key: key,
-      UpdateExpression: `${assignments.length > 0 ? `SET ${assignments.join(', ')} ` : ''}ADD schedule_version :one`,
-      ConditionExpression: [
-        'attribute_exists(pk)',
-        versionCondition('booking_version', ':booking', seen.booking_version),
-        ...(options.sameSchedule ? [versionCondition('schedule_version', ':schedule', seen.schedule_version)] : []),
-      ].join(' AND '),
-      ...(assignments.length > 0 ? { ExpressionAttributeNames: names } : {}),
-      ExpressionAttributeValues: {
-        ...values,
-        ':one': 1,
-        ...(seen.booking_version === undefined ? {} : { ':booking': seen.booking_version }),
-        ...(options.sameSchedule && seen.schedule_version !== undefined ? { ':schedule': seen.schedule_version } : {}),
-      },
-    },
-  };
-}
-
-/** The slot-lock partition of a resource. */
-export function slotPartition(orgId: string, resource: Resource, resourceId: string): string {
-  return resource === 'provider' ? keys.providerSlots(orgId, resourceId).pk : keys.operatorySlots(orgId, resourceId).pk;
 }
 
 /**
@@ -119,22 +62,11 @@ export function slotPartition(orgId: string, resource: Resource, resourceId: str
  * (time off to MAX_TIME_OFF_DAYS, deactivation to the booking horizon).
  */
 export async function holdersIn(orgId: string, resource: Resource, resourceId: string, range: Interval, lockMinutes: number) {
-  const items = await queryAll({
-    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-    ExpressionAttributeValues: {
-      ':pk': slotPartition(orgId, resource, resourceId),
-      ':from': granuleId(range.start - lockMinutes * 60_000 + 1),
-      ':to': granuleId(range.end - 1),
-    },
-    ProjectionExpression: 'sk, appointment_uuid',
-    ConsistentRead: true,
-  });
+  const held = await locksBetween(orgId, resource, resourceId, granuleId(range.start - lockMinutes * 60_000 + 1), granuleId(range.end - 1), { consistent: true, withHolder: true });
   const first = new Map<string, string>();
-  for (const item of items) {
-    const granule = item.sk as string;
+  for (const { granule, appointment_uuid: appointment } of held) {
     const start = Date.parse(granule);
-    if (start + lockMinutes * 60_000 <= range.start || start >= range.end) continue;
-    const appointment = item.appointment_uuid as string;
+    if (start + lockMinutes * 60_000 <= range.start || start >= range.end || appointment === undefined) continue;
     if (!first.has(appointment) || granule < first.get(appointment)!) first.set(appointment, granule);
   }
   return first;

@@ -5,8 +5,9 @@
  * committed before the read) and the appointment items they name; the change's transaction then
  * guards against bookings committed after the read (schedule-guard.ts).
  */
-import { keys } from '../db/keys.ts';
-import { getMany, type Item } from '../db/operations.ts';
+import { readList } from '../db/refs.ts';
+import { appointmentRef, type AppointmentRecord } from '../db/repositories/appointments.ts';
+import type { AffectedRecord } from '../db/repositories/time-off.ts';
 import type { Interval } from '../time/local-day.ts';
 import { toWallClock } from '../time/wall-clock.ts';
 import { holdersIn, type Resource } from './schedule-guard.ts';
@@ -14,32 +15,33 @@ import { holdersIn, type Resource } from './schedule-guard.ts';
 /** Statuses of an appointment that still holds its time (not cancelled, no-show or completed). */
 export const LIVE_STATUSES: ReadonlySet<string> = new Set(['scheduled', 'confirmed', 'arrived']);
 
-export type AffectedAppointment = { uuid: string; scheduled_start: string; scheduled_end: string; status: string };
+export type AffectedAppointment = AffectedRecord;
 
-export type HeldAppointment = Item & { uuid: string; start_utc: string; end_utc: string; first_granule: string };
+export type HeldAppointment = AppointmentRecord & { first_granule: string };
 
 /** The live appointments holding time of a resource that overlaps `range`, by start. */
 export async function liveAppointmentsHolding(orgId: string, resource: Resource, resourceId: string, range: Interval, lockMinutes: number): Promise<HeldAppointment[]> {
   const holders = await holdersIn(orgId, resource, resourceId, range, lockMinutes);
   if (holders.size === 0) return [];
-  const get = await getMany([...holders.keys()].map((id) => keys.appointment(orgId, id)));
+  const ids = [...holders.keys()];
+  const records = await readList(ids.map((id) => appointmentRef(orgId, id)));
   const found: HeldAppointment[] = [];
-  for (const [id, granule] of holders) {
-    const item = get(keys.appointment(orgId, id));
-    if (!item || !LIVE_STATUSES.has(item.status as string)) continue;
-    const span = { start: Date.parse(item.start_utc as string), end: Date.parse(item.end_utc as string) };
-    if (span.start < range.end && span.end > range.start) found.push({ ...item, uuid: id, start_utc: item.start_utc as string, end_utc: item.end_utc as string, first_granule: granule });
-  }
+  records.forEach((record, i) => {
+    const id = ids[i]!;
+    if (!record || !LIVE_STATUSES.has(record.status)) return;
+    const span = { start: Date.parse(record.start_utc), end: Date.parse(record.end_utc) };
+    if (span.start < range.end && span.end > range.start) found.push({ ...record, uuid: id, first_granule: holders.get(id)! });
+  });
   return found.sort((a, b) => a.start_utc.localeCompare(b.start_utc) || a.uuid.localeCompare(b.uuid));
 }
 
 /** An appointment as a schedule change reports it: wall-clock times at its location. */
-export function toAffected(item: Item): AffectedAppointment {
-  const zone = item.time_zone as string;
+export function toAffected(record: AppointmentRecord): AffectedAppointment {
+  const zone = record.time_zone;
   return {
-    uuid: item.uuid as string,
-    scheduled_start: toWallClock(item.start_utc as string, zone),
-    scheduled_end: toWallClock(item.end_utc as string, zone),
-    status: item.status as string,
+    uuid: record.uuid,
+    scheduled_start: toWallClock(record.start_utc, zone),
+    scheduled_end: toWallClock(record.end_utc, zone),
+    status: record.status,
   };
 }

@@ -9,11 +9,16 @@
  *   sort key (UTC start) between range start − MAX_TIME_OFF_DAYS and range end.
  */
 import { randomUUID } from 'node:crypto';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { db, tableName } from '../db/client.ts';
-import { keys } from '../db/keys.ts';
-import { getMany, namedTransaction, nowIso, queryAll, transactWrite, type Item, type Key } from '../db/operations.ts';
+import { namedTransaction } from '../db/operations.ts';
+import { readList, readMany } from '../db/refs.ts';
+import { locationRef, readLocation } from '../db/repositories/locations.ts';
+import { orgRef } from '../db/repositories/orgs.ts';
+import { providerRef, providerScheduleChange, providerScheduleRaised, readProvider } from '../db/repositories/providers.ts';
+import { resourceRef, resourceScheduleChange, resourceTimeOffChange, type ResourceId, type ResourceRecord } from '../db/repositories/resources.ts';
+import { deleteTimeOffItems, putNewTimeOff, readTimeOff, timeOffStartingBetween, timeOffWitness, type TimeOffRecord } from '../db/repositories/time-off.ts';
+import { listWorkingHoursOf, putWorkingHoursItem, putWorkingHoursVersioned, workingHoursRef, type WorkingHoursRecord } from '../db/repositories/working-hours.ts';
+import { again, withRetries } from '../db/retry.ts';
+import { nowIso } from '../db/timestamps.ts';
 import { ApiError, notFound, unprocessable, type FieldError } from '../errors.ts';
 import { MAX_TIME_OFF_DAYS, type TimeOff } from '../schemas/time-off.ts';
 import type { WorkingHours } from '../schemas/working-hours.ts';
@@ -21,20 +26,11 @@ import { instantOfLocalTime, type Interval } from '../time/local-day.ts';
 import { resolveWallClock, toUtcIso, toWallClock } from '../time/wall-clock.ts';
 import { dayBefore, intervalsOf, localDate, periodsOf, schedulePeriods, sortedWeekly, toWorkingHours, type Period, type WeeklyByName } from './working-hours.ts';
 export { intervalsOf, schedulePeriods, toWorkingHours } from './working-hours.ts';
-import { lockGranuleMinutes } from './practice.ts';
-import { GUARD_ATTEMPTS, guardBackoff, scheduleChangeGuard, timeOffMap } from './schedule-guard.ts';
-import { liveAppointmentsHolding, toAffected, type AffectedAppointment } from './schedule-impact.ts';
+import { GUARD_ATTEMPTS, guardBackoff, timeOffMap } from './schedule-guard.ts';
+import { liveAppointmentsHolding, toAffected, type AffectedAppointment, type HeldAppointment } from './schedule-impact.ts';
 
-function hoursItem(orgId: string, providerId: string, locationId: string, zone: string, periods: Period[]) {
-  return {
-    ...keys.workingHours(orgId, providerId, locationId),
-    entity: 'working-hours',
-    provider_uuid: providerId,
-    location_uuid: locationId,
-    time_zone: zone,
-    periods,
-    updated_at: nowIso(),
-  };
+function hoursRecord(providerId: string, locationId: string, zone: string, periods: Period[]): WorkingHoursRecord {
+  return { provider_uuid: providerId, location_uuid: locationId, time_zone: zone, periods, updated_at: nowIso() };
 }
 
 /**
@@ -49,48 +45,36 @@ export async function putWorkingHours(
   input: { weekly: WeeklyByName; effective_from?: string | null; effective_to?: string | null },
   options: { onlyIfAbsent?: boolean; timeZone?: string } = {},
 ): Promise<WorkingHours> {
-  const item = hoursItem(orgId, providerId, locationId, options.timeZone ?? 'UTC', [
+  const hours = hoursRecord(providerId, locationId, options.timeZone ?? 'UTC', [
     { from: input.effective_from ?? null, to: input.effective_to ?? null, weekly: sortedWeekly(input.weekly) },
   ]);
+  const tx = namedTransaction([
+    ['hours', putWorkingHoursItem(orgId, hours, { onlyIfAbsent: options.onlyIfAbsent })],
+    // Bookings read hours under the provider's schedule version: raise it.
+    ['provider', providerScheduleRaised(orgId, providerId)],
+  ]);
   try {
-    await transactWrite([
-      { Put: { TableName: tableName, Item: item, ...(options.onlyIfAbsent ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}) } },
-      // Bookings read hours under the provider's schedule version: raise it.
-      { Update: { TableName: tableName, Key: keys.provider(orgId, providerId), UpdateExpression: 'ADD schedule_version :one', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':one': 1 } } },
-    ]);
+    await tx.commit();
   } catch (error) {
-    if (!(options.onlyIfAbsent && error instanceof TransactionCanceledException)) throw error;
+    if (!(options.onlyIfAbsent && tx.cancellation(error))) throw error;
   }
-  return toWorkingHours(item);
+  return toWorkingHours(hours);
 }
 
-/** Time off of one resource overlapping [start, end) (epoch ms), as intervals. */
-export async function timeOffBetween(orgId: string, resource: 'provider' | 'operatory', resourceId: string, range: Interval): Promise<(Interval & { item: Item })[]> {
-  const from = new Date(range.start - MAX_TIME_OFF_DAYS * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const to = `${new Date(range.end).toISOString().replace(/\.\d{3}Z$/, 'Z')}\uffff`;
-  const items = await queryAll({
-    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-    ExpressionAttributeValues: { ':pk': keys.resourceTimeOffs(orgId, resource, resourceId).pk, ':from': from, ':to': to },
-    // Consistent: a booking reads time off under the schedule version it then guards (schedule-guard.ts).
-    ConsistentRead: true,
-  });
-  return items
-    .map((item) => ({ start: Date.parse(item.start_utc as string), end: Date.parse(item.end_utc as string), item }))
+/** Time off of one resource overlapping [start, end) (epoch ms), with its entries. */
+export async function timeOffBetween(orgId: string, resource: 'provider' | 'operatory', resourceId: string, range: Interval): Promise<(Interval & { entry: TimeOffRecord })[]> {
+  const entries = await timeOffStartingBetween(orgId, resource, resourceId, range.start - MAX_TIME_OFF_DAYS * 86_400_000, range.end);
+  return entries
+    .map((entry) => ({ start: Date.parse(entry.start_utc), end: Date.parse(entry.end_utc), entry }))
     .filter((t) => t.start < range.end && t.end > range.start);
 }
 
 // Working hours ---------------------------------------------------------------------------------
 
-async function requireProvider(orgId: string, providerId: string): Promise<Item> {
-  const out = await db.send(new GetCommand({ TableName: tableName, Key: keys.provider(orgId, providerId) }));
-  if (!out.Item) throw notFound(`No provider ${providerId} in this organisation.`);
-  return out.Item;
-}
-
 export async function listWorkingHours(orgId: string, providerId: string) {
-  await requireProvider(orgId, providerId);
-  const { pk, skPrefix } = keys.workingHoursOf(orgId, providerId);
-  const items = (await queryAll({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': pk, ':p': skPrefix } })).map((item) => toWorkingHours(item));
+  const provider = await readProvider(orgId, providerId, { consistent: false });
+  if (!provider) throw notFound(`No provider ${providerId} in this organisation.`);
+  const items = (await listWorkingHoursOf(orgId, providerId)).map((hours) => toWorkingHours(hours));
   return { items, total: items.length };
 }
 
@@ -109,44 +93,40 @@ export async function replaceWorkingHours(
   input: { weekly: WeeklyByName; effective_from?: string | null; effective_to?: string | null },
   now: Date = new Date(),
 ): Promise<WorkingHours & { affected_appointments: AffectedAppointment[] }> {
-  const k = { provider: keys.provider(orgId, providerId), location: keys.location(orgId, locationId), org: keys.org(orgId), hours: keys.workingHours(orgId, providerId, locationId) };
-  for (let attempt = 1; attempt <= GUARD_ATTEMPTS; attempt++) {
-    if (attempt > 1) await guardBackoff(attempt - 1);
-    const get = await getMany(Object.values(k));
-    const provider = get(k.provider);
-    const location = get(k.location);
-    const org = get(k.org);
+  return withRetries({ attempts: GUARD_ATTEMPTS, pause: guardBackoff, exhausted: keptChanging }, async () => {
+    const { provider, location, org, hours: current } = await readMany({
+      provider: providerRef(orgId, providerId),
+      location: locationRef(orgId, locationId),
+      org: orgRef(orgId),
+      hours: workingHoursRef(orgId, providerId, locationId),
+    });
     if (!provider) throw notFound(`No provider ${providerId} in this organisation.`);
     if (!location || !org) throw notFound(`No location ${locationId} in this organisation.`);
-    const zone = location.time_zone as string;
-    const periods = schedulePeriods(periodsOf(get(k.hours)), input, localDate(now.getTime(), zone));
-    const item = hoursItem(orgId, providerId, locationId, zone, periods);
+    const zone = location.time_zone;
+    const periods = schedulePeriods(periodsOf(current), input, localDate(now.getTime(), zone));
+    const hours = hoursRecord(providerId, locationId, zone, periods);
 
-    const horizon = { start: now.getTime(), end: now.getTime() + ((org.booking_horizon_days as number) + 1) * 86_400_000 };
-    const held = await liveAppointmentsHolding(orgId, 'provider', providerId, horizon, lockGranuleMinutes(org));
-    const outside = held.filter((a) => a.location_uuid === locationId && !withinHours(item, a, zone));
+    const horizon = { start: now.getTime(), end: now.getTime() + (org.booking_horizon_days + 1) * 86_400_000 };
+    const held = await liveAppointmentsHolding(orgId, 'provider', providerId, horizon, org.lock_granule_minutes);
+    const outside = held.filter((a) => a.location_uuid === locationId && !withinHours(hours, a, zone));
+    // The periods were computed from the hours as read: the Put is conditioned on that version,
+    // so a concurrent PUT makes this one read again instead of being overwritten.
+    const tx = namedTransaction([
+      ['hours', putWorkingHoursVersioned(orgId, hours, current?.version)],
+      ['guard', providerScheduleChange(orgId, provider)],
+    ]);
     try {
-      // The periods were computed from the hours as read: the Put is conditioned on that version,
-      // so a concurrent PUT makes this one read again instead of being overwritten.
-      const seen = get(k.hours)?.version as number | undefined;
-      const put = {
-        TableName: tableName,
-        Item: { ...item, version: (seen ?? 0) + 1 },
-        ConditionExpression: seen === undefined ? 'attribute_not_exists(version)' : 'version = :seen',
-        ...(seen === undefined ? {} : { ExpressionAttributeValues: { ':seen': seen } }),
-      };
-      await transactWrite([{ Put: put }, scheduleChangeGuard(k.provider, provider)]);
+      await tx.commit();
     } catch (error) {
-      if (error instanceof TransactionCanceledException) continue;
+      if (tx.cancellation(error)) return again();
       throw error;
     }
-    return { ...toWorkingHours(item, now), affected_appointments: outside.map(toAffected) };
-  }
-  throw keptChanging();
+    return { ...toWorkingHours(hours, now), affected_appointments: outside.map(toAffected) };
+  });
 }
 
 /** Does an appointment lie inside one working interval of these hours? */
-function withinHours(hours: Item, appointment: { start_utc: string; end_utc: string }, zone: string): boolean {
+function withinHours(hours: WorkingHoursRecord, appointment: HeldAppointment, zone: string): boolean {
   const span = { start: Date.parse(appointment.start_utc), end: Date.parse(appointment.end_utc) };
   const intervals = intervalsOf(hours, dayBefore(localDate(span.start, zone)), localDate(span.end, zone), zone);
   return intervals.some((i) => i.start <= span.start && span.end <= i.end);
@@ -154,18 +134,18 @@ function withinHours(hours: Item, appointment: { start_utc: string; end_utc: str
 
 // Time off --------------------------------------------------------------------------------------
 
-function toTimeOff(item: Item): TimeOff {
-  const zone = item.time_zone as string;
+function toTimeOff(entry: TimeOffRecord): TimeOff {
+  const zone = entry.time_zone;
   return {
-    uuid: item.uuid as string,
-    provider_uuid: item.resource_type === 'provider' ? (item.resource_uuid as string) : null,
-    operatory_uuid: item.resource_type === 'operatory' ? (item.resource_uuid as string) : null,
-    location_uuid: item.location_uuid as string,
-    start: toWallClock(item.start_utc as string, zone),
-    end: toWallClock(item.end_utc as string, zone),
+    uuid: entry.uuid,
+    provider_uuid: entry.resource_type === 'provider' ? entry.resource_uuid : null,
+    operatory_uuid: entry.resource_type === 'operatory' ? entry.resource_uuid : null,
+    location_uuid: entry.location_uuid,
+    start: toWallClock(entry.start_utc, zone),
+    end: toWallClock(entry.end_utc, zone),
     time_zone: zone,
-    reason: (item.reason as string | undefined) ?? null,
-    affected_appointments: (item.affected_appointments as AffectedAppointment[] | undefined) ?? [],
+    reason: entry.reason ?? null,
+    affected_appointments: entry.affected_appointments,
   };
 }
 
@@ -174,14 +154,14 @@ type TimeOffInput = { provider_uuid?: string; operatory_uuid?: string; location_
 export async function createTimeOff(orgId: string, input: TimeOffInput, timeOffId: string = randomUUID()): Promise<TimeOff> {
   const resource = input.provider_uuid ? ('provider' as const) : ('operatory' as const);
   const resourceId = (input.provider_uuid ?? input.operatory_uuid)!;
-  const resourceKey = resource === 'provider' ? keys.provider(orgId, resourceId) : keys.operatory(orgId, input.location_uuid, resourceId);
-  const get = await getMany([keys.location(orgId, input.location_uuid), resourceKey, keys.org(orgId)]);
-  const location = get(keys.location(orgId, input.location_uuid));
+  const target: ResourceId = { resource, resourceId, locationId: input.location_uuid };
+  const found = await readMany({ location: locationRef(orgId, input.location_uuid), resource: resourceRef(orgId, target), org: orgRef(orgId) });
+  const location = found.location;
   const errors: FieldError[] = [];
   if (!location) errors.push({ path: 'body.location_uuid', message: 'no location with this uuid' });
-  else if (!get(resourceKey)) errors.push({ path: `body.${resource}_uuid`, message: `no ${resource} with this uuid${resource === 'operatory' ? ' at this location' : ''}` });
+  else if (!found.resource) errors.push({ path: `body.${resource}_uuid`, message: `no ${resource} with this uuid${resource === 'operatory' ? ' at this location' : ''}` });
   if (errors.length > 0) throw unprocessable('The time off refers to something that does not exist.', errors);
-  const zone = location!.time_zone as string;
+  const zone = location!.time_zone;
   const start = resolveWallClock(input.start, zone);
   const end = resolveWallClock(input.end, zone);
   for (const [field, r] of [['start', start], ['end', end]] as const) {
@@ -195,23 +175,21 @@ export async function createTimeOff(orgId: string, input: TimeOffInput, timeOffI
     throw unprocessable(`One time-off entry lasts at most ${MAX_TIME_OFF_DAYS} days; add several for longer leave.`, [{ path: 'body.end', message: `must be within ${MAX_TIME_OFF_DAYS} days of start` }]);
   }
   const startUtc = toUtcIso(start.instant);
-  const org = get(keys.org(orgId));
+  const org = found.org;
   if (!org) throw notFound('No such organisation.');
-  const resourceItem = get(resourceKey)!;
+  const resourceRecord = found.resource!;
   const range = { start: startMs, end: endMs };
   // The appointments it overlaps are read under the resource's booking version, and the guard fails
   // the write if a booking got in since: then they are read again.
-  for (let attempt = 1; attempt <= GUARD_ATTEMPTS; attempt++) {
-    if (attempt > 1) await guardBackoff(attempt - 1);
+  return withRetries({ attempts: GUARD_ATTEMPTS, pause: guardBackoff, exhausted: keptChanging }, async (attempt) => {
     // The resource's booking version is read before its appointments (never after): a booking that
     // commits between the two reads then fails the guard instead of slipping past the list.
-    const seen = attempt === 1 ? resourceItem : await currentItem(resourceKey);
-    const held = await liveAppointmentsHolding(orgId, resource, resourceId, range, lockGranuleMinutes(org));
+    const seen = attempt === 1 ? resourceRecord : await currentRecord(orgId, target);
+    const held = await liveAppointmentsHolding(orgId, resource, resourceId, range, org.lock_granule_minutes);
     if (held.length > MAX_AFFECTED) {
       throw unprocessable(`This time off would overlap more than ${MAX_AFFECTED} appointments; block a shorter stretch at a time.`, [{ path: 'body.end', message: 'overlaps too many appointments' }]);
     }
-    const entry = {
-      entity: 'time-off',
+    const entry: TimeOffRecord = {
       uuid: timeOffId,
       resource_type: resource,
       resource_uuid: resourceId,
@@ -219,32 +197,34 @@ export async function createTimeOff(orgId: string, input: TimeOffInput, timeOffI
       time_zone: zone,
       start_utc: startUtc,
       end_utc: toUtcIso(end.instant),
-      reason: input.reason ?? undefined,
+      ...(input.reason !== undefined && input.reason !== null ? { reason: input.reason } : {}),
       affected_appointments: held.map(toAffected),
       created_at: nowIso(),
     };
+    const items = putNewTimeOff(orgId, entry);
     const tx = namedTransaction([
-      ['entry', { Put: { TableName: tableName, Item: { ...keys.timeOff(orgId, timeOffId), ...entry }, ConditionExpression: 'attribute_not_exists(pk)' } }],
-      ['copy', { Put: { TableName: tableName, Item: { ...keys.resourceTimeOff(orgId, resource, resourceId, startUtc, timeOffId), ...entry } } }],
-      ['guard', scheduleChangeGuard(resourceKey, seen, { time_off: timeOffMap(seen, { uuid: timeOffId, span: [startUtc, entry.end_utc] }, new Date()) }, { sameSchedule: true })],
-    ] as const);
+      ['entry', items.entry],
+      ['copy', items.copy],
+      ['guard', resourceScheduleChange(orgId, target, seen, { time_off: timeOffMap(seen, { uuid: timeOffId, span: [startUtc, entry.end_utc] }, new Date()) }, { sameSchedule: true })],
+    ]);
     try {
-      await transactWrite(tx.items, { witness: keys.timeOff(orgId, timeOffId) });
+      await tx.commit({ witness: timeOffWitness(orgId, timeOffId) });
       return toTimeOff(entry);
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException && tx.failedNames(error).has('guard') && !tx.failedNames(error).has('entry'))) throw error;
+      const cancelled = tx.cancellation(error);
+      if (!(cancelled && cancelled.failed.has('guard') && !cancelled.failed.has('entry'))) throw error;
+      return again();
     }
-  }
-  throw keptChanging();
+  });
 }
 
 /** More overlapped appointments than this refuse a time off (its record must stay a bounded size). */
 const MAX_AFFECTED = 500;
 
-async function currentItem(key: Key): Promise<Item> {
-  const item = (await getMany([key]))(key);
-  if (!item) throw notFound('The provider or operatory no longer exists.');
-  return item;
+async function currentRecord(orgId: string, target: ResourceId): Promise<ResourceRecord> {
+  const [record] = await readList([resourceRef(orgId, target)]);
+  if (!record) throw notFound('The provider or operatory no longer exists.');
+  return record;
 }
 
 type TimeOffQuery = { provider_uuid?: string; operatory_uuid?: string; location_uuid?: string; date_from: string; date_to: string };
@@ -253,42 +233,40 @@ type TimeOffQuery = { provider_uuid?: string; operatory_uuid?: string; location_
 export async function listTimeOff(orgId: string, query: TimeOffQuery) {
   let zone = 'UTC';
   if (query.location_uuid) {
-    const out = await db.send(new GetCommand({ TableName: tableName, Key: keys.location(orgId, query.location_uuid) }));
-    if (!out.Item) throw unprocessable('No such location.', [{ path: 'query.location_uuid', message: 'no location with this uuid' }]);
-    zone = out.Item.time_zone as string;
+    const location = await readLocation(orgId, query.location_uuid, { consistent: false });
+    if (!location) throw unprocessable('No such location.', [{ path: 'query.location_uuid', message: 'no location with this uuid' }]);
+    zone = location.time_zone;
   }
   const resource = query.provider_uuid ? ('provider' as const) : ('operatory' as const);
   const range = { start: instantOfLocalTime(query.date_from, '00:00', zone), end: instantOfLocalTime(query.date_to, '24:00', zone) };
   const found = await timeOffBetween(orgId, resource, (query.provider_uuid ?? query.operatory_uuid)!, range);
-  const items = found.sort((a, b) => a.start - b.start).map((t) => toTimeOff(t.item));
+  const items = found.sort((a, b) => a.start - b.start).map((t) => toTimeOff(t.entry));
   return { items, total: items.length };
 }
 
 export async function deleteTimeOff(orgId: string, timeOffId: string): Promise<void> {
-  for (let attempt = 1; attempt <= GUARD_ATTEMPTS; attempt++) {
-    if (attempt > 1) await guardBackoff(attempt - 1);
-    const out = await db.send(new GetCommand({ TableName: tableName, Key: keys.timeOff(orgId, timeOffId), ConsistentRead: true }));
-    const entry = out.Item;
+  return withRetries({ attempts: GUARD_ATTEMPTS, pause: guardBackoff, exhausted: keptChanging }, async () => {
+    const entry = await readTimeOff(orgId, timeOffId);
     if (!entry) throw notFound(`No time off ${timeOffId} in this organisation.`);
-    const resource = entry.resource_type as 'provider' | 'operatory';
-    const resourceId = entry.resource_uuid as string;
-    const resourceKey = resource === 'provider' ? keys.provider(orgId, resourceId) : keys.operatory(orgId, entry.location_uuid as string, resourceId);
-    const item = await currentItem(resourceKey);
+    const target: ResourceId = { resource: entry.resource_type, resourceId: entry.resource_uuid, locationId: entry.location_uuid };
+    const seen = await currentRecord(orgId, target);
+    const items = deleteTimeOffItems(orgId, entry);
     const tx = namedTransaction([
-      ['entry', { Delete: { TableName: tableName, Key: keys.timeOff(orgId, timeOffId), ConditionExpression: 'attribute_exists(pk)' } }],
-      ['copy', { Delete: { TableName: tableName, Key: keys.resourceTimeOff(orgId, resource, resourceId, entry.start_utc as string, timeOffId) } }],
+      ['entry', items.entry],
+      ['copy', items.copy],
       // Only the resource's time-off map changes: no other schedule change may have rewritten it meanwhile.
-      ['resource', { Update: { TableName: tableName, Key: resourceKey, UpdateExpression: 'SET time_off = :map ADD schedule_version :one', ConditionExpression: item.schedule_version === undefined ? 'attribute_not_exists(schedule_version)' : 'schedule_version = :seen', ExpressionAttributeValues: { ':map': timeOffMap(item, { uuid: timeOffId }, new Date()), ':one': 1, ...(item.schedule_version === undefined ? {} : { ':seen': item.schedule_version }) } } }],
-    ] as const);
+      ['resource', resourceTimeOffChange(orgId, target, seen, timeOffMap(seen, { uuid: timeOffId }, new Date()))],
+    ]);
     try {
-      await transactWrite(tx.items);
+      await tx.commit();
       return;
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
+      const cancelled = tx.cancellation(error);
+      if (!cancelled) throw error;
       // Deleted by someone else in between: the caller's intent holds, but say it was not there.
-      if (tx.failedNames(error).has('entry')) throw notFound(`No time off ${timeOffId} in this organisation.`);
-      if (!tx.failedNames(error).has('resource')) throw error;
+      if (cancelled.failed.has('entry')) throw notFound(`No time off ${timeOffId} in this organisation.`);
+      if (!cancelled.failed.has('resource')) throw error;
+      return again();
     }
-  }
-  throw keptChanging();
+  });
 }

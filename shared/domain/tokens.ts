@@ -3,12 +3,9 @@
  * SHA-256 of its secret: the secret is shown once, at creation, and cannot be read back.
  */
 import { randomUUID } from 'node:crypto';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { db, tableName } from '../db/client.ts';
-import { keys } from '../db/keys.ts';
-import { nowIso, queryAll, transactWrite, type Item } from '../db/operations.ts';
-import { TTL_ATTRIBUTE } from '../db/table-definition.ts';
+import { namedTransaction } from '../db/operations.ts';
+import { listOrgTokenRecords, putNewToken, readOrgToken, readTokenByHash, revokeTokenItems, type TokenRecord } from '../db/repositories/tokens.ts';
+import { nowIso } from '../db/timestamps.ts';
 import { ApiError } from '../errors.ts';
 import { bearerSecret, generateTokenSecret, hashTokenSecret, identityOf, invalidToken, missingToken, type Identity, type Scope } from './auth.ts';
 
@@ -41,48 +38,37 @@ export async function createToken(
   const secret = options.secret ?? generateTokenSecret();
   const tokenId = randomUUID();
   const secretHash = hashTokenSecret(secret);
-  const common = {
+  const items = putNewToken(secretHash, {
     token_id: tokenId,
     org_id: orgId,
     scopes: [...options.scopes],
     label: options.label,
     created_at: nowIso(),
-    ...(options.expiresAt ? { [TTL_ATTRIBUTE]: Math.floor(options.expiresAt.getTime() / 1000) } : {}),
-  };
-  await transactWrite([
-    { Put: { TableName: tableName, Item: { ...keys.token(secretHash), entity: 'token', ...common }, ConditionExpression: 'attribute_not_exists(pk)' } },
-    {
-      Put: {
-        TableName: tableName,
-        Item: { ...keys.orgToken(orgId, tokenId), entity: 'org_token', ...common, token_hash: secretHash },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
-  ]);
+    ...(options.expiresAt ? { expires_at: Math.floor(options.expiresAt.getTime() / 1000) } : {}),
+  });
+  await namedTransaction([
+    ['token', items.token],
+    ['metadata', items.metadata],
+  ]).commit();
   return { token_id: tokenId, secret };
 }
 
-function toMetadata(item: Item): TokenMetadata {
-  const ttl = item[TTL_ATTRIBUTE] as number | undefined;
+function toMetadata(record: TokenRecord): TokenMetadata {
   return {
-    token_id: item.token_id as string,
-    label: item.label as string,
-    scopes: item.scopes as Scope[],
-    created_at: item.created_at as string,
+    token_id: record.token_id,
+    label: record.label,
+    scopes: [...record.scopes] as Scope[],
+    created_at: record.created_at,
     // The TTL attribute holds epoch seconds; shown as the ISO instant.
-    expires_at: ttl !== undefined ? nowIso(new Date(ttl * 1000)) : null,
-    revoked_at: (item.revoked_at as string | undefined) ?? null,
+    expires_at: record.expires_at !== undefined ? nowIso(new Date(record.expires_at * 1000)) : null,
+    revoked_at: record.revoked_at ?? null,
   };
 }
 
 /** The organisation's tokens (revoked and expired ones included, until TTL removes the latter), oldest first. */
 export async function listTokens(orgId: string): Promise<TokenMetadata[]> {
-  const { pk, skPrefix } = keys.orgTokens(orgId);
-  const items = await queryAll({
-    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-    ExpressionAttributeValues: { ':pk': pk, ':p': skPrefix },
-  });
-  return items.map(toMetadata).sort((a, b) => a.created_at.localeCompare(b.created_at) || a.token_id.localeCompare(b.token_id));
+  const records = await listOrgTokenRecords(orgId);
+  return records.map(toMetadata).sort((a, b) => a.created_at.localeCompare(b.created_at) || a.token_id.localeCompare(b.token_id));
 }
 
 /**
@@ -91,32 +77,27 @@ export async function listTokens(orgId: string): Promise<TokenMetadata[]> {
  * token changes nothing and returns the first revocation.
  */
 export async function revokeToken(orgId: string, tokenId: string, now: Date = new Date()): Promise<TokenMetadata> {
-  const out = await db.send(new GetCommand({ TableName: tableName, Key: keys.orgToken(orgId, tokenId), ConsistentRead: true }));
-  const item = out.Item;
-  if (!item) throw new TokenNotFoundError(`No token ${tokenId} in organisation ${orgId}.`);
-  if (item.revoked_at) return toMetadata(item);
+  const record = await readOrgToken(orgId, tokenId);
+  if (!record) throw new TokenNotFoundError(`No token ${tokenId} in organisation ${orgId}.`);
+  if (record.revoked_at) return toMetadata(record);
   const revokedAt = nowIso(now);
-  const update = {
-    TableName: tableName,
-    UpdateExpression: 'SET revoked_at = :at',
-    ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(revoked_at)',
-    ExpressionAttributeValues: { ':at': revokedAt },
-  };
+  const items = revokeTokenItems(orgId, tokenId, record.token_hash!, revokedAt);
+  const tx = namedTransaction([
+    ['metadata', items.metadata],
+    ['token', items.token],
+  ]);
   try {
-    await transactWrite([
-      { Update: { ...update, Key: keys.orgToken(orgId, tokenId) } },
-      { Update: { ...update, Key: keys.token(item.token_hash as string) } },
-    ]);
+    await tx.commit();
   } catch (error) {
     // Revoked concurrently, or removed by TTL (expired) since the read: either way it no longer works.
-    if (error instanceof TransactionCanceledException) {
-      const again = await db.send(new GetCommand({ TableName: tableName, Key: keys.orgToken(orgId, tokenId), ConsistentRead: true }));
-      if (again.Item?.revoked_at) return toMetadata(again.Item);
+    if (tx.cancellation(error)) {
+      const again = await readOrgToken(orgId, tokenId);
+      if (again?.revoked_at) return toMetadata(again);
       throw new TokenNotFoundError(`Token ${tokenId} of organisation ${orgId} has expired and is being removed.`);
     }
     throw error;
   }
-  return toMetadata({ ...item, revoked_at: revokedAt });
+  return toMetadata({ ...record, revoked_at: revokedAt });
 }
 
 /** Does a token with this secret exist (and is it usable)? */
@@ -138,6 +119,5 @@ export async function tokenExists(secret: string): Promise<boolean> {
 export async function verifyBearer(header: string | undefined, now: Date = new Date()): Promise<Identity> {
   const secret = bearerSecret(header);
   if (!secret) throw header ? invalidToken() : missingToken();
-  const out = await db.send(new GetCommand({ TableName: tableName, Key: keys.token(hashTokenSecret(secret)), ConsistentRead: true }));
-  return identityOf(out.Item, now);
+  return identityOf(await readTokenByHash(hashTokenSecret(secret)), now);
 }

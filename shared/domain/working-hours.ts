@@ -7,10 +7,9 @@ import { WEEKDAYS, type WorkingHours } from '../schemas/working-hours.ts';
 import { addDays, dayNumber, type Interval } from '../time/local-day.ts';
 import { workingIntervals, type WeeklyHours } from './availability.ts';
 import { dateAt } from '../time/local-day.ts';
+import type { Period, WeeklyByName, WorkingHoursRecord } from '../db/records/working-hours.ts';
 
-type Item = Record<string, unknown>;
-
-export type WeeklyByName = Partial<Record<(typeof WEEKDAYS)[number], { start: string; end: string }[]>>;
+export type { Period, WeeklyByName };
 
 /** API form (monday…sunday) to the computation's ISO weekday numbers. */
 export function weeklyByNumber(weekly: WeeklyByName): WeeklyHours {
@@ -22,17 +21,15 @@ export function weeklyByNumber(weekly: WeeklyByName): WeeklyHours {
  * to a date (inclusive; `null`: open). A PUT sets the hours from its `effective_from` (today when
  * absent or past) on: periods from that date or later are replaced, and the one in force then ends
  * the day before — so hours with a future `effective_from` are a scheduled change, and the hours in
- * force stay until that date. Items written before periods existed hold one period inline.
+ * force stay until that date. Items written before periods existed hold one period inline (the
+ * repository reads them as that one period).
  */
-export type Period = { from: string | null; to: string | null; weekly: WeeklyByName };
 
 /** At most this many periods are kept (past ones are dropped on every PUT). */
 const MAX_PERIODS = 8;
 
-export function periodsOf(item: Item | undefined): Period[] {
-  if (!item) return [];
-  if (Array.isArray(item.periods)) return item.periods as Period[];
-  return [{ from: (item.effective_from as string | undefined) ?? null, to: (item.effective_to as string | undefined) ?? null, weekly: (item.weekly ?? {}) as WeeklyByName }];
+export function periodsOf(hours: WorkingHoursRecord | undefined): Period[] {
+  return hours?.periods ?? [];
 }
 
 export const dayBefore = (date: string) => addDays(date, -1);
@@ -65,14 +62,14 @@ export function sortedWeekly(weekly: WeeklyByName): WeeklyByName {
 const fullWeek = (weekly: WeeklyByName) => Object.fromEntries(WEEKDAYS.map((d) => [d, weekly[d] ?? []])) as WorkingHours['weekly'];
 
 /** The API form: the hours in force today (or the first to come), and the changes scheduled after them. */
-export function toWorkingHours(item: Item, now: Date = new Date()): WorkingHours {
-  const today = localDate(now.getTime(), (item.time_zone as string | undefined) ?? 'UTC');
-  const periods = periodsOf(item);
+export function toWorkingHours(hours: WorkingHoursRecord, now: Date = new Date()): WorkingHours {
+  const today = localDate(now.getTime(), hours.time_zone ?? 'UTC');
+  const periods = periodsOf(hours);
   const current = periods.filter((p) => p.to === null || !before(p.to, today));
   const head = current[0] ?? periods.at(-1) ?? { from: null, to: null, weekly: {} };
   return {
-    provider_uuid: item.provider_uuid as string,
-    location_uuid: item.location_uuid as string,
+    provider_uuid: hours.provider_uuid,
+    location_uuid: hours.location_uuid,
     weekly: fullWeek(head.weekly),
     effective_from: head.from,
     effective_to: head.to,
@@ -81,7 +78,7 @@ export function toWorkingHours(item: Item, now: Date = new Date()): WorkingHours
 }
 
 /** The hours item's working intervals over local dates `from`..`to`, each date under the period in force on it. */
-export function intervalsOf(hours: Item | undefined, from: string, to: string, zone: string): Interval[] {
+export function intervalsOf(hours: WorkingHoursRecord | undefined, from: string, to: string, zone: string): Interval[] {
   return periodsOf(hours).flatMap((p) => {
     const first = p.from !== null && before(from, p.from) ? p.from : from;
     const last = p.to !== null && before(p.to, to) ? p.to : to;

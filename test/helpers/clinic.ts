@@ -4,7 +4,11 @@
  * two patients and a token with every scope.
  */
 import { randomUUID } from 'node:crypto';
-import { createAppointmentType, createLocation, createOperatory, createOrg, createProvider } from '#shared/domain/practice.ts';
+import { createAppointmentType } from '#shared/domain/appointment-types.ts';
+import { createLocation } from '#shared/domain/locations.ts';
+import { createOperatory } from '#shared/domain/operatories.ts';
+import { createOrg } from '#shared/domain/settings.ts';
+import { createProvider } from '#shared/domain/providers.ts';
 import { createPatient } from '#shared/domain/patients.ts';
 import { ALL_SCOPES, createToken } from '#shared/domain/tokens.ts';
 import { putWorkingHours } from '#shared/domain/schedule.ts';

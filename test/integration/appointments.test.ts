@@ -119,7 +119,7 @@ describe('POST /appointments', () => {
     expect(auto.body.operatory.uuid).toBe(clinic.operatories[1]!.uuid);
 
     // Take the last chair with a third provider created for this, then a fourth booking finds none.
-    const { createProvider } = await import('#shared/domain/practice.ts');
+    const { createProvider } = await import('#shared/domain/providers.ts');
     const third = await createProvider(clinic.orgId, { first_name: 'Third', last_name: 'Provider', title: 'DMD' });
     const fourth = await createProvider(clinic.orgId, { first_name: 'Fourth', last_name: 'Provider', title: 'DMD' });
     for (const p of [third, fourth]) await worksAroundTheClock(clinic.orgId, p.uuid, clinic.location.uuid);

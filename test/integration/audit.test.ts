@@ -8,7 +8,7 @@ import type { TestClinic } from '../helpers/clinic.ts';
 import { client } from '../helpers/local-api.ts';
 import { useClinic, type LocalApi } from '../helpers/use-clinic.ts';
 import { auditItems } from '../helpers/table.ts';
-import { createOrg } from '#shared/domain/practice.ts';
+import { createOrg } from '#shared/domain/settings.ts';
 import { createToken } from '#shared/domain/tokens.ts';
 import { AUDIT_RETENTION_DAYS } from '#shared/domain/audit.ts';
 import type { AuditEntry } from '#shared/schemas/audit.ts';

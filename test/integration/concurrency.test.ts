@@ -4,7 +4,7 @@ import { worksAroundTheClock, type TestClinic } from '../helpers/clinic.ts';
 import { useClinic, type Client } from '../helpers/use-clinic.ts';
 import { operatoryLocks, providerLocks } from '../helpers/table.ts';
 import { createPatient } from '#shared/domain/patients.ts';
-import { createProvider } from '#shared/domain/practice.ts';
+import { createProvider } from '#shared/domain/providers.ts';
 
 const fixture = useClinic();
 let clinic: TestClinic;

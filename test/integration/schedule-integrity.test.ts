@@ -7,7 +7,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
-import { createProvider, createOperatory } from '#shared/domain/practice.ts';
+import { createProvider } from '#shared/domain/providers.ts';
+import { createOperatory } from '#shared/domain/operatories.ts';
 import { RETENTION_SECONDS } from '#shared/domain/slot-locks.ts';
 import { worksAroundTheClock, type TestClinic } from '../helpers/clinic.ts';
 import { useClinic, type Client } from '../helpers/use-clinic.ts';

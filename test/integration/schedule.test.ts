@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { createTestClinic, tokenFor, type TestClinic } from '../helpers/clinic.ts';
 import { client } from '../helpers/local-api.ts';
 import { useClinic, type Client, type LocalApi } from '../helpers/use-clinic.ts';
-import { createProvider } from '#shared/domain/practice.ts';
+import { createProvider } from '#shared/domain/providers.ts';
 
 const LA = 'America/Los_Angeles';
 const fixture = useClinic({ workingHours: false });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { toWorkingHoursRecord } from '#shared/db/records/working-hours.ts';
 import { intervalsOf, schedulePeriods, toWorkingHours } from '#shared/domain/working-hours.ts';
 
 const nine = { monday: [{ start: '09:00', end: '17:00' }] };
@@ -73,7 +74,7 @@ describe('hours in force per date', () => {
   });
 
   it('reads hours stored before periods existed as one period', () => {
-    const legacy = { provider_uuid: 'p', location_uuid: 'l', weekly: nine, effective_from: '2027-01-01', effective_to: null };
+    const legacy = toWorkingHoursRecord({ provider_uuid: 'p', location_uuid: 'l', weekly: nine, effective_from: '2027-01-01', effective_to: null });
     expect(toWorkingHours(legacy, new Date('2027-03-02T00:00:00Z'))).toMatchObject({ effective_from: '2027-01-01', effective_to: null, scheduled_changes: [] });
     expect(intervalsOf(legacy, '2026-12-28', '2026-12-28', 'UTC')).toEqual([]);
   });
