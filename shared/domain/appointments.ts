@@ -17,7 +17,7 @@ import { namedTransaction } from '../db/operations.ts';
 import { readLookup, readMany, type Ref } from '../db/refs.ts';
 import { appointmentWitness, putNewAppointment, readAppointment, type AppointmentRecord, type StatusChangeRecord } from '../db/repositories/appointments.ts';
 import { appointmentTypeRef, type AppointmentTypeRecord } from '../db/repositories/appointment-types.ts';
-import { locationRef, type LocationRecord } from '../db/repositories/locations.ts';
+import { locationRef, type LocationRecord, type LocationWithChairs } from '../db/repositories/locations.ts';
 import { operatoryBookingGuard, operatoryRef, type OperatoryRecord } from '../db/repositories/operatories.ts';
 import { orgRef, type OrgRecord } from '../db/repositories/orgs.ts';
 import { patientRef, type PatientRecord } from '../db/repositories/patients.ts';
@@ -35,6 +35,7 @@ import { idempotencyRecordRef, recall, recallFrom, rememberAnswer, rememberProbl
 import { timeOffOf } from './schedule-guard.ts';
 import { auditItem, type Actor } from './audit.ts';
 import { activeOperatories } from './operatories.ts';
+import { byName } from './practice-rules.ts';
 import { intervalsOf } from './working-hours.ts';
 import { conflictsOf, lockRefs } from './slot-locks.ts';
 
@@ -110,7 +111,7 @@ export type References = {
   org: OrgRecord;
   patient: PatientRecord;
   type: AppointmentTypeRecord;
-  location: LocationRecord;
+  location: LocationWithChairs;
   provider: ProviderRecord;
   operatory?: OperatoryRecord;
   hours?: WorkingHoursRecord;
@@ -206,10 +207,22 @@ const blockedIn = (resource: ProviderRecord | OperatoryRecord, span: { start: nu
 
 /**
  * The free operatories among a location's active ones for a window, in name order (or a 409/422
- * saying why none): chairs blocked by time off are left out, and the rest's exact lock keys for the
- * window are one batch read.
+ * saying why none). The location lists its chairs, so the chairs and all their slot locks for the
+ * window are one batch read; chairs blocked by time off are left out. (A location from before the
+ * list: its chairs are a Query, then the open ones' locks a batch read.)
  */
-async function freeOperatories(orgId: string, operatories: OperatoryRecord[], window: BookingWindow): Promise<{ candidates: OperatoryRecord[]; busy: Conflict[] }> {
+async function freeOperatories(orgId: string, location: LocationWithChairs, window: BookingWindow): Promise<{ candidates: OperatoryRecord[]; busy: Conflict[] }> {
+  const lockOf = (operatoryId: string, g: string) => lockRef(orgId, { resource: 'operatory', resourceId: operatoryId, granule: g });
+  const listed = location.operatory_uuids;
+  let get: Awaited<ReturnType<typeof readLookup>> | undefined;
+  let operatories: OperatoryRecord[];
+  if (listed) {
+    const chairs = listed.map((id) => operatoryRef(orgId, location.uuid, id));
+    get = await readLookup([...chairs, ...listed.flatMap((id) => window.granules.map((g) => lockOf(id, g)))]);
+    operatories = chairs.map((chair) => get!(chair)).filter((o): o is OperatoryRecord => o !== undefined && o.is_active).sort(byName);
+  } else {
+    operatories = await activeOperatories(orgId, location.uuid);
+  }
   if (operatories.length === 0) {
     throw unprocessable('The location has no active operatory to book.', [{ path: 'body.location_uuid', message: 'no active operatory' }]);
   }
@@ -218,11 +231,10 @@ async function freeOperatories(orgId: string, operatories: OperatoryRecord[], wi
   if (open.length === 0) {
     throw unprocessable('Every operatory of the location is blocked in this window.', [{ path: 'body.location_uuid', message: 'no operatory free of time off' }]);
   }
-  const lockOf = (o: OperatoryRecord, g: string) => lockRef(orgId, { resource: 'operatory', resourceId: o.uuid, granule: g });
-  const get = await readLookup(open.flatMap((o) => window.granules.map((g) => lockOf(o, g))));
+  const locks = get ?? (await readLookup(open.flatMap((o) => window.granules.map((g) => lockOf(o.uuid, g)))));
   const busy: Conflict[] = [];
   const candidates = open.filter((o) => {
-    const held = window.granules.map((g) => get(lockOf(o, g))).find((l) => l !== undefined);
+    const held = window.granules.map((g) => locks(lockOf(o.uuid, g))).find((l) => l !== undefined);
     if (held) busy.push({ resource: 'operatory', resource_uuid: o.uuid, appointment_uuid: held.appointment_uuid, slot_start: held.granule });
     return !held;
   });
@@ -268,11 +280,8 @@ export async function bookAppointment(
  * read are what the booking commits under; a failed guard throws ScheduleChanged for a fresh read.
  */
 async function bookOnce(orgId: string, actor: Actor, input: BookAppointmentInput, now: Date, idempotency: IdempotencyRequest | undefined, first: boolean): Promise<Appointment> {
-  // One stage: the references (with hours and time off), the key's record, the location's chairs.
-  const [read, chairs] = await Promise.all([
-    readReferences(orgId, input, idempotency ? idempotencyRecordRef(orgId, idempotency) : undefined),
-    input.operatory_uuid ? Promise.resolve(undefined) : activeOperatories(orgId, input.location_uuid),
-  ]);
+  // One stage: the references (with hours and time off, and the location's list of chairs), the key's record.
+  const read = await readReferences(orgId, input, idempotency ? idempotencyRecordRef(orgId, idempotency) : undefined);
   if (first && idempotency) {
     const replay = recallReplay<Appointment>(read.found.record, idempotency, now);
     if (replay) return replay;
@@ -283,8 +292,9 @@ async function bookOnce(orgId: string, actor: Actor, input: BookAppointmentInput
   const window = planWindow(refs, input, now);
   assertScheduled(refs, window);
 
-  // The chair: the one asked for, or else the free operatories of the location, in name order.
-  const { candidates, busy } = refs.operatory ? { candidates: [refs.operatory], busy: [] as Conflict[] } : await freeOperatories(orgId, chairs ?? [], window);
+  // The chair: the one asked for, or else the free operatories of the location, in name order (the
+  // second stage: the chairs with their locks).
+  const { candidates, busy } = refs.operatory ? { candidates: [refs.operatory], busy: [] as Conflict[] } : await freeOperatories(orgId, refs.location, window);
 
   const appointmentId = randomUUID();
   const createdAt = nowIso(now);

@@ -1,11 +1,14 @@
 /** Locations of the practice: created, read, listed and changed (one item each in the org partition). */
 import { randomUUID } from 'node:crypto';
-import { listLocationRecords, putNewLocation, readLocation, updateLocationFields } from '../db/repositories/locations.ts';
+import { listLocationRecords, putNewLocation, readLocation, updateLocationFields, type LocationRecord } from '../db/repositories/locations.ts';
 import { notFound } from '../errors.ts';
 import type { Location } from '../schemas/locations.ts';
 import { byName } from './practice-rules.ts';
 
 export type { Location };
+
+/** The API's location: the record without its list of operatories (an index, not a field). */
+const toLocation = (r: LocationRecord): Location => ({ uuid: r.uuid, name: r.name, time_zone: r.time_zone, address: r.address });
 
 /** An empty address is no address (stored as absent, answered as `null`). */
 const addressChange = (address: string | null | undefined) => (address === '' ? null : address);
@@ -22,12 +25,12 @@ export async function createLocation(
 export async function getLocation(orgId: string, locationId: string): Promise<Location> {
   const location = await readLocation(orgId, locationId);
   if (!location) throw notFound(`No location ${locationId} in this organisation.`);
-  return location;
+  return toLocation(location);
 }
 
 /** Every location of the org, by name. */
 export async function listLocations(orgId: string) {
-  const items = (await listLocationRecords(orgId)).sort(byName);
+  const items = (await listLocationRecords(orgId)).sort(byName).map(toLocation);
   return { items, total: items.length };
 }
 
@@ -39,5 +42,5 @@ export async function updateLocation(
 ): Promise<Location> {
   const location = await updateLocationFields(orgId, locationId, { name: changes.name, time_zone: changes.time_zone, address: addressChange(changes.address) });
   if (!location) throw notFound(`No location ${locationId} in this organisation.`);
-  return location;
+  return toLocation(location);
 }

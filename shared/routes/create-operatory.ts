@@ -13,5 +13,5 @@ export const createOperatory = {
   table: 'read-write',
   request: { params: LocationPath, body: CreateOperatoryBody },
   responses: { 201: { description: 'The operatory', schema: Operatory } },
-  errors: [404],
+  errors: [404, 422],
 } as const satisfies RouteSpec;
