@@ -39,10 +39,10 @@ const OUT_DIR = join(ROOT, '.local', 'bench');
 const BUNDLE_DIR = join(OUT_DIR, 'bundles');
 const PRICES = JSON.parse(readFileSync(join(import.meta.dirname, 'prices.json'), 'utf8')) as Prices;
 const LEVELS = [1, 8, 32];
-const MAX_BOOKINGS_PER_LEVEL = Number(process.env.BENCH_BOOKINGS ?? 240);
-const MAX_SECONDS_PER_LEVEL = Number(process.env.BENCH_SECONDS ?? 20);
+const MAX_BOOKINGS_PER_LEVEL = Number(process.env.BENCH_BOOKINGS ?? 400);
+const MAX_SECONDS_PER_LEVEL = Number(process.env.BENCH_SECONDS ?? 40);
 /** Paired API/raw rounds per concurrency level (BENCH_ROUNDS): the ratio is their median. */
-const THROUGHPUT_ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 6));
+const THROUGHPUT_ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 10));
 const OP_REPEATS = Number(process.env.BENCH_OP_REPEATS ?? 10);
 const INIT_RUNS = 5;
 const COLD_RUNS = 3;
