@@ -14,7 +14,10 @@ export default defineConfig({
     // The SDK's notice that it will need Node 22 next year is noise in every test log.
     env: { LOG_LEVEL: 'silent', AWS_REGION: 'local', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      // After the integration project (group 0, one file at a time), the other three run together,
+      // two files at a time (group 1): unit files are CPU, the infra file is mostly one synth, the e2e
+      // files mostly wait on their child processes. vitest 4 sets maxWorkers per group, hence two groups.
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], maxWorkers: 2, sequence: { groupOrder: 1 } } },
       {
         extends: true,
         test: {
@@ -32,7 +35,10 @@ export default defineConfig({
           hookTimeout: 30_000,
         },
       },
-      { extends: true, test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 180_000, hookTimeout: 180_000 } },
+      {
+        extends: true,
+        test: { name: 'infra', include: ['test/infra/**/*.test.ts'], maxWorkers: 2, sequence: { groupOrder: 1 }, testTimeout: 180_000, hookTimeout: 180_000 },
+      },
       {
         extends: true,
         test: {
@@ -43,7 +49,7 @@ export default defineConfig({
           // `java` reads JDK_JAVA_OPTIONS; it reaches the Java under `npm start` through the environment.
           env: { JDK_JAVA_OPTIONS: '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC' },
           // Its two files wait on child processes much of the time and share nothing (each its own
-          // state folders and ports): both at once, after the other projects (its own group).
+          // state folders and ports): both may run at once, beside the unit and infra files (group 1).
           maxWorkers: 2,
           sequence: { groupOrder: 1 },
           testTimeout: 90_000,
