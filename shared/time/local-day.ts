@@ -57,7 +57,9 @@ export function instantOfLocalTime(date: string, time: string, zoneName: string)
   let lo = naive - after * MINUTE;
   let hi = naive - before * MINUTE;
   while (hi - lo > MINUTE) {
-    const mid = lo + Math.floor((hi - lo) / 2 / MINUTE) * MINUTE;
+    // At least a minute on: offsets of the 1800s and early 1900s are fractional minutes (local mean
+    // time), so lo and hi need not be whole minutes apart, and a half step of zero would never end.
+    const mid = lo + Math.max(1, Math.floor((hi - lo) / 2 / MINUTE)) * MINUTE;
     if (zone.offset(mid) === after) hi = mid;
     else lo = mid;
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { offsetAt } from '#shared/time/zones.ts';
 import { addDays, dateOfDay, datesBetween, dayNumber, instantOfLocalTime, overlaps, wallMinute, weekdayOf } from '#shared/time/local-day.ts';
 
 const LA = 'America/Los_Angeles';
@@ -52,6 +53,27 @@ describe('calendar dates', () => {
 });
 
 describe('instantOfLocalTime', () => {
+  it('ends, and finds the jump, where the offsets around a change are fractional minutes (local mean time)', () => {
+    // Each of these once looped forever: the search's half step rounded down to zero minutes.
+    const cases: [string, string, string][] = [
+      ['Africa/Abidjan', '1912-01-01', '00:00'],
+      ['Africa/Addis_Ababa', '1908-05-01', '00:00'],
+      ['Africa/Bissau', '1911-12-31', '23:58'],
+      ['Africa/Bangui', '1914-01-01', '00:00'],
+    ];
+    for (const [zone, date, time] of cases) {
+      const t = instantOfLocalTime(date, time, zone);
+      const naive = Date.parse(`${date}T${time}:00Z`);
+      const before = offsetAt(naive - 86_400_000, zone);
+      const after = offsetAt(naive + 86_400_000, zone);
+      expect(before, zone).not.toBe(after);
+      // On the new offset already, and within the span the jump can lie in.
+      expect(offsetAt(t, zone), `${zone} ${date}T${time}`).toBe(after);
+      expect(t).toBeGreaterThanOrEqual(naive - Math.max(before, after) * 60_000);
+      expect(t).toBeLessThanOrEqual(naive - Math.min(before, after) * 60_000);
+    }
+  });
+
   it('maps ordinary, skipped and repeated wall times to the first instant the clock shows them', () => {
     expect(iso(instantOfLocalTime('2026-05-19', '08:00', LA))).toBe('2026-05-19T15:00:00.000Z');
     expect(iso(instantOfLocalTime('2026-03-08', '02:30', LA))).toBe('2026-03-08T10:00:00.000Z');

@@ -1,4 +1,5 @@
-// The luxon-based shared/time/local-day.ts as of commit e74b545, verbatim apart from import paths: the
+// The luxon-based shared/time/local-day.ts as of commit e74b545, verbatim apart from import paths and
+// one fix made in both (the skipped-time search's step, which never ended on fractional offsets): the
 // oracle that test/unit/zoned-time.test.ts holds the luxon-free module to. Not production code.
 /**
  * Local days and times of day in a zone, turned into UTC instants — for working hours ("Monday
@@ -59,7 +60,9 @@ export function instantOfLocalTime(date: string, time: string, zoneName: string)
   let lo = naive - after * MINUTE;
   let hi = naive - before * MINUTE;
   while (hi - lo > MINUTE) {
-    const mid = lo + Math.floor((hi - lo) / 2 / MINUTE) * MINUTE;
+    // At least a minute on: offsets of the 1800s and early 1900s are fractional minutes (local mean
+    // time), so lo and hi need not be whole minutes apart, and a half step of zero would never end.
+    const mid = lo + Math.max(1, Math.floor((hi - lo) / 2 / MINUTE)) * MINUTE;
     if (zone.offset(mid) === after) hi = mid;
     else lo = mid;
   }
