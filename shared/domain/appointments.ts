@@ -36,6 +36,8 @@ import { timeOffOf } from './schedule-guard.ts';
 import { auditItem, type Actor } from './audit.ts';
 import { activeOperatories } from './operatories.ts';
 import { byName } from './practice-rules.ts';
+import { firstHeld, freeOfTimeOff, withinWorkingHours } from './bookable.ts';
+import { granuleId } from '../time/granules.ts';
 import { intervalsOf } from './working-hours.ts';
 import { conflictsOf, lockRefs } from './slot-locks.ts';
 
@@ -190,7 +192,7 @@ export function assertScheduled(refs: References, window: BookingWindow) {
   const span = { start: Date.parse(window.startUtc), end: Date.parse(window.endUtc) };
   const dayBefore = addDays(window.startLocal.slice(0, 10), -1);
   const intervals = intervalsOf(refs.hours, dayBefore, window.endLocal.slice(0, 10), zone);
-  if (!intervals.some((i) => i.start <= span.start && span.end <= i.end)) {
+  if (!withinWorkingHours(span, intervals)) {
     throw unprocessable(
       refs.hours ? 'The provider does not work at this location for the whole window.' : 'The provider has no working hours at this location.',
       [{ path: 'body.scheduled_start', message: 'outside the provider’s working hours at this location' }],
@@ -203,7 +205,7 @@ export function assertScheduled(refs: References, window: BookingWindow) {
   if (errors.length > 0) throw unprocessable('The window falls in time off.', errors);
 }
 
-const blockedIn = (resource: ProviderRecord | OperatoryRecord, span: { start: number; end: number }) => timeOffOf(resource).some((t) => t.start < span.end && t.end > span.start);
+const blockedIn = (resource: ProviderRecord | OperatoryRecord, span: { start: number; end: number }) => !freeOfTimeOff(span, timeOffOf(resource));
 
 /**
  * The free operatories among a location's active ones for a window, in name order (or a 409/422
@@ -211,7 +213,7 @@ const blockedIn = (resource: ProviderRecord | OperatoryRecord, span: { start: nu
  * window are one batch read; chairs blocked by time off are left out. (A location from before the
  * list: its chairs are a Query, then the open ones' locks a batch read.)
  */
-async function freeOperatories(orgId: string, location: LocationWithChairs, window: BookingWindow): Promise<{ candidates: OperatoryRecord[]; busy: Conflict[] }> {
+async function freeOperatories(orgId: string, location: LocationWithChairs, window: BookingWindow, lockGranuleMinutes: number): Promise<{ candidates: OperatoryRecord[]; busy: Conflict[] }> {
   const lockOf = (operatoryId: string, g: string) => lockRef(orgId, { resource: 'operatory', resourceId: operatoryId, granule: g });
   const listed = location.operatory_uuids;
   let get: Awaited<ReturnType<typeof readLookup>> | undefined;
@@ -234,7 +236,7 @@ async function freeOperatories(orgId: string, location: LocationWithChairs, wind
   const locks = get ?? (await readLookup(open.flatMap((o) => window.granules.map((g) => lockOf(o.uuid, g)))));
   const busy: Conflict[] = [];
   const candidates = open.filter((o) => {
-    const held = window.granules.map((g) => locks(lockOf(o.uuid, g))).find((l) => l !== undefined);
+    const held = firstHeld(span, lockGranuleMinutes, (g) => locks(lockOf(o.uuid, granuleId(g))));
     if (held) busy.push({ resource: 'operatory', resource_uuid: o.uuid, appointment_uuid: held.appointment_uuid, slot_start: held.granule });
     return !held;
   });
@@ -294,7 +296,7 @@ async function bookOnce(orgId: string, actor: Actor, input: BookAppointmentInput
 
   // The chair: the one asked for, or else the free operatories of the location, in name order (the
   // second stage: the chairs with their locks).
-  const { candidates, busy } = refs.operatory ? { candidates: [refs.operatory], busy: [] as Conflict[] } : await freeOperatories(orgId, refs.location, window);
+  const { candidates, busy } = refs.operatory ? { candidates: [refs.operatory], busy: [] as Conflict[] } : await freeOperatories(orgId, refs.location, window, refs.org.lock_granule_minutes);
 
   const appointmentId = randomUUID();
   const createdAt = nowIso(now);

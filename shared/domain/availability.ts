@@ -8,8 +8,8 @@
  * The same lock granules as a booking are checked, so what this returns books, and nothing it leaves
  * out would have booked.
  */
-import { granuleStarts } from '../time/granules.ts';
-import { datesBetween, instantOfLocalTime, overlaps, wallMinute, weekdayOf, type Interval } from '../time/local-day.ts';
+import { resourceFree } from './bookable.ts';
+import { datesBetween, instantOfLocalTime, wallMinute, weekdayOf, type Interval } from '../time/local-day.ts';
 
 /** Local `HH:mm` intervals per ISO weekday (1 = Monday … 7 = Sunday). */
 export type WeeklyHours = Partial<Record<'1' | '2' | '3' | '4' | '5' | '6' | '7', { start: string; end: string }[]>>;
@@ -49,11 +49,6 @@ export function workingIntervals(weekly: WeeklyHours, from: string, to: string, 
   );
 }
 
-function isFree(window: Interval, timeOff: Interval[], held: ReadonlySet<number>, lockGranuleMinutes: number): boolean {
-  if (timeOff.some((t) => overlaps(t, window))) return false;
-  return granuleStarts(window.start, window.end, lockGranuleMinutes).every((g) => !held.has(g));
-}
-
 /**
  * Every open window, by start and, at the same start, by provider uuid (the API promises "by start";
  * the tie-break keeps the answer the same from one call to the next).
@@ -74,8 +69,9 @@ export function openWindows(request: AvailabilityRequest): OpenWindow[] {
       for (let start = interval.start + skew * 60_000; start + duration <= interval.end; start += step) {
         if (start < request.earliestStart || start > request.latestStart) continue;
         const window = { start, end: start + duration };
-        if (!isFree(window, provider.timeOff, provider.held, request.lockGranuleMinutes)) continue;
-        const chairs = request.operatories.filter((o) => isFree(window, o.timeOff, o.held, request.lockGranuleMinutes)).map((o) => o.uuid);
+        // The bookable rule (bookable.ts); rule 1 holds by construction: the window lies in `interval`.
+        if (!resourceFree(window, request.lockGranuleMinutes, provider)) continue;
+        const chairs = request.operatories.filter((o) => resourceFree(window, request.lockGranuleMinutes, o)).map((o) => o.uuid);
         if (chairs.length > 0) windows.push({ ...window, provider_uuid: provider.uuid, operatory_uuids: chairs });
       }
     }
