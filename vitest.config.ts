@@ -7,6 +7,24 @@ import { defineConfig } from 'vitest/config';
  * - infra: the synthesized CDK template (and cdk-nag);
  * - e2e: `npm start` as a user runs it, driven over HTTP.
  */
+/** Integration files that fire bursts of concurrent requests and check races: never beside another file. */
+const BURST_TESTS = [
+  'test/integration/schedule-integrity.test.ts',
+  'test/integration/stress.test.ts',
+  'test/integration/concurrency.test.ts',
+  'test/integration/lifecycle.model.test.ts',
+];
+
+/** What both integration projects share: the API in-process against a real DynamoDB Local. */
+const integration = {
+  globalSetup: ['test/helpers/dynamodb-global-setup.ts'],
+  setupFiles: ['test/helpers/dynamodb-env.ts', 'test/helpers/log-capture.ts'],
+  // Log as in AWS, so the PHI check reads real log lines (captured, not printed).
+  env: { LOG_LEVEL: 'INFO' },
+  testTimeout: 30_000,
+  hookTimeout: 30_000,
+};
+
 export default defineConfig({
   test: {
     // CI also writes a JSON report, from which .ci/run prints its closing `N passed, N failed` line.
@@ -14,30 +32,38 @@ export default defineConfig({
     // The SDK's notice that it will need Node 22 next year is noise in every test log.
     env: { LOG_LEVEL: 'silent', AWS_REGION: 'local', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     projects: [
-      // After the integration project (group 0, one file at a time), the other three run together,
-      // two files at a time (group 1): unit files are CPU, the infra file is mostly one synth, the e2e
+      // After the integration projects (groups 0 and 1), the other three run together, two files at
+      // a time (group 2): unit files are CPU, the infra file is mostly one synth, the e2e
       // files mostly wait on their child processes. vitest 4 sets maxWorkers per group, hence two groups.
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], maxWorkers: 2, sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], maxWorkers: 2, sequence: { groupOrder: 2 } } },
       {
         extends: true,
         test: {
+          ...integration,
           name: 'integration',
-          // Files share one DynamoDB Local and stay apart by organisation, so they may run side by side;
-          // vitest runs cores − 1 at a time (one on two cores). Two at a time on a loaded two-core
-          // machine was measured ~17% faster, but slowed DynamoDB Local enough that a burst test
-          // (schedule-integrity) failed: so no `maxWorkers` here.
+          // Files share one DynamoDB Local and stay apart by organisation, so they run two at a time —
+          // except the burst tests below, which measure races and get a DynamoDB Local to themselves.
           include: ['test/integration/**/*.test.ts'],
-          globalSetup: ['test/helpers/dynamodb-global-setup.ts'],
-          setupFiles: ['test/helpers/dynamodb-env.ts', 'test/helpers/log-capture.ts'],
-          // Log as in AWS, so the PHI check reads real log lines (captured, not printed).
-          env: { LOG_LEVEL: 'INFO' },
-          testTimeout: 30_000,
-          hookTimeout: 30_000,
+          exclude: BURST_TESTS,
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
         },
       },
       {
         extends: true,
-        test: { name: 'infra', include: ['test/infra/**/*.test.ts'], maxWorkers: 2, sequence: { groupOrder: 1 }, testTimeout: 180_000, hookTimeout: 180_000 },
+        test: {
+          ...integration,
+          name: 'integration-bursts',
+          // Two at a time slowed DynamoDB Local enough that a burst (schedule-integrity) failed: one
+          // file at a time, alone on the machine, after the rest of the integration tests.
+          include: BURST_TESTS,
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'infra', include: ['test/infra/**/*.test.ts'], maxWorkers: 2, sequence: { groupOrder: 2 }, testTimeout: 180_000, hookTimeout: 180_000 },
       },
       {
         extends: true,
@@ -51,7 +77,7 @@ export default defineConfig({
           // Its two files wait on child processes much of the time and share nothing (each its own
           // state folders and ports): both may run at once, beside the unit and infra files (group 1).
           maxWorkers: 2,
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 2 },
           testTimeout: 90_000,
           hookTimeout: 90_000,
         },
