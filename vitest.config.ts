@@ -1,12 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * `npm test` runs four projects:
- * - unit: pure logic, no I/O;
- * - integration: the API in-process against a real DynamoDB Local started for the run;
- * - infra: the synthesized CDK template (and cdk-nag);
- * - e2e: `npm start` as a user runs it, driven over HTTP.
+ * `npm test` runs five projects, in three groups:
+ * - integration (group 0, two files at a time) and integration-bursts (group 1, alone): the API
+ *   in-process against a real DynamoDB Local started for the run;
+ * - unit (pure logic, no I/O), infra (the synthesized CDK template and cdk-nag) and e2e (`npm start`
+ *   as a user runs it, driven over HTTP): group 2, two files at a time.
  */
+
 /** Integration files that fire bursts of concurrent requests and check races: never beside another file. */
 const BURST_TESTS = [
   'test/integration/schedule-integrity.test.ts',
