@@ -11,7 +11,21 @@ import { Problem, queryIntegers } from '../schemas/common.ts';
 import { Appointment, BookAppointmentBody } from '../schemas/appointments.ts';
 import { AppointmentTypeList } from '../schemas/appointment-types.ts';
 import { CreatePatientBody, Patient, PatientPage } from '../schemas/patients.ts';
-import { examples, routeExamples } from '../schemas/examples.ts';
+import { examples } from '../schemas/examples.ts';
+
+/**
+ * The examples of each route in the document (the guide's objects, shared/schemas/examples.ts): its
+ * request body, and its success responses by status. Here, beside their one user, so the schemas
+ * need not know the route table.
+ */
+const routeExamples: { [K in RouteName]?: { body?: unknown; responses?: Record<number, unknown> } } = {
+  searchPatients: { responses: { 200: examples.patientPage } },
+  createPatient: { body: examples.createPatient, responses: { 201: examples.patient } },
+  getPatient: { responses: { 200: examples.patient } },
+  listAppointmentTypes: { responses: { 200: examples.appointmentTypes } },
+  bookAppointment: { body: examples.bookAppointment, responses: { 201: examples.appointment } },
+  getAppointment: { responses: { 200: examples.appointment } },
+};
 
 type JsonSchema = Record<string, unknown>;
 type Io = 'input' | 'output';

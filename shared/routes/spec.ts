@@ -58,7 +58,7 @@ export type RouteSpec = {
   table: TableAccess;
   /** Indexes the function queries; it may query no others. */
   indexes?: readonly IndexName[];
-  /** Examples of the body and responses are not here but in shared/schemas/examples.ts: only the OpenAPI document needs them. */
+  /** Examples of the body and responses are not here but in shared/contract/openapi.ts (from shared/schemas/examples.ts): only the OpenAPI document needs them. */
   request: { params?: z.ZodMiniType; query?: z.ZodMiniType; headers?: z.ZodMiniType; body?: z.ZodMiniType };
   /** Success responses by status. */
   responses: Record<number, ResponseSpec>;

@@ -2,8 +2,6 @@
  * The booking guide's own example objects, used as examples in the OpenAPI document. Only the
  * document's generator imports this module, so no other function's bundle carries them.
  */
-import type { RouteName } from '../routes.ts';
-
 const jane = {
   uuid: 'a1b2c3d4-e5f6-7890-abcd-ef1234567890',
   first_name: 'Jane',
@@ -89,13 +87,3 @@ export const examples = {
     ],
   },
 } as const;
-
-/** The examples of each route in the OpenAPI document: its request body, and its success responses by status. */
-export const routeExamples: { [K in RouteName]?: { body?: unknown; responses?: Record<number, unknown> } } = {
-  searchPatients: { responses: { 200: examples.patientPage } },
-  createPatient: { body: examples.createPatient, responses: { 201: examples.patient } },
-  getPatient: { responses: { 200: examples.patient } },
-  listAppointmentTypes: { responses: { 200: examples.appointmentTypes } },
-  bookAppointment: { body: examples.bookAppointment, responses: { 201: examples.appointment } },
-  getAppointment: { responses: { 200: examples.appointment } },
-};
