@@ -586,7 +586,8 @@ async function main() {
         );
         return summarise(concurrency, latencies, ok, failed, (performance.now() - started) / 1000);
       }
-      function summarise(concurrency: number, latencies: number[], ok: number, failed: number, seconds: number): LevelResult & { latencies: number[] } {
+      /** A level's figures from its latencies (any order). */
+      function levelOf(concurrency: number, latencies: readonly number[], ok: number, failed: number, seconds: number): LevelResult {
         const sorted = [...latencies].sort((a, b) => a - b);
         return {
           concurrency,
@@ -598,19 +599,21 @@ async function main() {
           p50_ms: round(percentile(sorted, 50), 1),
           p95_ms: round(percentile(sorted, 95), 1),
           p99_ms: round(percentile(sorted, 99), 1),
-          latencies: sorted,
         };
       }
-      const merge = (concurrency: number, parts: (LevelResult & { latencies: number[] })[]): LevelResult => {
-        const all = summarise(
+      const summarise = (concurrency: number, latencies: number[], ok: number, failed: number, seconds: number) => ({
+        ...levelOf(concurrency, latencies, ok, failed, seconds),
+        latencies,
+      });
+      /** One level's figures over all its rounds. */
+      const merge = (concurrency: number, parts: (LevelResult & { latencies: number[] })[]): LevelResult =>
+        levelOf(
           concurrency,
           parts.flatMap((p) => p.latencies),
           parts.reduce((n, p) => n + p.ok, 0),
           parts.reduce((n, p) => n + p.failed, 0),
           parts.reduce((n, p) => n + p.seconds, 0),
         );
-        return { ...all, latencies: undefined } as unknown as LevelResult;
-      };
 
       // Each level runs in THROUGHPUT_ROUNDS paired rounds — API, then raw, then raw, then API … — so
       // a slow spell of a shared machine falls on both sides; the ratio is the median of the rounds'.
