@@ -110,8 +110,8 @@ export const PUBLIC_ROUTE_REASON =
  */
 export const TOKEN_ROUTE_REASON =
   'Authorized in the function instead of by API Gateway: the route\'s function verifies the bearer ' +
-  'token itself, with a strongly consistent GetItem of its TOKEN#<sha-256> item (the only token-item ' +
-  'access its role has), and answers 401/403 as problem+json before it returns anything it read or ' +
+  'token itself, with a strongly consistent read of its TOKEN#<sha-256> item by key (GetItem, or one key ' +
+  'of its first BatchGetItem: the only token-item access its role has), and answers 401/403 as problem+json before it returns anything it read or ' +
   'sends any write. A Lambda authorizer would add a second invocation and cold start to every request, ' +
   'and API Gateway cannot shape an authorizer\'s denials; a JWT authorizer cannot check these opaque, ' +
   'revocable tokens.';

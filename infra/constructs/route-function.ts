@@ -41,8 +41,13 @@ export const WRITE_ACTIONS = [
  */
 export const AUDIT_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:BatchWriteItem'] as const;
 
-/** The token lookup of a route that takes a token: one GetItem of the token item by its hash. */
+/**
+ * The token lookup of a route that takes a token: the token item by its hash, with a GetItem of its
+ * own, or as one more key of the route's first BatchGetItem (shared/db/request-gate.ts) — which then
+ * mixes tenant items and that token item, so its grant names both partitions (CARRIER_ACTIONS).
+ */
 export const TOKEN_ACTIONS = ['dynamodb:GetItem'] as const;
+export const CARRIER_ACTIONS = ['dynamodb:BatchGetItem'] as const;
 
 /**
  * Partition-key patterns (IAM `StringLike`) of the `dynamodb:LeadingKeys` condition that every
@@ -51,9 +56,9 @@ export const TOKEN_ACTIONS = ['dynamodb:GetItem'] as const;
  * - TENANT: every key of tenant data, on the table and on every index (`ORG#<org>...`). The reads and
  *   writes of every data function are limited to it.
  * - TOKEN: the token items (`keys.token`: `TOKEN#<sha-256>`). A route that takes a token verifies it
- *   itself (shared/http/handler.ts), so it may GetItem them — nothing else: no Query, no batch, no
- *   index, no write. No function writes one: tokens are created and revoked by the admin CLI, with
- *   the operator's credentials.
+ *   itself (shared/http/handler.ts), so it may read them by key — GetItem, or BatchGetItem together
+ *   with tenant items — and nothing else: no Query, no index, no write. No function writes one:
+ *   tokens are created and revoked by the admin CLI, with the operator's credentials.
  * - Audit partitions: `keys.auditPartitionPattern` (`ORG#*#AUDIT#*`), the only write of a read route.
  * TODO(lead): move TENANT and TOKEN into shared/db/keys.ts beside auditPartitionPattern.
  */
@@ -67,7 +72,7 @@ export const TOKEN_PARTITION_PATTERN = keys.tokenPartitionPattern;
  * granted on every partition.) TransactWriteItems and TransactGetItems have no action of their own:
  * each of their items is authorised as the PutItem/UpdateItem/DeleteItem/ConditionCheckItem/GetItem it is.
  */
-const KEYED_ACTIONS: ReadonlySet<string> = new Set([...READ_ACTIONS, ...WRITE_ACTIONS, ...AUDIT_WRITE_ACTIONS]);
+const KEYED_ACTIONS: ReadonlySet<string> = new Set([...READ_ACTIONS, ...WRITE_ACTIONS, ...AUDIT_WRITE_ACTIONS, ...TOKEN_ACTIONS, ...CARRIER_ACTIONS]);
 
 /**
  * cdk-nag HIPAA Security findings on every Lambda function that are acknowledged (on each function,
@@ -215,8 +220,8 @@ export class RouteFunction extends Construct {
 
 /**
  * DynamoDB access of a route: reads on the table and exactly its indexes, writes on the table, all
- * in tenant partitions only (`ORG#*`); the token lookup (GetItem of `TOKEN#*` items) for a route that
- * takes a token; nothing at all for `none`. A route that records audit entries also gets the
+ * in tenant partitions only (`ORG#*`); the token lookup (GetItem of `TOKEN#*` items, or BatchGetItem
+ * of tenant items with them) for a route that takes a token; nothing at all for `none`. A route that records audit entries also gets the
  * audit-only grant.
  */
 export function routeStatements(route: RouteFunctionProps['route'], table: ITable): PolicyStatement[] {
@@ -231,7 +236,11 @@ export function routeStatements(route: RouteFunctionProps['route'], table: ITabl
   if (route.table === 'read-write') statements.push(tableStatement(table, [...WRITE_ACTIONS], [], [TENANT_PARTITION_PATTERN]));
   // Only items whose partition key is an audit partition (`ORG#<org>#AUDIT#<id>`).
   if (route.audit) statements.push(tableStatement(table, [...AUDIT_WRITE_ACTIONS], [], [keys.auditPartitionPattern]));
-  if (route.scope !== 'public') statements.push(tableStatement(table, [...TOKEN_ACTIONS], [], [TOKEN_PARTITION_PATTERN]));
+  if (route.scope !== 'public') {
+    statements.push(tableStatement(table, [...TOKEN_ACTIONS], [], [TOKEN_PARTITION_PATTERN]));
+    // The route's first batch read may carry the token's key: tenant items and token items together.
+    statements.push(tableStatement(table, [...CARRIER_ACTIONS], [], [TENANT_PARTITION_PATTERN, TOKEN_PARTITION_PATTERN]));
+  }
   return statements;
 }
 
@@ -239,7 +248,7 @@ export function routeStatements(route: RouteFunctionProps['route'], table: ITabl
  * DynamoDB actions on the table (and the named indexes), limited to items whose partition key
  * matches one of `partitions` (IAM `dynamodb:LeadingKeys`; on an index, the index's partition key).
  * `ForAllValues` so that a BatchGetItem or BatchWriteItem is allowed only when every one of its
- * items' keys matches (so a batch that mixes a token item with tenant items is refused).
+ * items' keys matches one of the patterns.
  */
 function tableStatement(table: ITable, actions: string[], indexes: readonly IndexName[], partitions: readonly string[]): PolicyStatement {
   const unkeyed = actions.filter((action) => !KEYED_ACTIONS.has(action));

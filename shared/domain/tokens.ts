@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { namedTransaction } from '../db/operations.ts';
-import { listOrgTokenRecords, putNewToken, readOrgToken, readTokenByHash, revokeTokenItems, type TokenRecord } from '../db/repositories/tokens.ts';
+import { listOrgTokenRecords, putNewToken, readOrgToken, readTokenByHash, revokeTokenItems, tokenReadOf, type TokenRecord } from '../db/repositories/tokens.ts';
+import type { TokenRead } from '../db/request-gate.ts';
 import { nowIso } from '../db/timestamps.ts';
 import { ApiError } from '../errors.ts';
 import { bearerSecret, generateTokenSecret, hashTokenSecret, identityOf, invalidToken, missingToken, type Identity, type Scope } from './auth.ts';
@@ -120,4 +121,16 @@ export async function verifyBearer(header: string | undefined, now: Date = new D
   const secret = bearerSecret(header);
   if (!secret) throw header ? invalidToken() : missingToken();
   return identityOf(await readTokenByHash(hashTokenSecret(secret)), now);
+}
+
+/**
+ * A request's verification of its `Authorization: Bearer` header: the token's read, for the request
+ * gate to send with the route's first read (or alone), and the identity it will find — or the 401 a
+ * missing or malformed header earns at once (then nothing is read).
+ */
+export function bearerVerification(header: string | undefined): { token?: TokenRead; identity: Promise<Identity> } {
+  const secret = bearerSecret(header);
+  if (!secret) return { identity: Promise.reject(header ? invalidToken() : missingToken()) };
+  const { read, record } = tokenReadOf(hashTokenSecret(secret));
+  return { token: read, identity: record.then((found) => identityOf(found, new Date())) };
 }

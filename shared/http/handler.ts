@@ -17,9 +17,9 @@ import { acceptedScopes, type RouteSpec } from '../routes/spec.ts';
 import { logger } from '../observability/logger.ts';
 import type { Principal } from './auth.ts';
 import { authorize, type Identity } from '../domain/auth.ts';
-import { verifyBearer } from '../domain/tokens.ts';
+import { bearerVerification } from '../domain/tokens.ts';
 import type { Actor } from '../domain/audit.ts';
-import { outsideGate, withRequestGate } from '../db/request-gate.ts';
+import { withRequestGate } from '../db/request-gate.ts';
 import { API_SECURITY_HEADERS } from './security-headers.ts';
 import { tokenLookupProblem } from './problem.ts';
 import { accessLog, assertBodySize, parsePart, problemErrors, type ApiEvent, type ApiResult, type Parsed, type Reply } from './middleware.ts';
@@ -83,12 +83,13 @@ export function apiHandler<R extends RouteSpec>(route: R, action: (request: ApiR
     .handler(async (event, context) => {
       assertBodySize(event);
       const pathOrgId = event.pathParameters?.org_id;
-      // The token's GetItem goes out now, together with the route's first read (request-gate.ts):
-      // nothing read is seen and nothing is written until it is verified.
+      // The token is read with the route's first read (request-gate.ts): inside its batch read when
+      // that can carry it, else beside it. Nothing read is seen and nothing is written until it is verified.
       let identity: Identity | undefined;
-      const verified = outsideGate(() => verifyBearer(event.headers?.authorization)).then(
-        (found) => {
-          identity = authorize(found, pathOrgId, scope);
+      const { token, identity: found } = bearerVerification(event.headers?.authorization);
+      const verified = found.then(
+        (tokenIdentity) => {
+          identity = authorize(tokenIdentity, pathOrgId, scope);
         },
         (error: unknown) => {
           throw tokenLookupProblem(error);
@@ -127,12 +128,14 @@ export function apiHandler<R extends RouteSpec>(route: R, action: (request: ApiR
       }
       if (refused || errors.length > 0) {
         // A stranger learns nothing about the route's input rules: 401/403 come first.
+        token?.start();
         await verified;
         throw refused ?? invalidRequest(errors);
       }
       const [auth, outcome] = await Promise.allSettled([
         verified,
-        withRequestGate(verified, () => action({ params, query, headers, body, principal, actor, requestId: context.awsRequestId })),
+        // Work that made no call (or failed before one) still needs the verdict: the token is then read alone.
+        withRequestGate({ verified, token }, () => action({ params, query, headers, body, principal, actor, requestId: context.awsRequestId })).finally(() => token?.start()),
       ]);
       if (auth.status === 'rejected') throw auth.reason;
       if (outcome.status === 'rejected') throw outcome.reason;

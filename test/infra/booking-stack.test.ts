@@ -76,6 +76,8 @@ const TENANT_CONDITION = leadingKeysCondition([TENANT_PATTERN]);
 const AUDIT_CONDITION = leadingKeysCondition([keys.auditPartitionPattern]);
 /** The only grant on token items: the token lookup of a route that takes a token. */
 const TOKEN_CONDITION = leadingKeysCondition([TOKEN_PATTERN]);
+/** The route's first batch read, which may carry the token's key (shared/db/request-gate.ts). */
+const CARRIER_CONDITION = leadingKeysCondition([TENANT_PATTERN, TOKEN_PATTERN]);
 
 /** IAM `StringLike`: `*` is any run of characters (none included), `?` any one; case-sensitive. */
 function stringLike(pattern: string, value: string): boolean {
@@ -710,7 +712,12 @@ describe('item-level least privilege (dynamodb:LeadingKeys)', () => {
             : [table, ...(route.indexes ?? []).map(index)].map((resource) => ({ condition: TENANT_CONDITION, resource, actions: reads }))),
           ...(route.table === 'read-write' ? [{ condition: TENANT_CONDITION, resource: table, actions: writes }] : []),
           ...(route.audit ? [{ condition: AUDIT_CONDITION, resource: table, actions: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem'] }] : []),
-          ...(route.scope === 'public' ? [] : [{ condition: TOKEN_CONDITION, resource: table, actions: ['dynamodb:GetItem'] }]),
+          ...(route.scope === 'public'
+            ? []
+            : [
+                { condition: TOKEN_CONDITION, resource: table, actions: ['dynamodb:GetItem'] },
+                { condition: CARRIER_CONDITION, resource: table, actions: ['dynamodb:BatchGetItem'] },
+              ]),
         ]);
         const actual = grants(
           statements.flatMap((s) => asArray(s.Resource as Json).map((resource) => ({ condition: s.Condition, resource, actions: asArray(s.Action) }))),
@@ -725,26 +732,28 @@ describe('item-level least privilege (dynamodb:LeadingKeys)', () => {
       },
     );
 
-    it('the token lookup of every route that takes a token: GetItem on token partitions, and nothing of tenant data', () => {
+    it('the token lookup of every route that takes a token: GetItem on token partitions, or BatchGetItem of them with tenant items, and no other access to token items', () => {
       const json = template();
       for (const route of tenantRoutes) {
         const statements = dynamoStatementsIn(json, wiringOfRoute(json, routeKeyOf(route)).roleId);
         const onTokens = statements.filter((s) => statementAllowsPartition(s, tokenKey));
         expect(onTokens.map((s) => ({ effect: s.Effect, actions: asArray(s.Action), condition: s.Condition })), route.name).toEqual([
           { effect: 'Allow', actions: ['dynamodb:GetItem'], condition: TOKEN_CONDITION },
+          { effect: 'Allow', actions: ['dynamodb:BatchGetItem'], condition: CARRIER_CONDITION },
         ]);
         for (const { builder, pk } of examples.filter((e) => e.builder !== 'token')) {
-          expect(allowedOn(onTokens, pk), `${route.name} ${builder}`).toEqual([]);
+          // Tenant items only beside a token item, in one batch read.
+          expect(allowedOn(onTokens, pk), `${route.name} ${builder}`).toEqual(['dynamodb:BatchGetItem']);
         }
       }
     });
 
     it.each(routeList.map((route) => ({ name: route.name, route })))(
-      '$name: on a token item, GetItem if it takes a token, nothing if public',
+      '$name: on a token item, GetItem or BatchGetItem if it takes a token, nothing if public',
       ({ route }) => {
         const json = template();
         expect(actionsOnPartition(json, wiringOfRoute(json, routeKeyOf(route)).roleId, tokenKey)).toEqual(
-          route.scope === 'public' ? [] : ['dynamodb:GetItem'],
+          route.scope === 'public' ? [] : ['dynamodb:BatchGetItem', 'dynamodb:GetItem'],
         );
       },
     );
@@ -755,7 +764,7 @@ describe('item-level least privilege (dynamodb:LeadingKeys)', () => {
       expect(roles.sort()).toEqual(functionsOf(json).map((f) => f.roleId).sort());
       const touching = roles.filter((roleId) => actionsOnPartition(json, roleId, tokenKey).length > 0);
       expect(touching.sort()).toEqual(tenantRoutes.map((route) => wiringOfRoute(json, routeKeyOf(route)).roleId).sort());
-      for (const roleId of touching) expect(actionsOnPartition(json, roleId, tokenKey), roleId).toEqual(['dynamodb:GetItem']);
+      for (const roleId of touching) expect(actionsOnPartition(json, roleId, tokenKey), roleId).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem']);
       const writing = roles.flatMap((roleId) =>
         actionsOnPartition(json, roleId, tokenKey)
           .filter((a) => WRITE_ACTIONS.includes(a))
@@ -1126,7 +1135,7 @@ describe('cdk-nag (AWS Solutions and HIPAA Security)', () => {
       expect(PUBLIC_ROUTE_REASON).toMatch(/public/i);
       expect(PUBLIC_ROUTE_REASON).toMatch(/no table access/i);
       expect(TOKEN_ROUTE_REASON).toMatch(/verifies the bearer token/);
-      expect(TOKEN_ROUTE_REASON).toMatch(/GetItem of its TOKEN#<sha-256> item/);
+      expect(TOKEN_ROUTE_REASON).toMatch(/read of its TOKEN#<sha-256> item by key/);
       expect(TOKEN_ROUTE_REASON).toMatch(/401\/403/);
 
       // HIPAA Lambda rules: on each function, not on the stack.

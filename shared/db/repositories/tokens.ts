@@ -8,6 +8,7 @@ import { keys } from '../keys.ts';
 import { getOne, queryPrefix, type Item, type TransactItem } from '../operations.ts';
 import { TTL_ATTRIBUTE } from '../table-definition.ts';
 import { updateExpression } from '../update-expression.ts';
+import { TokenRead } from '../request-gate.ts';
 
 export type TokenRecord = {
   token_id: string;
@@ -40,6 +41,16 @@ export function toTokenRecord(item: Item): TokenRecord {
 export async function readTokenByHash(secretHash: string): Promise<TokenRecord | undefined> {
   const item = await getOne(keys.token(secretHash));
   return item && toTokenRecord(item);
+}
+
+/**
+ * The token of a secret's hash as a request verifies it: one strongly consistent read that the
+ * request gate sends in the route's first batch read, or alone (request-gate.ts).
+ */
+export function tokenReadOf(secretHash: string): { read: TokenRead; record: Promise<TokenRecord | undefined> } {
+  const key = keys.token(secretHash);
+  const read = new TokenRead(key, () => getOne(key));
+  return { read, record: read.item.then((item) => item && toTokenRecord(item)) };
 }
 
 /** A token's metadata in its organisation (strongly consistent). */
