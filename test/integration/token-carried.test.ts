@@ -98,14 +98,15 @@ describe('a booking whose first batch read carries the token', () => {
     const name = 'leave-token-unprocessed';
     db.middlewareStack.add(
       (next, context) => async (args) => {
-        const out = (await next(args)) as { output: { Responses?: Record<string, Record<string, unknown>[]>; UnprocessedKeys?: Record<string, { Keys?: unknown[] }> } };
-        if (context.commandName !== 'BatchGetItemCommand') return out;
-        const items = out.output.Responses?.[tableName] ?? [];
+        const result = await next(args);
+        if (context.commandName !== 'BatchGetItemCommand') return result;
+        const output = result.output as { Responses?: Record<string, Record<string, unknown>[]>; UnprocessedKeys?: Record<string, { Keys?: unknown[] }> };
+        const items = output.Responses?.[tableName] ?? [];
         const tokens = items.filter((i) => String(i.pk).startsWith('TOKEN#'));
-        if (tokens.length === 0) return out;
-        out.output.Responses![tableName] = items.filter((i) => !tokens.includes(i));
-        out.output.UnprocessedKeys = { [tableName]: { Keys: tokens.map((t) => ({ pk: t.pk, sk: t.sk })) } };
-        return out as never;
+        if (tokens.length === 0) return result;
+        output.Responses![tableName] = items.filter((i) => !tokens.includes(i));
+        output.UnprocessedKeys = { [tableName]: { Keys: tokens.map((t) => ({ pk: t.pk, sk: t.sk })) } };
+        return result;
       },
       { step: 'initialize', name, priority: 'low' },
     );
