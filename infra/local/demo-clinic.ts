@@ -19,8 +19,9 @@ import { examples } from '#shared/schemas/examples.ts';
 export const DEMO = {
   orgId: '0d0e1f2a-3b4c-4d5e-8f60-718293a4b5c6',
   location: { uuid: 'c3d4e5f6-a7b8-9012-cdef-123456789012', name: 'Main Street Dental', time_zone: 'America/Los_Angeles', address: '100 Main Street, San Francisco, CA 94105' },
-  drChen: { uuid: 'd4e5f6a7-b8c9-0123-defa-234567890123', first_name: 'Michael', last_name: 'Chen', title: 'DDS' },
-  hygienist: { uuid: '5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d', first_name: 'Sarah', last_name: 'Patel', title: 'RDH' },
+  drChen: { uuid: 'd4e5f6a7-b8c9-0123-defa-234567890123', first_name: 'Michael', last_name: 'Chen', title: 'DDS', can_examine: true },
+  /** A hygienist does not examine: the exam types (NPE, EMG) book only with Dr. Chen. */
+  hygienist: { uuid: '5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d', first_name: 'Sarah', last_name: 'Patel', title: 'RDH', can_examine: false },
   operatories: [
     { uuid: '1a2b3c4d-0001-4000-8000-00000000a001', name: 'Operatory 1' },
     { uuid: '1a2b3c4d-0002-4000-8000-00000000a002', name: 'Operatory 2' },

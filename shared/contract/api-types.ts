@@ -140,7 +140,7 @@ export interface paths {
         head?: never;
         /**
          * Confirm, check in, complete, cancel or mark a no-show
-         * @description scheduled → confirmed → arrived → completed; scheduled or confirmed → cancelled; scheduled or confirmed → no_show once the start has passed. Any other transition is a 409 naming the current and requested status. Cancelling and no_show free the time slots in the same transaction. Every change is kept in `status_history`.
+         * @description scheduled → confirmed → arrived → completed; scheduled or confirmed → cancelled; scheduled or confirmed → no_show once the start has passed. Any other transition — back to `scheduled`, to the same status, out of completed, cancelled or no_show — is a 409 `status-conflict` naming `current_status` and `requested_status`. Cancelling and no_show free the time slots in the same transaction. Every change is kept in `status_history`.
          */
         patch: operations["changeAppointmentStatus"];
         trace?: never;
@@ -154,7 +154,7 @@ export interface paths {
         };
         /**
          * Open time to book
-         * @description Windows of the appointment type’s length (or `duration_minutes`) on the practice’s grid, in the location’s local time, each with a provider who works then and has it free and the operatories free for the whole window. Every window returned books at that moment. At most 14 days per request.
+         * @description Windows of the appointment type’s length (or `duration_minutes`) on the practice’s grid, in the location’s local time, each with a provider who works then and has it free and the operatories free for the whole window. Every window returned books at that moment. For a type with `requires_exam`, only providers who can examine (`can_examine`) are offered; naming one who cannot is a 422. At most 14 days per request.
          */
         get: operations["getAvailability"];
         put?: never;
@@ -276,7 +276,7 @@ export interface paths {
         head?: never;
         /**
          * Change or deactivate a provider
-         * @description Deactivating a provider who has future live appointments is refused with 409 `has-appointments`, naming each in `conflicts`: move or cancel them first. A deactivated provider takes no new bookings.
+         * @description Deactivating a provider who has future live appointments is refused with 409 `has-appointments`, naming each in `conflicts`: move or cancel them first. A deactivated provider takes no new bookings. `can_examine: false` refuses bookings, moves and type changes to types with `requires_exam` from then on (booked appointments stay as they are).
          */
         patch: operations["updateProvider"];
         trace?: never;
@@ -1140,7 +1140,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); elsewhere, a value that must be unique is taken. */
+            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); for a status change, a transition that is not allowed, back to `scheduled` included (`status-conflict`, with `current_status` and `requested_status`); elsewhere, a value that must be unique is taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1472,7 +1472,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); elsewhere, a value that must be unique is taken. */
+            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); for a status change, a transition that is not allowed, back to `scheduled` included (`status-conflict`, with `current_status` and `requested_status`); elsewhere, a value that must be unique is taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1757,7 +1757,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); elsewhere, a value that must be unique is taken. */
+            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); for a status change, a transition that is not allowed, back to `scheduled` included (`status-conflict`, with `current_status` and `requested_status`); elsewhere, a value that must be unique is taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2005,10 +2005,10 @@ export interface operations {
             content: {
                 "application/json": {
                     /**
-                     * @description scheduled → confirmed → arrived → completed; scheduled or confirmed → cancelled; scheduled or confirmed → no_show once the start has passed.
+                     * @description scheduled → confirmed → arrived → completed; scheduled or confirmed → cancelled; scheduled or confirmed → no_show once the start has passed. Any other status (`scheduled` included: nothing goes back to it) is a 409 `status-conflict`.
                      * @enum {string}
                      */
-                    status: "confirmed" | "arrived" | "completed" | "cancelled" | "no_show";
+                    status: "scheduled" | "confirmed" | "arrived" | "completed" | "cancelled" | "no_show";
                     reason?: (string & (unknown & unknown)) | null;
                 };
             };
@@ -2061,7 +2061,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); elsewhere, a value that must be unique is taken. */
+            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); for a status change, a transition that is not allowed, back to `scheduled` included (`status-conflict`, with `current_status` and `requested_status`); elsewhere, a value that must be unique is taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2766,6 +2766,8 @@ export interface operations {
             /** @description The operatory */
             201: {
                 headers: {
+                    /** @description The location’s operatories (no route reads one operatory) */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2933,7 +2935,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); elsewhere, a value that must be unique is taken. */
+            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); for a status change, a transition that is not allowed, back to `scheduled` included (`status-conflict`, with `current_status` and `requested_status`); elsewhere, a value that must be unique is taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3025,6 +3027,8 @@ export interface operations {
                             last_name: string;
                             title: string;
                             is_active: boolean;
+                            /** @description Whether the provider may take appointment types with `requires_exam: true`. */
+                            can_examine: boolean;
                         }[];
                         total: number;
                     };
@@ -3104,6 +3108,8 @@ export interface operations {
                     last_name: string & (unknown & unknown);
                     /** @description Credentials, e.g. DDS, DMD, RDH. */
                     title: string & (unknown & unknown);
+                    /** @description Whether the provider may take appointment types with `requires_exam: true` (default `true`). Changing it does not touch booked appointments. */
+                    can_examine?: boolean;
                 };
             };
         };
@@ -3122,6 +3128,8 @@ export interface operations {
                         last_name: string;
                         title: string;
                         is_active: boolean;
+                        /** @description Whether the provider may take appointment types with `requires_exam: true`. */
+                        can_examine: boolean;
                     };
                 };
             };
@@ -3216,6 +3224,8 @@ export interface operations {
                         last_name: string;
                         title: string;
                         is_active: boolean;
+                        /** @description Whether the provider may take appointment types with `requires_exam: true`. */
+                        can_examine: boolean;
                     };
                 };
             };
@@ -3303,6 +3313,8 @@ export interface operations {
                     last_name?: string & (unknown & unknown);
                     /** @description Credentials, e.g. DDS, DMD, RDH. */
                     title?: string & (unknown & unknown);
+                    /** @description Whether the provider may take appointment types with `requires_exam: true` (default `true`). Changing it does not touch booked appointments. */
+                    can_examine?: boolean;
                     /** @description `false` deactivates the provider: no new bookings, no availability. */
                     is_active?: boolean;
                 };
@@ -3321,6 +3333,8 @@ export interface operations {
                         last_name: string;
                         title: string;
                         is_active: boolean;
+                        /** @description Whether the provider may take appointment types with `requires_exam: true`. */
+                        can_examine: boolean;
                     };
                 };
             };
@@ -3360,7 +3374,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); elsewhere, a value that must be unique is taken. */
+            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); for a status change, a transition that is not allowed, back to `scheduled` included (`status-conflict`, with `current_status` and `requested_status`); elsewhere, a value that must be unique is taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3859,6 +3873,8 @@ export interface operations {
             /** @description The time off */
             201: {
                 headers: {
+                    /** @description The time-off list of its provider or operatory over its dates, which lists it (no route reads one entry) */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4217,7 +4233,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); elsewhere, a value that must be unique is taken. */
+            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); for a status change, a transition that is not allowed, back to `scheduled` included (`status-conflict`, with `current_status` and `requested_status`); elsewhere, a value that must be unique is taken. */
             409: {
                 headers: {
                     [name: string]: unknown;

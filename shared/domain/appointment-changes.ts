@@ -18,10 +18,11 @@ import { nowIso } from '../db/timestamps.ts';
 import { ApiError, slotConflict, unprocessable } from '../errors.ts';
 import type { Appointment, AppointmentStatus, UpdateAppointmentInput } from '../schemas/appointments.ts';
 import { toWallClock } from '../time/wall-clock.ts';
-import { assertScheduled, etagOf, loadReferences, relatedOf, toAppointment, type Related, planWindow, readAppointmentRecord, ScheduleChanged, scheduleKeptChanging } from './appointments.ts';
+import { examPin, NOT_AN_EXAMINER, assertScheduled, etagOf, loadReferences, relatedOf, toAppointment, type Related, planWindow, readAppointmentRecord, ScheduleChanged, scheduleKeptChanging } from './appointments.ts';
 import { GUARD_ATTEMPTS, guardBackoff } from './schedule-guard.ts';
 import { auditItem, type Actor } from './audit.ts';
 import { conflictsOf, lockDifference, lockRefs, locksOf } from './slot-locks.ts';
+import { examinerFits } from './bookable.ts';
 
 /** Allowed status changes. Anything else is a 409 naming both statuses. */
 export const TRANSITIONS: Record<AppointmentStatus, readonly AppointmentStatus[]> = {
@@ -162,6 +163,7 @@ export async function updateAppointment(
     const changes: AppointmentChanges = { ...next, updated_at: nowIso(now) };
     let locks: { release: TransactItem[]; take: TransactItem[] } = { release: [], take: [] };
     const guards: TransactItem[] = [];
+    let takesProviderTime = false;
     if (moves) {
       const zone = record.time_zone;
       const times = patch.scheduled_start !== undefined
@@ -178,11 +180,17 @@ export async function updateAppointment(
         ...(diff.take.some((l) => l.resource === 'operatory') && refs.operatory?.is_active !== true ? [{ path: 'body.operatory_uuid', message: 'the operatory is inactive' }] : []),
       ];
       if (inactive.length > 0) throw unprocessable('The appointment cannot take new time of an inactive provider or operatory.', inactive);
-      if (diff.take.some((l) => l.resource === 'provider')) guards.push(providerBookingGuard(orgId, refs.provider));
+      takesProviderTime = diff.take.some((l) => l.resource === 'provider');
+      // Rule 0 (bookable.ts) holds for new time of the provider too (a new type or provider was checked with the references).
+      if (takesProviderTime && !examinerFits(refs.type, refs.provider)) throw unprocessable('The appointment type requires an exam and the provider cannot examine.', [NOT_AN_EXAMINER]);
+      if (takesProviderTime) guards.push(providerBookingGuard(orgId, refs.provider));
       if (diff.take.some((l) => l.resource === 'operatory') && refs.operatory) guards.push(operatoryBookingGuard(orgId, refs.operatory));
       Object.assign(changes, { start_utc: window.startUtc, end_utc: window.endUtc });
     }
     if (patch.notes !== undefined) changes.notes = patch.notes;
+    // A new type, a new provider or new time of the provider relies on rule 0 as read: keep it true as the change commits.
+    const exam = takesProviderTime || changes.appointment_type_uuid !== record.appointment_type_uuid ? examPin(orgId, refs.type, refs.provider, takesProviderTime) : undefined;
+    if (exam) guards.push(exam);
 
     const audit = auditItem(orgId, actor, 'appointment.update', 'appointment', appointmentId, now);
     const tx = namedTransaction<'appointment' | 'release' | 'take' | 'guard' | 'audit'>([

@@ -13,15 +13,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { addDays } from '../time/local-day.ts';
-import { namedTransaction } from '../db/operations.ts';
+import { namedTransaction, type TransactItem } from '../db/operations.ts';
 import { readLookup, readMany, type Ref } from '../db/refs.ts';
 import { appointmentWitness, putNewAppointment, readAppointment, type AppointmentRecord, type StatusChangeRecord } from '../db/repositories/appointments.ts';
-import { appointmentTypeRef, type AppointmentTypeRecord } from '../db/repositories/appointment-types.ts';
+import { appointmentTypeRef, typeStillWithoutExam, type AppointmentTypeRecord } from '../db/repositories/appointment-types.ts';
 import { locationRef, type LocationRecord, type LocationWithChairs } from '../db/repositories/locations.ts';
 import { operatoryBookingGuard, operatoryRef, type OperatoryRecord } from '../db/repositories/operatories.ts';
 import { orgRef, type OrgRecord } from '../db/repositories/orgs.ts';
 import { patientRef, type PatientRecord } from '../db/repositories/patients.ts';
-import { providerBookingGuard, providerRef, type ProviderRecord } from '../db/repositories/providers.ts';
+import { providerBookingGuard, providerRef, providerStillExamines, type ProviderRecord } from '../db/repositories/providers.ts';
 import { lockRef, takeLock } from '../db/repositories/slot-locks.ts';
 import { workingHoursRef, type WorkingHoursRecord } from '../db/repositories/working-hours.ts';
 import { again, withRetries } from '../db/retry.ts';
@@ -36,7 +36,7 @@ import { timeOffOf } from './schedule-guard.ts';
 import { auditItem, type Actor } from './audit.ts';
 import { activeOperatories } from './operatories.ts';
 import { byName } from './practice-rules.ts';
-import { firstHeld, freeOfTimeOff, withinWorkingHours } from './bookable.ts';
+import { examinerFits, firstHeld, freeOfTimeOff, withinWorkingHours } from './bookable.ts';
 import { granuleId } from '../time/granules.ts';
 import { intervalsOf } from './working-hours.ts';
 import { conflictsOf, lockRefs } from './slot-locks.ts';
@@ -140,6 +140,20 @@ export async function readReferences(orgId: string, input: ReferenceIds, idempot
   return { found, operatoryAsked: input.operatory_uuid !== undefined };
 }
 
+/** Rule 0 of bookable.ts broken: the 422's field error. */
+export const NOT_AN_EXAMINER: FieldError = { path: 'body.provider_uuid', message: 'the provider cannot examine and the appointment type requires an exam' };
+
+/**
+ * The item that keeps rule 0 (bookable.ts) true as a booking or move commits, or none: with a provider
+ * who can examine (as read), the provider — its booking guard when the transaction carries one (a
+ * `can_examine` change raises `schedule_version`), else a condition on `can_examine`; with one who
+ * cannot, the type, on condition that it still does not require an exam.
+ */
+export function examPin(orgId: string, type: AppointmentTypeRecord, provider: ProviderRecord, providerGuarded: boolean): TransactItem | undefined {
+  if (provider.can_examine) return providerGuarded ? undefined : providerStillExamines(orgId, provider.uuid);
+  return typeStillWithoutExam(orgId, type.uuid);
+}
+
 /**
  * Pure: says which references are bad (422 listing each). `changed` (for edits) limits the "still
  * bookable" checks — active type, provider, operatory — to the references the edit changes: an
@@ -155,6 +169,7 @@ export function checkReferences(read: Awaited<ReturnType<typeof readReferences>>
   if (!found.location) errors.push({ path: 'body.location_uuid', message: 'no location with this uuid' });
   if (!found.provider) errors.push({ path: 'body.provider_uuid', message: 'no provider with this uuid' });
   else if (found.provider.is_active !== true && checks('provider_uuid')) errors.push({ path: 'body.provider_uuid', message: 'the provider is inactive' });
+  else if (found.type && (checks('provider_uuid') || checks('appointment_type_uuid')) && !examinerFits(found.type, found.provider)) errors.push(NOT_AN_EXAMINER);
   if (read.operatoryAsked) {
     if (!found.operatory) errors.push({ path: 'body.operatory_uuid', message: 'no operatory with this uuid at this location' });
     else if (found.operatory.is_active !== true && checks('operatory_uuid')) errors.push({ path: 'body.operatory_uuid', message: 'the operatory is inactive' });
@@ -322,12 +337,14 @@ async function bookOnce(orgId: string, actor: Actor, input: BookAppointmentInput
     };
     const appointment = toAppointment(record, { ...refs, operatory });
     const locks = lockRefs({ providerId: input.provider_uuid, operatoryId: operatory.uuid, granules: window.granules });
+    const exam = examPin(orgId, refs.type, refs.provider, true);
     const tx = namedTransaction([
       ...(idempotency ? [['idempotency', rememberAnswer(orgId, idempotency, appointment, now)] as const] : []),
       ['appointment', putNewAppointment(orgId, record)] as const,
       ...locks.map((l) => ['lock', takeLock(orgId, l, appointmentId, lockMinutes)] as const),
       ['provider-guard', providerBookingGuard(orgId, refs.provider)] as const,
       ['operatory-guard', operatoryBookingGuard(orgId, operatory)] as const,
+      ...(exam ? [['exam-guard', exam] as const] : []),
       ['audit', auditItem(orgId, actor, 'appointment.create', 'appointment', appointmentId, now)] as const,
     ]);
     try {
@@ -342,7 +359,8 @@ async function bookOnce(orgId: string, actor: Actor, input: BookAppointmentInput
       }
       const conflicts = conflictsOf(cancelled);
       if (conflicts.length === 0) {
-        if (cancelled.failed.has('provider-guard') || (cancelled.failed.has('operatory-guard') && refs.operatory)) throw new ScheduleChanged();
+        // The provider's schedule (or `can_examine`), or the type's `requires_exam`, changed since it was read.
+        if (cancelled.failed.has('provider-guard') || cancelled.failed.has('exam-guard') || (cancelled.failed.has('operatory-guard') && refs.operatory)) throw new ScheduleChanged();
         // A chair found free was deactivated or blocked since: try the next one.
         if (cancelled.failed.has('operatory-guard')) continue;
         throw error;

@@ -1,6 +1,8 @@
 /**
  * Open time (pure). Given what the database says about providers and operatories for a date range,
  * lists every window that could be booked right now:
+ * - the provider may take the type (rule 0 of bookable.ts: the caller, open-time.ts, passes only
+ *   providers who can examine for a type that requires an exam);
  * - it starts on the practice's grid, not in the past and within the booking horizon;
  * - the provider works then at the location (the whole window inside one working interval);
  * - the provider has no time off overlapping it and holds no slot lock in it;

@@ -23,6 +23,7 @@ import { openWindows } from './availability.ts';
 import { activeOperatories } from './operatories.ts';
 import { intervalsOf } from './working-hours.ts';
 import { timeOffOf } from './schedule-guard.ts';
+import { examinerFits } from './bookable.ts';
 
 type AvailabilityQuery = {
   location_uuid: string;
@@ -64,6 +65,7 @@ export async function getAvailability(orgId: string, query: AvailabilityQuery, n
   else if (type.is_active !== true) errors.push({ path: 'query.appointment_type_uuid', message: 'the appointment type is archived' });
   if (query.provider_uuid && !chosen) errors.push({ path: 'query.provider_uuid', message: 'no provider with this uuid' });
   else if (chosen && chosen.is_active !== true) errors.push({ path: 'query.provider_uuid', message: 'the provider is inactive' });
+  else if (chosen && type && !examinerFits(type, chosen)) errors.push({ path: 'query.provider_uuid', message: 'the provider cannot examine and the appointment type requires an exam' });
   if (!org) errors.push({ path: 'path.org_id', message: 'no such organisation' });
   if (errors.length > 0) throw unprocessable('The availability request refers to something that does not exist or cannot be booked.', errors);
 
@@ -80,7 +82,8 @@ export async function getAvailability(orgId: string, query: AvailabilityQuery, n
   const range = { start: instantOfLocalTime(query.date_from, '00:00', zone), end: instantOfLocalTime(query.date_to, '24:00', zone) };
   // Intervals are computed from the day before: a shift that starts late can run past midnight.
   const dayBefore = addDays(query.date_from, -1);
-  const providers = chosen ? [chosen] : everyProvider!;
+  // Rule 0 of bookable.ts: a type that requires an exam is offered only with providers who can examine.
+  const providers = chosen ? [chosen] : everyProvider!.filter((p) => examinerFits(type!, p));
   // The second stage: the providers' hours here, and every provider's and chair's taken slots.
   const [hours, providerHeld, operatoryHeld] = await Promise.all([
     readList(providers.map((p) => workingHoursRef(orgId, p.uuid, query.location_uuid))),

@@ -8,12 +8,12 @@ import { changeActive } from './resource-activation.ts';
 export type { Provider };
 
 export function toProvider(record: ProviderRecord): Provider {
-  return { uuid: record.uuid, first_name: record.first_name, last_name: record.last_name, title: record.title, is_active: record.is_active };
+  return { uuid: record.uuid, first_name: record.first_name, last_name: record.last_name, title: record.title, is_active: record.is_active, can_examine: record.can_examine };
 }
 
 export async function createProvider(
   orgId: string,
-  input: { uuid?: string; first_name: string; last_name: string; title: string; is_active?: boolean },
+  input: { uuid?: string; first_name: string; last_name: string; title: string; is_active?: boolean; can_examine?: boolean },
 ): Promise<Provider> {
   const provider: Provider = {
     uuid: input.uuid ?? randomUUID(),
@@ -21,6 +21,7 @@ export async function createProvider(
     last_name: input.last_name,
     title: input.title,
     is_active: input.is_active ?? true,
+    can_examine: input.can_examine ?? true,
   };
   await putNewProvider(orgId, provider);
   return provider;
@@ -44,10 +45,12 @@ export async function listProviders(orgId: string, filter: { is_active?: boolean
 export async function updateProvider(
   orgId: string,
   providerId: string,
-  changes: { first_name?: string; last_name?: string; title?: string; is_active?: boolean },
+  changes: { first_name?: string; last_name?: string; title?: string; is_active?: boolean; can_examine?: boolean },
 ): Promise<Provider> {
   const missing = `No provider ${providerId} in this organisation.`;
-  const fields = { first_name: changes.first_name, last_name: changes.last_name, title: changes.title };
+  // A `can_examine` change raises the schedule version either way (the guarded update below does too),
+  // so bookings that read the old value fail their guard and read again.
+  const fields = { first_name: changes.first_name, last_name: changes.last_name, title: changes.title, can_examine: changes.can_examine };
   if (changes.is_active === undefined) {
     const updated = await updateProviderFields(orgId, providerId, fields);
     if (!updated) throw notFound(missing);

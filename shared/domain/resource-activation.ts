@@ -25,7 +25,7 @@ export type ActivatedResource<R> = {
 export async function changeActive<R extends { is_active: boolean }>(
   orgId: string,
   target: ActivatedResource<R>,
-  changes: Record<string, string | undefined>,
+  changes: Record<string, string | boolean | undefined>,
   active: boolean,
   missing: string,
 ): Promise<R> {

@@ -4,7 +4,7 @@
  *
  * Every provider and operatory item carries two counters:
  * - `schedule_version`, raised by each change a booking relies on: new time off of the resource, its
- *   working hours, its `is_active`;
+ *   working hours, its `is_active` (and a provider's `can_examine`);
  * - `booking_version`, raised by each booking or move that takes time of the resource.
  *
  * A booking's transaction updates the resource item with `ADD booking_version 1`, on condition that

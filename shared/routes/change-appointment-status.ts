@@ -9,7 +9,7 @@ export const changeAppointmentStatus = {
   tag: 'Scheduling',
   summary: 'Confirm, check in, complete, cancel or mark a no-show',
   description:
-    'scheduled → confirmed → arrived → completed; scheduled or confirmed → cancelled; scheduled or confirmed → no_show once the start has passed. Any other transition is a 409 naming the current and requested status. Cancelling and no_show free the time slots in the same transaction. Every change is kept in `status_history`.',
+    'scheduled → confirmed → arrived → completed; scheduled or confirmed → cancelled; scheduled or confirmed → no_show once the start has passed. Any other transition — back to `scheduled`, to the same status, out of completed, cancelled or no_show — is a 409 `status-conflict` naming `current_status` and `requested_status`. Cancelling and no_show free the time slots in the same transaction. Every change is kept in `status_history`.',
   scope: 'write',
   scopes: ['write'],
   table: 'read-write',

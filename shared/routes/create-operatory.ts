@@ -12,6 +12,6 @@ export const createOperatory = {
   scopes: ['admin'],
   table: 'read-write',
   request: { params: LocationPath, body: CreateOperatoryBody },
-  responses: { 201: { description: 'The operatory', schema: Operatory } },
+  responses: { 201: { description: 'The operatory', schema: Operatory, headers: { Location: 'The location’s operatories (no route reads one operatory)' } } },
   errors: [404, 422],
 } as const satisfies RouteSpec;

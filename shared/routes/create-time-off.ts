@@ -14,6 +14,6 @@ export const createTimeOff = {
   scopes: ['admin'],
   table: 'read-write',
   request: { params: OrgPath, body: CreateTimeOffBody },
-  responses: { 201: { description: 'The time off', schema: TimeOff } },
+  responses: { 201: { description: 'The time off', schema: TimeOff, headers: { Location: 'The time-off list of its provider or operatory over its dates, which lists it (no route reads one entry)' } } },
   errors: [422],
 } as const satisfies RouteSpec;

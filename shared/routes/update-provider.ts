@@ -8,7 +8,7 @@ export const updateProvider = {
   tag: 'Practice setup',
   summary: 'Change or deactivate a provider',
   description:
-    'Deactivating a provider who has future live appointments is refused with 409 `has-appointments`, naming each in `conflicts`: move or cancel them first. A deactivated provider takes no new bookings.',
+    'Deactivating a provider who has future live appointments is refused with 409 `has-appointments`, naming each in `conflicts`: move or cancel them first. A deactivated provider takes no new bookings. `can_examine: false` refuses bookings, moves and type changes to types with `requires_exam` from then on (booked appointments stay as they are).',
   scope: 'admin',
   scopes: ['admin'],
   table: 'read-write',

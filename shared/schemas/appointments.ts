@@ -32,10 +32,10 @@ export const StatusChange = z.object({
 
 export const ChangeStatusBody = z.strictObject({
   status: z
-    .enum(['confirmed', 'arrived', 'completed', 'cancelled', 'no_show'])
+    .enum(APPOINTMENT_STATUSES)
     .check(
       z.describe(
-        'scheduled → confirmed → arrived → completed; scheduled or confirmed → cancelled; scheduled or confirmed → no_show once the start has passed.',
+        'scheduled → confirmed → arrived → completed; scheduled or confirmed → cancelled; scheduled or confirmed → no_show once the start has passed. Any other status (`scheduled` included: nothing goes back to it) is a 409 `status-conflict`.',
       ),
     ),
   reason: z.optional(z.nullable(MultiLineText(500))),

@@ -78,7 +78,28 @@ describe('status changes', () => {
     expect((await setStatus(appt.uuid, 'cancelled')).status).toBe(200);
     const again = await setStatus(appt.uuid, 'confirmed');
     expect(again.body).toMatchObject({ status: 409, current_status: 'cancelled', requested_status: 'confirmed' });
-    expect((await setStatus(appt.uuid, 'scheduled')).status).toBe(400);
+    const back = await setStatus(appt.uuid, 'scheduled');
+    expect(back.body).toMatchObject({ status: 409, current_status: 'cancelled', requested_status: 'scheduled' });
+  });
+
+  it('answers 409 status-conflict, not 400, for a change back to scheduled (or to the same status)', async () => {
+    const appt = await book(futureDay(), '13:00', '14:00');
+    const same = await setStatus(appt.uuid, 'scheduled');
+    expect(same.status).toBe(409);
+    expect(same.body).toMatchObject({ type: 'urn:problem-type:dental-booking:status-conflict', current_status: 'scheduled', requested_status: 'scheduled' });
+    expect((await setStatus(appt.uuid, 'confirmed')).status).toBe(200);
+    const back = await setStatus(appt.uuid, 'scheduled');
+    expect(back.status).toBe(409);
+    expect(back.headers.get('content-type')).toBe('application/problem+json');
+    expect(back.body).toMatchObject({ type: 'urn:problem-type:dental-booking:status-conflict', current_status: 'confirmed', requested_status: 'scheduled' });
+    const twice = await setStatus(appt.uuid, 'confirmed');
+    expect(twice.body).toMatchObject({ status: 409, current_status: 'confirmed', requested_status: 'confirmed' });
+    // Nothing changed: still confirmed, with the one change in its history.
+    const read = await http.get(`${base}/appointments/${appt.uuid}`);
+    expect(read.body.status).toBe('confirmed');
+    expect(read.body.status_history.map((h: { to: string }) => h.to)).toEqual(['scheduled', 'confirmed']);
+    // An unknown status is still a 400.
+    expect((await setStatus(appt.uuid, 'rescheduled')).status).toBe(400);
   });
 
   it('cancelling frees the window at once, in the same write', async () => {

@@ -210,10 +210,10 @@ describe('providers', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       items: [
-        { uuid: expect.any(String), first_name: 'Zoe', last_name: 'Adams', title: 'DMD', is_active: true },
-        { uuid: expect.any(String), first_name: 'Anna', last_name: 'Chen', title: 'RDH', is_active: true },
-        { uuid: own.dentist.uuid, first_name: 'Michael', last_name: 'Chen', title: 'DDS', is_active: true },
-        { uuid: own.hygienist.uuid, first_name: 'Sarah', last_name: 'Patel', title: 'RDH', is_active: true },
+        { uuid: expect.any(String), first_name: 'Zoe', last_name: 'Adams', title: 'DMD', is_active: true, can_examine: true },
+        { uuid: expect.any(String), first_name: 'Anna', last_name: 'Chen', title: 'RDH', is_active: true, can_examine: true },
+        { uuid: own.dentist.uuid, first_name: 'Michael', last_name: 'Chen', title: 'DDS', is_active: true, can_examine: true },
+        { uuid: own.hygienist.uuid, first_name: 'Sarah', last_name: 'Patel', title: 'RDH', is_active: true, can_examine: true },
       ],
       total: 4,
     });
@@ -222,7 +222,7 @@ describe('providers', () => {
   it('creates a provider: 201, Location header, readable at once', async () => {
     const res = await http.post(`${base}/providers`, { first_name: ' Grace ', last_name: 'Hopper', title: 'DDS' });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ uuid: expect.any(String), first_name: 'Grace', last_name: 'Hopper', title: 'DDS', is_active: true });
+    expect(res.body).toEqual({ uuid: expect.any(String), first_name: 'Grace', last_name: 'Hopper', title: 'DDS', is_active: true, can_examine: true });
     expect(res.headers.get('location')).toBe(`${base}/providers/${res.body.uuid}`);
     const read = await http.get(`${base}/providers/${res.body.uuid}`);
     expect(read.status).toBe(200);
@@ -245,12 +245,12 @@ describe('providers', () => {
     const url = `${b}/providers/${own.hygienist.uuid}`;
     const retitled = await patch(c, url, { title: 'RDH, BSDH' });
     expect(retitled.status).toBe(200);
-    expect(retitled.body).toEqual({ uuid: own.hygienist.uuid, first_name: 'Sarah', last_name: 'Patel', title: 'RDH, BSDH', is_active: true });
+    expect(retitled.body).toEqual({ uuid: own.hygienist.uuid, first_name: 'Sarah', last_name: 'Patel', title: 'RDH, BSDH', is_active: true, can_examine: true });
     const off = await patch(c, url, { is_active: false });
     expect(off.body).toEqual({ ...retitled.body, is_active: false });
     expect((await c.get(url)).body).toEqual(off.body);
     const active = await c.get(`${b}/providers?is_active=true`);
-    expect(active.body).toEqual({ items: [{ uuid: own.dentist.uuid, first_name: 'Michael', last_name: 'Chen', title: 'DDS', is_active: true }], total: 1 });
+    expect(active.body).toEqual({ items: [{ uuid: own.dentist.uuid, first_name: 'Michael', last_name: 'Chen', title: 'DDS', is_active: true, can_examine: true }], total: 1 });
     const inactive = await c.get(`${b}/providers?is_active=false`);
     expect(inactive.body).toEqual({ items: [off.body], total: 1 });
     expect((await c.get(`${b}/providers`)).body.total).toBe(2);

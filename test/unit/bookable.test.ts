@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { firstHeld, freeOfTimeOff, resourceFree, withinWorkingHours } from '#shared/domain/bookable.ts';
+import { examinerFits, firstHeld, freeOfTimeOff, resourceFree, withinWorkingHours } from '#shared/domain/bookable.ts';
 
 const M = 60_000;
 const at = (minutes: number) => Date.UTC(2026, 4, 19, 15) + minutes * M;
 const w = (from: number, to: number) => ({ start: at(from), end: at(to) });
 
 describe('the bookable rule (booking and availability share it)', () => {
+  it('0: a type that requires an exam only with a provider who can examine', () => {
+    expect(examinerFits({ requires_exam: true }, { can_examine: true })).toBe(true);
+    expect(examinerFits({ requires_exam: true }, { can_examine: false })).toBe(false);
+    expect(examinerFits({ requires_exam: false }, { can_examine: false })).toBe(true);
+    expect(examinerFits({ requires_exam: false }, { can_examine: true })).toBe(true);
+  });
+
   it('1: the whole window inside one working interval, ends included', () => {
     expect(withinWorkingHours(w(0, 60), [w(0, 60)])).toBe(true);
     expect(withinWorkingHours(w(0, 60), [w(0, 30), w(30, 60)])).toBe(false);

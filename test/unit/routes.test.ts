@@ -100,6 +100,12 @@ describe('the route table', () => {
     }
   }, 60_000);
 
+  it('documents Location on every 201 (the README promises it; test/integration checks the values)', () => {
+    const created = routeList.filter((r) => 201 in r.responses);
+    expect(created.length).toBeGreaterThan(0);
+    for (const route of created) expect([route.name, Object.keys((route.responses as Record<number, { headers?: object }>)[201]!.headers ?? {})]).toEqual([route.name, ['Location']]);
+  });
+
   it('fills path templates', () => {
     expect(pathParameterNames(routes.getPatient.path)).toEqual(['org_id', 'patient_uuid']);
     expect(pathOf(routes.getPatient, { org_id: 'o1', patient_uuid: 'p 1' })).toBe('/api/v1/o1/patients/p%201');

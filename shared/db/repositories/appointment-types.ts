@@ -105,3 +105,19 @@ export function releaseCode(orgId: string, code: string, typeId: string): Transa
     },
   };
 }
+
+/**
+ * A transaction item that fails unless the type still does not require an exam: what a booking with
+ * a provider who cannot examine relies on, checked as it commits (a concurrent type change to
+ * `requires_exam: true` cancels it).
+ */
+export function typeStillWithoutExam(orgId: string, typeId: string): TransactItem {
+  return {
+    ConditionCheck: {
+      TableName: tableName,
+      Key: keys.appointmentType(orgId, typeId),
+      ConditionExpression: 'attribute_exists(pk) AND NOT requires_exam = :true',
+      ExpressionAttributeValues: { ':true': true },
+    },
+  };
+}

@@ -10,7 +10,8 @@ import { ref, type Ref } from '../refs.ts';
 import { updateExpression } from '../update-expression.ts';
 import { bookingGuard, guardedState, raiseScheduleVersion, scheduleChangeGuard, timeOffMapChange, type GuardedState } from './schedule-guards.ts';
 
-export type ProviderFields = { uuid: string; first_name: string; last_name: string; title: string; is_active: boolean };
+/** `can_examine`: may take types with `requires_exam`; items from before the attribute read as `true`. */
+export type ProviderFields = { uuid: string; first_name: string; last_name: string; title: string; is_active: boolean; can_examine: boolean };
 export type ProviderRecord = ProviderFields & GuardedState;
 
 export function toProviderRecord(item: Item): ProviderRecord {
@@ -20,6 +21,7 @@ export function toProviderRecord(item: Item): ProviderRecord {
     last_name: item.last_name as string,
     title: item.title as string,
     is_active: item.is_active === true,
+    can_examine: item.can_examine !== false,
     ...guardedState(item),
   };
 }
@@ -42,10 +44,19 @@ export function putNewProvider(orgId: string, provider: ProviderFields): Promise
   return putIf({ ...keys.provider(orgId, provider.uuid), entity: 'provider', ...provider, created_at: now, updated_at: now }, { ConditionExpression: 'attribute_not_exists(pk)' });
 }
 
-/** Changes the fields sent; undefined when there is no such provider. */
-export async function updateProviderFields(orgId: string, providerId: string, changes: { first_name?: string; last_name?: string; title?: string }): Promise<ProviderRecord | undefined> {
+/**
+ * Changes the fields sent; undefined when there is no such provider. A change of `can_examine` also
+ * raises `schedule_version`, so a booking or move that read the old value fails its guard
+ * (schedule-guard.ts) and reads again.
+ */
+export async function updateProviderFields(
+  orgId: string,
+  providerId: string,
+  changes: { first_name?: string; last_name?: string; title?: string; can_examine?: boolean },
+): Promise<ProviderRecord | undefined> {
+  const raise = changes.can_examine !== undefined;
   const item = await updateIf(keys.provider(orgId, providerId), {
-    ...updateExpression({ ...changes, updated_at: nowIso() }),
+    ...updateExpression({ ...changes, updated_at: nowIso() }, raise ? { add: ['schedule_version :one'], values: { ':one': 1 } } : {}),
     ConditionExpression: 'attribute_exists(pk)',
   });
   return item && toProviderRecord(item);
@@ -65,3 +76,19 @@ export const providerTimeOffChange = (orgId: string, seen: ProviderRecord, map: 
 
 /** Raises the provider's schedule version without a guard (hours loaded by setup tools). */
 export const providerScheduleRaised = (orgId: string, providerId: string): TransactItem => raiseScheduleVersion(keys.provider(orgId, providerId));
+
+/**
+ * A transaction item that fails unless the provider may still examine (`can_examine` not `false`;
+ * items from before the attribute count as able). Pins an exam booking's provider where the
+ * transaction carries no booking guard of it (a type change that takes no new time).
+ */
+export function providerStillExamines(orgId: string, providerId: string): TransactItem {
+  return {
+    ConditionCheck: {
+      TableName: tableName,
+      Key: keys.provider(orgId, providerId),
+      ConditionExpression: 'attribute_exists(pk) AND NOT can_examine = :false',
+      ExpressionAttributeValues: { ':false': false },
+    },
+  };
+}
