@@ -3,7 +3,8 @@ import { IsoDate, OrgPath, Text, Uuid, nonEmpty, queryBoolean, queryInt } from '
 
 export const PATIENT_PAGE_SIZE = { default: 20, max: 100 } as const;
 
-const Phone = z.string().check(z.trim(), z.regex(/^\+?[0-9][0-9 ().-]{5,30}$/, 'must be a phone number such as +1-415-555-0148'));
+/** A phone number as people write it: digits, spaces, dots, dashes and parentheses (`(415) 555-0148`), an optional leading `+`. */
+const Phone = z.string().check(z.trim(), z.regex(/^\+?\(?[0-9][0-9 ().-]{5,30}$/, 'must be a phone number such as +1-415-555-0148'));
 const Email = z.email('must be an email address').check(z.maxLength(254));
 
 export const SearchPatientsQuery = z.strictObject({
