@@ -34,6 +34,7 @@ export const PROBLEM_TYPES = {
   duplicate: { status: 409, title: 'The value is already taken' },
   'has-appointments': { status: 409, title: 'The resource has future appointments' },
   'payload-too-large': { status: 413, title: 'The request body is too large' },
+  'possible-duplicate': { status: 409, title: 'The patient may already exist' },
 } as const;
 
 export type ProblemType = keyof typeof PROBLEM_TYPES;
@@ -46,7 +47,7 @@ export class ApiError extends Error {
   constructor(
     readonly type: ProblemType,
     readonly detail: string,
-    readonly extensions: { errors?: FieldError[]; conflicts?: Conflict[]; current_status?: string; requested_status?: string } = {},
+    readonly extensions: { errors?: FieldError[]; conflicts?: Conflict[]; current_status?: string; requested_status?: string; existing_patient_uuid?: string } = {},
   ) {
     super(detail);
     this.name = 'ApiError';
@@ -82,3 +83,14 @@ export const payloadTooLarge = (maxBytes: number) =>
   new ApiError('payload-too-large', `The request body is larger than ${maxBytes / 1024} KiB.`, {
     errors: [{ path: 'body', message: `must be at most ${maxBytes} bytes` }],
   });
+
+/**
+ * A patient with the same date of birth and the same name, phone or email exists: names it, and
+ * never repeats what was sent.
+ */
+export const possibleDuplicate = (existingPatientId: string, matched: 'name' | 'phone' | 'email') =>
+  new ApiError(
+    'possible-duplicate',
+    `Patient ${existingPatientId} has the same date of birth and the same ${matched === 'name' ? 'first and last name' : matched}. Use that record, or send allow_duplicate: true to go ahead anyway.`,
+    { existing_patient_uuid: existingPatientId },
+  );

@@ -17,6 +17,7 @@ import type { RouteSpec, Scope } from './routes/spec.ts';
 import { searchPatients } from './routes/search-patients.ts';
 import { createPatient } from './routes/create-patient.ts';
 import { getPatient } from './routes/get-patient.ts';
+import { updatePatient } from './routes/update-patient.ts';
 import { listAppointmentTypes } from './routes/list-appointment-types.ts';
 import { bookAppointment } from './routes/book-appointment.ts';
 import { getAppointment } from './routes/get-appointment.ts';
@@ -58,6 +59,7 @@ export const routes = {
   searchPatients,
   createPatient,
   getPatient,
+  updatePatient,
   listAppointmentTypes,
   bookAppointment,
   getAppointment,

@@ -9,12 +9,15 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Search patients by name
-         * @description Case- and accent-insensitive prefix match on first or last name. Several words narrow the search: each must match the first or the last name (`jan smi` finds Jane Smith, not Jonathan Smith). Ordered by last name, then first name.
+         * Search patients by name, phone, email or date of birth
+         * @description At least one criterion (otherwise 422 naming each); every criterion given must match. `query`: case- and accent-insensitive prefix match on first or last name; several words narrow the search: each must match the first or the last name (`jan smi` finds Jane Smith, not Jonathan Smith). `phone`: the digits, whatever the formatting (a leading 1 of an 11-digit number is dropped). `email`: exact, ignoring case. `date_of_birth`: exact. Archived patients only with `include_archived=true`. Ordered by last name, then first name.
          */
         get: operations["searchPatients"];
         put?: never;
-        /** Create a patient */
+        /**
+         * Create a patient
+         * @description A patient with the same date of birth as an existing one (archived ones included) and the same first and last name (case, accents and punctuation ignored), or the same phone (digits), or the same email (ignoring case) is a possible duplicate: 409 `possible-duplicate` naming the existing patient in `existing_patient_uuid` (the values sent are never repeated), unless the body says `allow_duplicate: true`. Of two identical creates sent at once, one is created and the other gets the 409.
+         */
         post: operations["createPatient"];
         delete?: never;
         options?: never;
@@ -36,7 +39,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change, archive or restore a patient
+         * @description Any field of the create body; `null` clears an optional one. `is_active: false` archives the patient (`archived_at` is set): it drops out of search unless `include_archived=true` and can no longer be booked (422 naming `body.patient_uuid`), while its appointments and history stay readable and can still be moved or have their status changed; `is_active: true` restores it. A change that gives the patient the same date of birth and the same name, phone or email as another is a 409 `possible-duplicate` naming that patient (`existing_patient_uuid`), unless `allow_duplicate: true`. Send the ETag of the last read as `If-Match` and a change made in between is a 412; without it the change applies to the current version.
+         */
+        patch: operations["updatePatient"];
         trace?: never;
     };
     "/api/v1/{org_id}/appointment-types": {
@@ -478,6 +485,10 @@ export interface components {
             primary_phone: string | null;
             email: string | null;
             preferred_provider_uuid: string | null;
+            /** @description `false` once archived. */
+            is_active: boolean;
+            /** @description When the patient was archived (UTC); null while active. */
+            archived_at: string | null;
         };
         PatientPage: {
             items: {
@@ -488,6 +499,10 @@ export interface components {
                 primary_phone: string | null;
                 email: string | null;
                 preferred_provider_uuid: string | null;
+                /** @description `false` once archived. */
+                is_active: boolean;
+                /** @description When the patient was archived (UTC); null while active. */
+                archived_at: string | null;
             }[];
             page: number;
             page_size: number;
@@ -500,6 +515,8 @@ export interface components {
             primary_phone?: string | null;
             email?: string | null;
             preferred_provider_uuid?: string | null;
+            /** @description `true` creates (or changes) the patient even if another has the same date of birth and the same name, phone or email; otherwise that is a 409 `possible-duplicate` naming the existing patient. */
+            allow_duplicate?: boolean;
         };
         AppointmentTypeList: {
             items: {
@@ -601,6 +618,8 @@ export interface components {
             }[];
             current_status?: string;
             requested_status?: string;
+            /** @description `possible-duplicate`: the patient that may be the same person. */
+            existing_patient_uuid?: string;
         };
     };
     responses: never;
@@ -613,9 +632,17 @@ export type $defs = Record<string, never>;
 export interface operations {
     searchPatients: {
         parameters: {
-            query: {
+            query?: {
                 /** @description Name prefixes: each word must start the first or the last name (case and accents ignored). */
-                query: string & (unknown & unknown);
+                query?: string & (unknown & unknown);
+                /** @description Phone number, any formatting: only the digits count, and a leading 1 of an 11-digit number (NANP) is dropped, so `+1-415-555-0148`, `(415) 555-0148` and `4155550148` find the same patient. */
+                phone?: string;
+                /** @description Email address, exact match ignoring case. */
+                email?: string;
+                /** @description Date of birth, exact. */
+                date_of_birth?: string & (unknown & unknown);
+                /** @description `true` also finds archived patients (default `false`). */
+                include_archived?: "true" | "false";
                 /** @description Page number, from 1. */
                 page?: number;
                 /** @description Patients per page. */
@@ -645,7 +672,9 @@ export interface operations {
                      *           "date_of_birth": "1986-04-12",
                      *           "primary_phone": "+1-415-555-0148",
                      *           "email": "jane.smith@example.com",
-                     *           "preferred_provider_uuid": "d4e5f6a7-b8c9-0123-defa-234567890123"
+                     *           "preferred_provider_uuid": "d4e5f6a7-b8c9-0123-defa-234567890123",
+                     *           "is_active": true,
+                     *           "archived_at": null
                      *         },
                      *         {
                      *           "uuid": "f0e1d2c3-b4a5-6789-0123-456789abcdef",
@@ -654,7 +683,9 @@ export interface operations {
                      *           "date_of_birth": "1972-11-30",
                      *           "primary_phone": "+1-415-555-0223",
                      *           "email": "j.smith@example.com",
-                     *           "preferred_provider_uuid": null
+                     *           "preferred_provider_uuid": null,
+                     *           "is_active": true,
+                     *           "archived_at": null
                      *         }
                      *       ],
                      *       "page": 1,
@@ -776,7 +807,9 @@ export interface operations {
                      *       "date_of_birth": "1986-04-12",
                      *       "primary_phone": "+1-415-555-0148",
                      *       "email": "jane.smith@example.com",
-                     *       "preferred_provider_uuid": "d4e5f6a7-b8c9-0123-defa-234567890123"
+                     *       "preferred_provider_uuid": "d4e5f6a7-b8c9-0123-defa-234567890123",
+                     *       "is_active": true,
+                     *       "archived_at": null
                      *     }
                      */
                     "application/json": components["schemas"]["Patient"];
@@ -806,6 +839,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); for a status change, a transition that is not allowed, back to `scheduled` included (`status-conflict`, with `current_status` and `requested_status`); elsewhere, a value that must be unique is taken. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:problem-type:dental-booking:slot-conflict",
+                     *       "title": "The time window is already booked",
+                     *       "status": 409,
+                     *       "detail": "The provider d4e5f6a7-b8c9-0123-defa-234567890123 is already booked by appointment e5f6a7b8-c9d0-1234-efab-345678901234 at 2025-05-20T17:00:00Z.",
+                     *       "instance": "urn:request:5b1c0f7e-9a1d-4a3e-8f2b-1c2d3e4f5a6b",
+                     *       "conflicts": [
+                     *         {
+                     *           "resource": "provider",
+                     *           "resource_uuid": "d4e5f6a7-b8c9-0123-defa-234567890123",
+                     *           "appointment_uuid": "e5f6a7b8-c9d0-1234-efab-345678901234",
+                     *           "slot_start": "2025-05-20T17:00:00Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -873,6 +932,8 @@ export interface operations {
             /** @description The patient */
             200: {
                 headers: {
+                    /** @description Its version, for If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -884,7 +945,9 @@ export interface operations {
                      *       "date_of_birth": "1986-04-12",
                      *       "primary_phone": "+1-415-555-0148",
                      *       "email": "jane.smith@example.com",
-                     *       "preferred_provider_uuid": "d4e5f6a7-b8c9-0123-defa-234567890123"
+                     *       "preferred_provider_uuid": "d4e5f6a7-b8c9-0123-defa-234567890123",
+                     *       "is_active": true,
+                     *       "archived_at": null
                      *     }
                      */
                     "application/json": components["schemas"]["Patient"];
@@ -928,6 +991,185 @@ export interface operations {
             };
             /** @description The request body is larger than 64 KiB. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updatePatient: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from the last read; the change is refused with 412 if the appointment changed since. */
+                "if-match"?: string;
+            };
+            path: {
+                org_id: string;
+                patient_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "is_active": false
+                 *     }
+                 */
+                "application/json": {
+                    first_name?: string & (unknown & unknown);
+                    last_name?: string & (unknown & unknown);
+                    date_of_birth?: string & (unknown & unknown);
+                    primary_phone?: string | null;
+                    email?: string | null;
+                    preferred_provider_uuid?: string | null;
+                    /** @description `false` archives the patient (out of search unless `include_archived=true`, no new bookings; appointments and history stay readable); `true` restores it. */
+                    is_active?: boolean;
+                    /** @description `true` creates (or changes) the patient even if another has the same date of birth and the same name, phone or email; otherwise that is a 409 `possible-duplicate` naming the existing patient. */
+                    allow_duplicate?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The patient, changed */
+            200: {
+                headers: {
+                    /** @description Its new version */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "uuid": "a1b2c3d4-e5f6-7890-abcd-ef1234567890",
+                     *       "first_name": "Jane",
+                     *       "last_name": "Smith",
+                     *       "date_of_birth": "1986-04-12",
+                     *       "primary_phone": "+1-415-555-0148",
+                     *       "email": "jane.smith@example.com",
+                     *       "preferred_provider_uuid": "d4e5f6a7-b8c9-0123-defa-234567890123",
+                     *       "is_active": false,
+                     *       "archived_at": "2025-06-01T16:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Patient"];
+                };
+            };
+            /** @description The request breaks the schema (malformed JSON, missing or unknown fields, wrong types); `errors` lists each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or an unknown, revoked or expired one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token belongs to another organisation, or lacks this route's scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource in the path does not exist in this organisation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); for a status change, a transition that is not allowed, back to `scheduled` included (`status-conflict`, with `current_status` and `requested_status`); elsewhere, a value that must be unique is taken. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:problem-type:dental-booking:slot-conflict",
+                     *       "title": "The time window is already booked",
+                     *       "status": 409,
+                     *       "detail": "The provider d4e5f6a7-b8c9-0123-defa-234567890123 is already booked by appointment e5f6a7b8-c9d0-1234-efab-345678901234 at 2025-05-20T17:00:00Z.",
+                     *       "instance": "urn:request:5b1c0f7e-9a1d-4a3e-8f2b-1c2d3e4f5a6b",
+                     *       "conflicts": [
+                     *         {
+                     *           "resource": "provider",
+                     *           "resource_uuid": "d4e5f6a7-b8c9-0123-defa-234567890123",
+                     *           "appointment_uuid": "e5f6a7b8-c9d0-1234-efab-345678901234",
+                     *           "slot_start": "2025-05-20T17:00:00Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource changed since the ETag in If-Match. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is well-formed but cannot be carried out; `errors` lists the fields. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4545,7 +4787,7 @@ export interface operations {
                             token_id: string;
                             org_id: string;
                             /** @enum {string} */
-                            action: "patient.read" | "patient.create" | "appointment.create" | "appointment.update" | "appointment.status";
+                            action: "patient.read" | "patient.create" | "patient.update" | "appointment.create" | "appointment.update" | "appointment.status";
                             /** @enum {string} */
                             entity_type: "patient" | "appointment";
                             entity_uuid: string;

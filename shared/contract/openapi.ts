@@ -22,6 +22,7 @@ const routeExamples: { [K in RouteName]?: { body?: unknown; responses?: Record<n
   searchPatients: { responses: { 200: examples.patientPage } },
   createPatient: { body: examples.createPatient, responses: { 201: examples.patient } },
   getPatient: { responses: { 200: examples.patient } },
+  updatePatient: { body: { is_active: false }, responses: { 200: { ...examples.patient, is_active: false, archived_at: '2025-06-01T16:30:00.000Z' } } },
   listAppointmentTypes: { responses: { 200: examples.appointmentTypes } },
   bookAppointment: { body: examples.bookAppointment, responses: { 201: examples.appointment } },
   getAppointment: { responses: { 200: examples.appointment } },

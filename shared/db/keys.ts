@@ -115,4 +115,27 @@ export const keys = {
    */
   orgToken: (orgId: string, tokenId: string): Key => ({ pk: org(orgId), sk: `TOKEN#${tokenId}` }),
   orgTokens: (orgId: string) => ({ pk: org(orgId), skPrefix: 'TOKEN#' }),
+
+  /**
+   * Patient lookups beyond names: one item per patient and kind (`phone`, `email`, `dob`) in the
+   * patient's partition, keyed by a hash of the normalised value (patient-search.ts), in the
+   * `patients-by-name` index beside the name tokens. Their index sort key starts with `=`, which no
+   * name token (letters and digits only) and no name query word can: a name prefix never reaches one.
+   */
+  patientLookup: (orgId: string, patientId: string, kind: string, hash: string): Key => ({
+    pk: `${org(orgId)}#PATIENT#${patientId}`,
+    sk: `LOOKUP#${kind}#${hash}`,
+  }),
+  patientsByLookup: {
+    /** Active patients' search items share the name tokens' partition (`patientsByName`); archived ones have their own. */
+    partition: (orgId: string, archived = false) => `${org(orgId)}#PATIENT_NAMES${archived ? '_ARCHIVED' : ''}`,
+    sort: (kind: string, hash: string, patientId: string) => `=${kind}=${hash}#${patientId}`,
+    /** Exact match: every patient with this value (begins_with, the `#` closing the hash). */
+    prefix: (kind: string, hash: string) => `=${kind}=${hash}#`,
+  },
+  /**
+   * A possible-duplicate marker: claims (date of birth + normalised name, phone or email) for one
+   * patient, put with `attribute_not_exists` in the transaction that creates or changes it.
+   */
+  patientDuplicate: (orgId: string, hash: string): Key => ({ pk: `${org(orgId)}#PATIENTDUP#${hash}`, sk: 'PATIENTDUP' }),
 } as const;

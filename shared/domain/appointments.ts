@@ -20,7 +20,7 @@ import { appointmentTypeRef, typeStillWithoutExam, type AppointmentTypeRecord } 
 import { locationRef, type LocationRecord, type LocationWithChairs } from '../db/repositories/locations.ts';
 import { operatoryBookingGuard, operatoryRef, type OperatoryRecord } from '../db/repositories/operatories.ts';
 import { orgRef, type OrgRecord } from '../db/repositories/orgs.ts';
-import { patientRef, type PatientRecord } from '../db/repositories/patients.ts';
+import { patientBookable, patientRef, type PatientRecord } from '../db/repositories/patients.ts';
 import { providerBookingGuard, providerRef, providerStillExamines, type ProviderRecord } from '../db/repositories/providers.ts';
 import { lockRef, takeLock } from '../db/repositories/slot-locks.ts';
 import { workingHoursRef, type WorkingHoursRecord } from '../db/repositories/working-hours.ts';
@@ -164,6 +164,7 @@ export function checkReferences(read: Awaited<ReturnType<typeof readReferences>>
   const checks = (field: string) => changed === undefined || changed.has(field);
   const errors: FieldError[] = [];
   if (!found.patient) errors.push({ path: 'body.patient_uuid', message: 'no patient with this uuid' });
+  else if (found.patient.archived_at !== null && checks('patient_uuid')) errors.push({ path: 'body.patient_uuid', message: 'the patient is archived' });
   if (!found.type) errors.push({ path: 'body.appointment_type_uuid', message: 'no appointment type with this uuid' });
   else if (found.type.is_active !== true && checks('appointment_type_uuid')) errors.push({ path: 'body.appointment_type_uuid', message: 'the appointment type is archived' });
   if (!found.location) errors.push({ path: 'body.location_uuid', message: 'no location with this uuid' });
@@ -345,6 +346,8 @@ async function bookOnce(orgId: string, actor: Actor, input: BookAppointmentInput
       ['provider-guard', providerBookingGuard(orgId, refs.provider)] as const,
       ['operatory-guard', operatoryBookingGuard(orgId, operatory)] as const,
       ...(exam ? [['exam-guard', exam] as const] : []),
+      // Archived since the read? The patient item itself says so, inside the transaction.
+      ['patient', patientBookable(orgId, input.patient_uuid)] as const,
       ['audit', auditItem(orgId, actor, 'appointment.create', 'appointment', appointmentId, now)] as const,
     ]);
     try {
@@ -356,6 +359,9 @@ async function bookOnce(orgId: string, actor: Actor, input: BookAppointmentInput
       if (idempotency && cancelled.failed.has('idempotency')) {
         const first = await recall<Appointment>(orgId, idempotency, now);
         if (first) return first;
+      }
+      if (cancelled.failed.has('patient')) {
+        throw unprocessable('The patient is archived: restore it to book.', [{ path: 'body.patient_uuid', message: 'the patient is archived' }]);
       }
       const conflicts = conflictsOf(cancelled);
       if (conflicts.length === 0) {

@@ -12,6 +12,6 @@ export const getPatient = {
   table: 'read',
   audit: true,
   request: { params: PatientPath },
-  responses: { 200: { description: 'The patient', schema: Patient } },
+  responses: { 200: { description: 'The patient', schema: Patient, headers: { ETag: 'Its version, for If-Match' } } },
   errors: [404],
 } as const satisfies RouteSpec;

@@ -8,9 +8,9 @@ export const searchPatients = {
   path: `${V1}/patients`,
   handler: 'search-patients',
   tag: 'Patients',
-  summary: 'Search patients by name',
+  summary: 'Search patients by name, phone, email or date of birth',
   description:
-    'Case- and accent-insensitive prefix match on first or last name. Several words narrow the search: each must match the first or the last name (`jan smi` finds Jane Smith, not Jonathan Smith). Ordered by last name, then first name.',
+    'At least one criterion (otherwise 422 naming each); every criterion given must match. `query`: case- and accent-insensitive prefix match on first or last name; several words narrow the search: each must match the first or the last name (`jan smi` finds Jane Smith, not Jonathan Smith). `phone`: the digits, whatever the formatting (a leading 1 of an 11-digit number is dropped). `email`: exact, ignoring case. `date_of_birth`: exact. Archived patients only with `include_archived=true`. Ordered by last name, then first name.',
   scope: 'read',
   scopes: ['read'],
   table: 'read',

@@ -133,6 +133,7 @@ export const Problem = z.object({
   ),
   current_status: z.optional(z.string()),
   requested_status: z.optional(z.string()),
+  existing_patient_uuid: z.optional(z.string()).check(z.describe('`possible-duplicate`: the patient that may be the same person.')),
 });
 
 /** `Idempotency-Key` of a create: any printable text up to 255 characters (a uuid is a good choice). */

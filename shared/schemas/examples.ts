@@ -10,6 +10,8 @@ const jane = {
   primary_phone: '+1-415-555-0148',
   email: 'jane.smith@example.com',
   preferred_provider_uuid: 'd4e5f6a7-b8c9-0123-defa-234567890123',
+  is_active: true,
+  archived_at: null,
 };
 
 export const examples = {
@@ -33,6 +35,8 @@ export const examples = {
         primary_phone: '+1-415-555-0223',
         email: 'j.smith@example.com',
         preferred_provider_uuid: null,
+        is_active: true,
+        archived_at: null,
       },
     ],
     page: 1,

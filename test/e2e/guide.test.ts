@@ -102,8 +102,8 @@ describe('the booking guide against `npm start`', () => {
     expect(search.response.status).toBe(200);
     expect(search.data).toEqual({
       items: [
-        { uuid: 'a1b2c3d4-e5f6-7890-abcd-ef1234567890', first_name: 'Jane', last_name: 'Smith', date_of_birth: '1986-04-12', primary_phone: '+1-415-555-0148', email: 'jane.smith@example.com', preferred_provider_uuid: 'd4e5f6a7-b8c9-0123-defa-234567890123' },
-        { uuid: 'f0e1d2c3-b4a5-6789-0123-456789abcdef', first_name: 'Jonathan', last_name: 'Smith', date_of_birth: '1972-11-30', primary_phone: '+1-415-555-0223', email: 'j.smith@example.com', preferred_provider_uuid: null },
+        { uuid: 'a1b2c3d4-e5f6-7890-abcd-ef1234567890', first_name: 'Jane', last_name: 'Smith', date_of_birth: '1986-04-12', primary_phone: '+1-415-555-0148', email: 'jane.smith@example.com', preferred_provider_uuid: 'd4e5f6a7-b8c9-0123-defa-234567890123', is_active: true, archived_at: null },
+        { uuid: 'f0e1d2c3-b4a5-6789-0123-456789abcdef', first_name: 'Jonathan', last_name: 'Smith', date_of_birth: '1972-11-30', primary_phone: '+1-415-555-0223', email: 'j.smith@example.com', preferred_provider_uuid: null, is_active: true, archived_at: null },
       ],
       page: 1,
       page_size: 5,

@@ -20,7 +20,7 @@ const day = (offset: number) => DateTime.now().setZone('America/Los_Angeles').pl
 
 async function patients(n: number) {
   const out: Awaited<ReturnType<typeof createPatient>>[] = [];
-  for (let i = 0; i < n; i++) out.push(await createPatient(clinic.orgId, { first_name: `Racer${i}`, last_name: 'Concurrent', date_of_birth: '1990-01-01' }));
+  for (let i = 0; i < n; i++) out.push(await createPatient(clinic.orgId, { first_name: `Racer${i}`, last_name: 'Concurrent', date_of_birth: '1990-01-01', allow_duplicate: true }));
   return out;
 }
 

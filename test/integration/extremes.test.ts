@@ -36,6 +36,7 @@ type Fixture = { params?: Record<string, string>; query?: Record<string, string>
 const FIXTURES: Partial<Record<RouteName, (r: Refs) => Fixture>> = {
   searchPatients: () => ({ query: { query: 'Smith' } }),
   createPatient: () => ({ body: { first_name: 'Edge', last_name: 'Case', date_of_birth: '1990-01-01' } }),
+  updatePatient: (r) => ({ params: { patient_uuid: r.patient }, body: { date_of_birth: '1986-04-12' } }),
   listPatientAppointments: (r) => ({ params: { patient_uuid: r.patient } }),
   listAppointments: (r) => ({ query: { date_from: day, date_to: day, provider_uuid: r.provider } }),
   getAvailability: (r) => ({ query: { location_uuid: r.location, appointment_type_uuid: r.type, date_from: day, date_to: day, provider_uuid: r.provider } }),

@@ -198,9 +198,10 @@ describe('a reply lost after every write: the API finds out and tells the truth'
   });
 
   it('patient create, with and without an Idempotency-Key: 201, created once', async () => {
-    for (const headers of [{}, { 'idempotency-key': `patient-${futureDay()}` }] as Record<string, string>[]) {
+    for (const [i, headers] of ([{}, { 'idempotency-key': `patient-${futureDay()}` }] as Record<string, string>[]).entries()) {
       lostReplies();
-      const res = await http.post(`${base}/patients`, { first_name: 'Lost', last_name: 'Reply', date_of_birth: '1990-01-01' }, { headers });
+      // Another birthday each time: the second is not a possible duplicate of the first.
+      const res = await http.post(`${base}/patients`, { first_name: 'Lost', last_name: 'Reply', date_of_birth: `1990-01-0${i + 1}` }, { headers });
       faults?.remove();
       expect(res.status).toBe(201);
       expect((await http.get(`${base}/patients/${res.body.uuid}`)).status).toBe(200);

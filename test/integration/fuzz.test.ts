@@ -35,6 +35,7 @@ const FIXTURES: Record<RouteName, (a: Ids) => Request> = {
   searchPatients: () => ({ query: { query: MARK } }),
   createPatient: (a) => ({ body: { first_name: MARK, last_name: MARK, date_of_birth: '1990-01-01', preferred_provider_uuid: a.provider, email: 'fuzz@example.com' } }),
   getPatient: (a) => ({ params: { patient_uuid: a.patient } }),
+  updatePatient: (a) => ({ params: { patient_uuid: a.patient }, body: { primary_phone: '+1 415 555 0199' } }),
   listPatientAppointments: (a) => ({ params: { patient_uuid: a.patient }, query: { page: '1' } }),
   listAppointmentTypes: () => ({ query: { is_active: 'true' } }),
   createAppointmentType: () => ({ body: { code: 'FUZ', name: MARK, duration_minutes: 30, color: '#000000', requires_exam: false } }),

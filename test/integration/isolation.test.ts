@@ -31,6 +31,7 @@ const FIXTURES: Record<Exclude<RouteName, 'getOpenApiDocument' | 'getDocsPage' |
   searchPatients: () => ({ query: { query: 'quarantine' } }),
   createPatient: (a) => ({ body: { first_name: 'Intruder', last_name: 'Test', date_of_birth: '1990-01-01', preferred_provider_uuid: a.provider } }),
   getPatient: (a) => ({ params: { patient_uuid: a.patient } }),
+  updatePatient: (a) => ({ params: { patient_uuid: a.patient }, body: { first_name: 'Hijacked', is_active: false } }),
   listPatientAppointments: (a) => ({ params: { patient_uuid: a.patient } }),
   listAppointmentTypes: () => ({}),
   createAppointmentType: () => ({ body: { code: 'INTR', name: 'Intrusion', duration_minutes: 30, color: '#000000', requires_exam: false } }),
@@ -96,7 +97,7 @@ beforeAll(async () => {
 async function snapshotOfA() {
   const http = client(api.baseUrl, a.token);
   const base = `/api/v1/${a.orgId}`;
-  const [appointment, provider, type, hours, settings, off, patients] = await Promise.all([
+  const [appointment, provider, type, hours, settings, off, patients, patient] = await Promise.all([
     http.get(`${base}/appointments/${aIds.appointment}`),
     http.get(`${base}/providers/${aIds.provider}`),
     http.get(`${base}/appointment-types/${aIds.type}`),
@@ -104,8 +105,9 @@ async function snapshotOfA() {
     http.get(`${base}/settings`),
     http.get(`${base}/time-off?provider_uuid=${aIds.provider}&date_from=${day}&date_to=${day}`),
     http.get(`${base}/patients?query=intruder`),
+    http.get(`${base}/patients/${aIds.patient}`),
   ]);
-  return [appointment, provider, type, hours, settings, off, patients].map((r) => r.body);
+  return [appointment, provider, type, hours, settings, off, patients, patient].map((r) => r.body);
 }
 
 const tenantRoutes = routeList.filter((r) => r.scope !== 'public');

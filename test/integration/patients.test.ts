@@ -40,6 +40,8 @@ describe('GET /patients (search)', () => {
           primary_phone: '+1-415-555-0148',
           email: 'jane.smith@example.com',
           preferred_provider_uuid: guide.dentist.uuid,
+          is_active: true,
+          archived_at: null,
         },
         {
           uuid: guide.patients.jonathan.uuid,
@@ -49,6 +51,8 @@ describe('GET /patients (search)', () => {
           primary_phone: null,
           email: null,
           preferred_provider_uuid: null,
+          is_active: true,
+          archived_at: null,
         },
       ],
       page: 1,
@@ -87,10 +91,12 @@ describe('GET /patients (search)', () => {
     }
   });
 
-  it('requires a query and refuses unknown parameters', async () => {
-    const missing = await http.get(`${base}/patients`);
-    expect(missing.status).toBe(400);
-    expect(missing.body.errors).toEqual([{ path: 'query.query', message: expect.any(String) }]);
+  it('requires at least one criterion (422 naming each) and refuses unknown parameters', async () => {
+    for (const query of ['', '?page=1', '?include_archived=true']) {
+      const missing = await http.get(`${base}/patients${query}`);
+      expect(missing.status, query).toBe(422);
+      expect(missing.body.errors.map((e: any) => e.path)).toEqual(['query.query', 'query.phone', 'query.email', 'query.date_of_birth']);
+    }
     const unknown = await http.get(`${base}/patients?query=smith&pagesize=5`);
     expect(unknown.status).toBe(400);
     expect(unknown.body.errors).toEqual([{ path: 'query.pagesize', message: 'is not a known field' }]);
@@ -109,7 +115,7 @@ describe('POST /patients', () => {
   it('creates a patient: 201, Location, readable and searchable at once', async () => {
     const res = await http.post(`${base}/patients`, { ...valid, preferred_provider_uuid: clinic.dentist.uuid });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ uuid: expect.any(String), ...valid, preferred_provider_uuid: clinic.dentist.uuid });
+    expect(res.body).toEqual({ uuid: expect.any(String), ...valid, preferred_provider_uuid: clinic.dentist.uuid, is_active: true, archived_at: null });
     expect(res.headers.get('location')).toBe(`${base}/patients/${res.body.uuid}`);
     const read = await http.get(`${base}/patients/${res.body.uuid}`);
     expect(read.status).toBe(200);

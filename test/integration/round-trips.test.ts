@@ -103,4 +103,15 @@ describe('sequential DynamoDB stages per request (token lookup included)', () =>
     expect(keyed.stages).toBeLessThanOrEqual(2);
     console.log(`search ${search.stages} ${JSON.stringify(search.calls)}, create ${create.stages}, create with key ${keyed.stages}`);
   });
+
+  it('patient search by every criterion with archived 2, patient change 2', async () => {
+    const search = await measure(200, () => http.get(`${base}/patients?query=smith&phone=4155550148&email=jane.smith%40example.com&date_of_birth=1986-04-12&include_archived=true`));
+    expect(search.stages).toBeLessThanOrEqual(2);
+    expect(search.body.items.map((p: { uuid: string }) => p.uuid)).toEqual([clinic.patients.jane.uuid]);
+    const change = await measure(200, () => http.call('PATCH', `${base}/patients/${clinic.patients.jonathan.uuid}`, { body: { primary_phone: '+1 415 555 0999' } }));
+    expect(change.stages).toBeLessThanOrEqual(2);
+    const archive = await measure(200, () => http.call('PATCH', `${base}/patients/${clinic.patients.jonathan.uuid}`, { body: { is_active: false }, headers: { 'if-match': '"2"' } }));
+    expect(archive.stages).toBeLessThanOrEqual(2);
+    console.log(`search by all ${search.stages} ${JSON.stringify(search.calls)}, change ${change.stages}, archive ${archive.stages}`);
+  });
 });
