@@ -16,12 +16,13 @@ export const ALLOWED_GRANULARITIES = [5, 10, 15] as const;
 /**
  * One transaction holds at most 100 items. The largest write is a reschedule to a window that shares
  * nothing with the old one: it deletes the old locks and puts the new ones, for the provider and the
- * operatory (4 per granule), updates the appointment, raises the provider's and the operatory's
- * schedule guards and puts its audit entry — so a booking may cover at most 24 lock granules: 6 hours
- * at 15-minute locks, 2 hours at 5. (One more item per transaction would lower it to 23.)
+ * operatory (4 per granule), and holds 5 more items — the appointment's update, the provider's and
+ * the operatory's schedule guards, the exam pin (a provider who cannot examine pins the type's
+ * `requires_exam`) and its audit entry — so a booking may cover at most 23 lock granules: 5 h 45 min
+ * at 15-minute locks, 1 h 55 min at 5. (A sixth item would still fit: 4 × 23 + 6 = 98.)
  */
 export const MAX_TRANSACTION_ITEMS = 100;
-const RESERVED_TRANSACTION_ITEMS = 4;
+export const RESERVED_TRANSACTION_ITEMS = 5;
 export const MAX_GRANULES_PER_BOOKING = Math.floor((MAX_TRANSACTION_ITEMS - RESERVED_TRANSACTION_ITEMS) / 4);
 
 /** Longest appointment at a lock granule (longer visits are booked as several appointments). */

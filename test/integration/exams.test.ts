@@ -225,6 +225,24 @@ describe('moves and type changes of existing appointments', () => {
   });
 });
 
+describe('the largest move still fits one transaction with the exam pin', () => {
+  it('moves a 5 h 45 min appointment of a provider who cannot examine to a disjoint window (100 items at most), and refuses 6 hours', async () => {
+    const hygienist = await newProvider('Longest', false);
+    const day = futureDay();
+    const longest = { appointment_type_uuid: clinic.types.cleaning.uuid, provider_uuid: hygienist.uuid };
+    const sixHours = await http.post(`${base}/appointments`, body(day, '05:00', '11:00', longest));
+    expect(sixHours.status).toBe(422);
+    expect(sixHours.body.errors).toEqual([expect.objectContaining({ path: 'body.scheduled_end' })]);
+    const appt = await book(day, '05:00', '10:45', longest);
+    // The move deletes 46 locks and puts 46 (provider and chair), updates the appointment, raises both
+    // guards, pins the type's requires_exam (the provider cannot examine) and puts the audit entry: 98 items.
+    const moved = await http.call('PATCH', `${base}/appointments/${appt.uuid}`, { body: { scheduled_start: `${day}T12:00:00`, scheduled_end: `${day}T17:45:00` } });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    const held = (await providerLocks(clinic.orgId, hygienist.uuid)).filter((l) => l.appointment_uuid === appt.uuid);
+    expect(held).toHaveLength(23);
+  });
+});
+
 describe('availability of a type that requires an exam', () => {
   const query = (day: string, type: string, extra: Record<string, string> = {}) =>
     http.get(`${base}/schedule/availability?${new URLSearchParams({ location_uuid: clinic.location.uuid, appointment_type_uuid: type, date_from: day, date_to: day, ...extra })}`);

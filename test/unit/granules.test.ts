@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
-import { granuleId, granuleStarts, isAligned, maxDurationMinutes, MAX_GRANULES_PER_BOOKING, MAX_TRANSACTION_ITEMS } from '#shared/time/granules.ts';
+import { granuleId, granuleStarts, isAligned, maxDurationMinutes, MAX_GRANULES_PER_BOOKING, MAX_TRANSACTION_ITEMS, RESERVED_TRANSACTION_ITEMS } from '#shared/time/granules.ts';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -37,12 +37,13 @@ describe('slot granules', () => {
   it('bounds a booking so that even a move to a disjoint window fits one transaction', () => {
     for (const g of [5, 10, 15]) {
       const granules = maxDurationMinutes(g) / g;
-      // delete old + put new locks, for provider and operatory, plus the appointment itself
-      expect(4 * granules + 1).toBeLessThanOrEqual(MAX_TRANSACTION_ITEMS);
+      // delete old + put new locks, for provider and operatory, plus the appointment, two guards, the exam pin and the audit entry
+      expect(4 * granules + RESERVED_TRANSACTION_ITEMS).toBeLessThanOrEqual(MAX_TRANSACTION_ITEMS);
     }
-    expect(maxDurationMinutes(15)).toBe(6 * 60);
+    expect(RESERVED_TRANSACTION_ITEMS).toBe(5);
+    expect(maxDurationMinutes(15)).toBe(5 * 60 + 45);
     expect(maxDurationMinutes(5)).toBe(MAX_GRANULES_PER_BOOKING * 5);
-    expect(maxDurationMinutes(5)).toBe(2 * 60);
+    expect(maxDurationMinutes(5)).toBe(115);
   });
 
   it('checks alignment on the local wall clock', () => {
