@@ -41,7 +41,7 @@ export default defineConfig({
       // After the integration projects (groups 0 and 1), the other three run together, two files at
       // a time (group 2): unit files are CPU, the infra file is mostly one synth, the e2e
       // files mostly wait on their child processes. vitest 4 sets maxWorkers per group, hence two groups.
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], isolate: false /* pure files: one module graph per worker */, maxWorkers: 2, testTimeout: 60_000 /* property tests on a loaded machine */, sequence: { groupOrder: 2 } } },
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], isolate: false /* pure files: one module graph per worker */, maxWorkers: 2, testTimeout: 60_000, hookTimeout: 60_000 /* property tests on a loaded machine */, sequence: { groupOrder: 2 } } },
       {
         extends: true,
         test: {
