@@ -190,6 +190,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}) {
     tags: [
       { name: 'Patients', description: 'Who is being booked' },
       { name: 'Scheduling', description: 'What kind of visit, and when' },
+      { name: 'Clinical notes', description: 'Append-only notes on appointments (the `clinical` scope only)' },
       { name: 'Practice setup', description: 'Locations, operatories, providers, working hours, time off and settings' },
       { name: 'API description', description: 'This document and its reference page' },
     ],

@@ -9,7 +9,7 @@ import { nowIso } from '../db/timestamps.ts';
 import { ApiError } from '../errors.ts';
 import { bearerSecret, generateTokenSecret, hashTokenSecret, identityOf, invalidToken, missingToken, type Identity, type Scope } from './auth.ts';
 
-export const ALL_SCOPES: readonly Scope[] = ['read', 'write', 'admin'];
+export const ALL_SCOPES: readonly Scope[] = ['read', 'write', 'admin', 'clinical'];
 
 /** What may be shown of a token after its creation: never the secret, nor its hash. */
 export type TokenMetadata = {
