@@ -13,7 +13,7 @@
  *   uuid under this appointment (and gets the new uuid appended to `amended_by`), the audit entry,
  *   and with an Idempotency-Key the record of the answer. What was read before it (the count, the
  *   amended note's pointer) only finds the keys; every one of them is conditioned on again inside.
- * - Reading a page is one stage: whether the appointment exists, the count, and the Query of the
+ * - Reading a page is one stage: the appointment and the count (one BatchGetItem) and the Query of the
  *   page's number range, sent together (with the token lookup); then one audit entry of the read,
  *   written before the page is answered.
  *
@@ -24,7 +24,6 @@ import { namedTransaction } from '../db/operations.ts';
 import { readMany } from '../db/refs.ts';
 import { again, withRetries } from '../db/retry.ts';
 import {
-  appointmentExists,
   appointmentExistsCheck,
   appointmentPresenceRef,
   markAmended,
@@ -33,7 +32,6 @@ import {
   notesNumbered,
   noteWitness,
   putNewNote,
-  readNoteCount,
   type NoteRecord,
 } from '../db/repositories/clinical-notes.ts';
 import { nowIso } from '../db/timestamps.ts';
@@ -155,12 +153,13 @@ export async function listAppointmentNotes(
 ): Promise<AppointmentNotePageResult> {
   const first = (query.page - 1) * query.page_size + 1;
   const last = query.page * query.page_size;
-  const [exists, count, notes] = await Promise.all([
-    appointmentExists(orgId, appointmentId),
-    readNoteCount(orgId, appointmentId),
+  // One stage, with the token lookup: the appointment and the count in one BatchGetItem, beside the page's Query.
+  const [found, notes] = await Promise.all([
+    readMany({ appointment: appointmentPresenceRef(orgId, appointmentId), count: noteCountRef(orgId, appointmentId) }),
     notesNumbered(orgId, appointmentId, first, last),
   ]);
-  if (!exists) throw noAppointment(appointmentId);
+  if (!found.appointment) throw noAppointment(appointmentId);
+  const count = found.count?.count ?? 0;
   await recordRead(orgId, actor, 'appointment-note.read', 'appointment', appointmentId);
   // A note committed between the count's read and the Query's still counts.
   const total = Math.max(count, notes.at(-1)?.seq ?? 0);

@@ -64,7 +64,7 @@ async function book(): Promise<string> {
 }
 
 const notesPath = (appointmentId: string) => `${base}/appointments/${appointmentId}/notes`;
-const write = (appointmentId: string, body: unknown, options: Parameters<Client['post']>[2] = {}) => clinician.post<Note>(notesPath(appointmentId), body, options);
+const write = (appointmentId: string, body: unknown, options: Parameters<Client['post']>[2] = {}) => clinician.post(notesPath(appointmentId), body, options);
 async function list(appointmentId: string, query = ''): Promise<NotePage> {
   const res = await clinician.get<NotePage>(`${notesPath(appointmentId)}${query}`);
   expect(res.status, JSON.stringify(res.body)).toBe(200);

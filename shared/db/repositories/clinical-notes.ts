@@ -15,7 +15,7 @@
  */
 import { tableName } from '../client.ts';
 import { keys } from '../keys.ts';
-import { getOne, queryAll, type Item, type Key, type TransactItem } from '../operations.ts';
+import { queryAll, type Item, type Key, type TransactItem } from '../operations.ts';
 import { ref, type Ref } from '../refs.ts';
 
 export type NoteRecord = {
@@ -53,12 +53,6 @@ export const notePointerRef = (orgId: string, appointmentId: string, noteId: str
 /** How many notes the appointment has (no item: none yet). */
 export const noteCountRef = (orgId: string, appointmentId: string): Ref<{ count: number }> =>
   ref(keys.appointmentNoteCount(orgId, appointmentId), (item) => ({ count: item.note_count as number }));
-
-/** The count alone: a strongly consistent GetItem (0 without notes). */
-export async function readNoteCount(orgId: string, appointmentId: string): Promise<number> {
-  const item = await getOne(keys.appointmentNoteCount(orgId, appointmentId));
-  return (item?.note_count as number | undefined) ?? 0;
-}
 
 /** Notes numbered `from` to `to` (inclusive), oldest first: one strongly consistent Query of that key range. */
 export async function notesNumbered(orgId: string, appointmentId: string, from: number, to: number): Promise<NoteRecord[]> {
@@ -130,11 +124,6 @@ export const noteWitness = (orgId: string, appointmentId: string, noteId: string
 
 /** Whether the appointment exists (read with the notes: a note is never read without its appointment). */
 export const appointmentPresenceRef = (orgId: string, appointmentId: string): Ref<true> => ref(keys.appointment(orgId, appointmentId), () => true as const);
-
-/** Whether the appointment exists: a strongly consistent GetItem of its key alone. */
-export async function appointmentExists(orgId: string, appointmentId: string): Promise<boolean> {
-  return (await getOne(keys.appointment(orgId, appointmentId), { projection: 'pk' })) !== undefined;
-}
 
 /** A transaction item that fails unless the appointment exists. */
 export function appointmentExistsCheck(orgId: string, appointmentId: string): TransactItem {
