@@ -25,6 +25,7 @@ const routeExamples: { [K in RouteName]?: { body?: unknown; responses?: Record<n
   listAppointmentTypes: { responses: { 200: examples.appointmentTypes } },
   bookAppointment: { body: examples.bookAppointment, responses: { 201: examples.appointment } },
   getAppointment: { responses: { 200: examples.appointment } },
+  createAppointmentNote: { body: examples.createAppointmentNote, responses: { 201: examples.appointmentNote } },
 };
 
 type JsonSchema = Record<string, unknown>;
