@@ -16,6 +16,7 @@ import type { TestClinic } from '../helpers/clinic.ts';
 import { client, type ApiResponse } from '../helpers/local-api.ts';
 import { CLINICAL_NOTE_PHI } from '../helpers/phi.ts';
 import { useClinic, type Client } from '../helpers/use-clinic.ts';
+import { injectFaults, type FaultRule } from '../helpers/faults.ts';
 
 type Note = {
   uuid: string;
@@ -311,5 +312,34 @@ describe('the clinical scope', () => {
     expect(JSON.stringify(views[1]!.body)).toContain(appointment);
     for (const view of views) expect(leaks(view)).toEqual([]);
     expect(Object.keys(views[0]!.body)).not.toContain('clinical_notes');
+  });
+});
+
+describe('failures tell the truth', () => {
+  async function underFaults(rule: FaultRule, request: () => Promise<ApiResponse>) {
+    const faults = injectFaults(db, [rule]);
+    try {
+      return await request();
+    } finally {
+      faults.remove();
+    }
+  }
+
+  it('a reply lost after every write: 201 (the note is found written), and the note is there once', async () => {
+    const appointment = await book();
+    const res = await underFaults({ command: 'TransactWriteItemsCommand', fault: 'timeout', when: 'after' }, () => write(appointment, { text: FINDING }));
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect((await list(appointment)).items).toEqual([res.body]);
+  });
+
+  it('DynamoDB throttling every write: 503 with Retry-After, nothing written (no note, no count, no audit entry)', async () => {
+    const appointment = await book();
+    const before = await trail(appointment);
+    const res = await underFaults({ command: 'TransactWriteItemsCommand', fault: 'throttling' }, () => write(appointment, { text: FINDING }));
+    expect(res.status).toBe(503);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(leaks(res)).toEqual([]);
+    expect(await storedNotes(appointment)).toEqual([]);
+    expect(await trail(appointment)).toEqual(before);
   });
 });
