@@ -51,6 +51,8 @@ import { listAudit } from './routes/list-audit.ts';
 import { getOpenApiDocument } from './routes/get-openapi-document.ts';
 import { getDocsPage } from './routes/get-docs-page.ts';
 import { getDocsAsset } from './routes/get-docs-asset.ts';
+import { createAppointmentNote } from './routes/create-appointment-note.ts';
+import { listAppointmentNotes } from './routes/list-appointment-notes.ts';
 
 export type { DomainErrorStatus, HttpMethod, ResponseSpec, RouteSpec, Scope, TableAccess } from './routes/spec.ts';
 export { acceptedScopes, pathOf, pathParameterNames } from './routes/spec.ts';
@@ -93,6 +95,8 @@ export const routes = {
   getOpenApiDocument,
   getDocsPage,
   getDocsAsset,
+  createAppointmentNote,
+  listAppointmentNotes,
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteName = keyof typeof routes;
@@ -105,7 +109,9 @@ export const routeList: ReadonlyArray<RouteSpec & { name: RouteName }> = Object.
  * The rule each route's `scopes` is written by, over the whole table: the route's own scope, and for
  * a GET of the `read` scope whose path an `admin` route changes (the same path, or a path under it)
  * also `admin` — a token that may change a thing may read it. No admin route changes patients or
- * appointments, so an admin-only token never reads a patient record. Only the tests call it (a
+ * appointments, so an admin-only token never reads a patient record. Clinical notes are the
+ * `clinical` scope's alone (both their routes, nothing else): `read` and `write` never reach a note,
+ * and `clinical` reaches nothing but notes. Only the tests call it (a
  * function that did would bundle every route).
  */
 export function acceptedScopesRule(route: RouteSpec, table: readonly RouteSpec[] = routeList): readonly Scope[] {

@@ -8,7 +8,8 @@
  *
  * Commands:
  *   create-org    --name <name> --time-zone <IANA zone> [--granularity 5|10|15] [--horizon-days N]
- *   create-token  --org <uuid> [--scopes read,write,admin] [--label <text>] [--expires <ISO date>]
+ *   create-token  --org <uuid> [--scopes read,write,admin,clinical] [--label <text>] [--expires <ISO date>]
+ *   grant-scopes  --org <uuid> --token-id <uuid> --scopes <list>   adds scopes (e.g. clinical) to a token
  *   list-tokens   --org <uuid>
  *   revoke-token  --org <uuid> --token-id <uuid>
  *   load-demo     loads the demo clinic (the booking guide's examples) and prints a token for it
@@ -23,13 +24,14 @@ import { resolveTarget, TargetNotFoundError, TargetUsageError, type Target } fro
 
 const USAGE = `Usage: npm run admin -- <command> (--stage <name> | --local | --table <name> [--endpoint <url>]) [options]
   create-org    --name <name> --time-zone <IANA zone, e.g. America/New_York> [--granularity 5|10|15] [--horizon-days 365]
-  create-token  --org <uuid> [--scopes read,write,admin] [--label <text>] [--expires 2027-01-01]
+  create-token  --org <uuid> [--scopes read,write,admin,clinical] [--label <text>] [--expires 2027-01-01]
+  grant-scopes  --org <uuid> --token-id <uuid> --scopes clinical
   list-tokens   --org <uuid>
   revoke-token  --org <uuid> --token-id <uuid>
   load-demo`;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const COMMANDS = ['create-org', 'create-token', 'list-tokens', 'revoke-token', 'load-demo'];
+const COMMANDS = ['create-org', 'create-token', 'grant-scopes', 'list-tokens', 'revoke-token', 'load-demo'];
 
 class UsageError extends Error {}
 class FailedError extends Error {}
@@ -134,7 +136,7 @@ async function run(argv: readonly string[], io: CliIo) {
 
   // Loaded after the environment is set (useTarget): these read it once at import.
   const { createOrg } = await import('#shared/domain/settings.ts');
-  const { createToken, listTokens, revokeToken, TokenNotFoundError, ALL_SCOPES } = await import('#shared/domain/tokens.ts');
+  const { createToken, grantScopes, listTokens, revokeToken, TokenNotFoundError, ALL_SCOPES } = await import('#shared/domain/tokens.ts');
   const { ALLOWED_GRANULARITIES } = await import('#shared/time/granules.ts');
   const { isValidTimeZone } = await import('#shared/time/wall-clock.ts');
   const { db, tableName } = await import('#shared/db/client.ts');
@@ -176,6 +178,24 @@ async function run(argv: readonly string[], io: CliIo) {
       const { token_id, secret } = await createToken(orgId, { scopes: scopes as (typeof ALL_SCOPES)[number][], label: values.label, expiresAt });
       print({ org_id: orgId, token_id, scopes, api_token: secret });
       note('The api_token is shown only now; store it in your secret manager.');
+      return;
+    }
+    case 'grant-scopes': {
+      const orgId = orgArgument();
+      const tokenId = values['token-id'];
+      if (!tokenId || !UUID.test(tokenId)) usage('grant-scopes needs --token-id <uuid> (from list-tokens).');
+      if (!argv.some((a) => a === '--scopes' || a.startsWith('--scopes='))) usage('grant-scopes needs --scopes, e.g. --scopes clinical.');
+      const scopes = values.scopes.split(',').map((s) => s.trim());
+      const unknown = scopes.filter((s) => !(ALL_SCOPES as readonly string[]).includes(s));
+      if (unknown.length > 0) usage(`Unknown scopes: ${unknown.join(', ')}.`);
+      try {
+        const token = await grantScopes(orgId, tokenId, scopes as (typeof ALL_SCOPES)[number][]);
+        print({ org_id: orgId, ...token });
+        note('Granted: the next request with this token has these scopes.');
+      } catch (error) {
+        if (error instanceof TokenNotFoundError) throw new FailedError(`${error.message} See list-tokens --org ${orgId}.`);
+        throw error;
+      }
       return;
     }
     case 'list-tokens': {

@@ -473,6 +473,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/{org_id}/appointments/{appointment_uuid}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An appointment's clinical notes
+         * @description Oldest first, paginated; amendments are notes too, and each note lists the notes that amend it (`amended_by`). Every read leaves an audit entry (`appointment-note.read`). Needs the `clinical` scope.
+         */
+        get: operations["listAppointmentNotes"];
+        put?: never;
+        /**
+         * Add a clinical note to an appointment
+         * @description Append-only: a note is never changed or deleted. To correct one, add a note with `amends` (the earlier note's uuid, of the same appointment) and a `reason`; the earlier note stays readable and lists the correction in `amended_by`. Text up to 4000 characters. Records the author token (id and label) and an audit entry (`appointment-note.create`). Needs the `clinical` scope.
+         */
+        post: operations["createAppointmentNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4787,7 +4811,7 @@ export interface operations {
                             token_id: string;
                             org_id: string;
                             /** @enum {string} */
-                            action: "patient.read" | "patient.create" | "patient.update" | "appointment.create" | "appointment.update" | "appointment.status";
+                            action: "patient.read" | "patient.create" | "patient.update" | "appointment.create" | "appointment.update" | "appointment.status" | "appointment-note.create" | "appointment-note.read";
                             /** @enum {string} */
                             entity_type: "patient" | "appointment";
                             entity_uuid: string;
@@ -4984,6 +5008,280 @@ export interface operations {
             /** @description An unexpected error; it has been logged. */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAppointmentNotes: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                org_id: string;
+                appointment_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the appointment’s notes, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            uuid: string;
+                            appointment_uuid: string;
+                            text: string;
+                            /** @description When it was written, UTC. */
+                            created_at: string;
+                            /** @description The API token that wrote it: its id and its label when the note was written. */
+                            author: {
+                                token_id: string;
+                                label: string;
+                            };
+                            /** @description The note this one corrects, or `null`. */
+                            amends: string | null;
+                            /** @description Why it corrects that note, or `null`. */
+                            reason: string | null;
+                            /** @description The notes that correct this one, oldest first (empty if none). */
+                            amended_by: string[];
+                        }[];
+                        page: number;
+                        page_size: number;
+                        total: number;
+                    };
+                };
+            };
+            /** @description The request breaks the schema (malformed JSON, missing or unknown fields, wrong types); `errors` lists each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or an unknown, revoked or expired one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token belongs to another organisation, or lacks this route's scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource in the path does not exist in this organisation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createAppointmentNote: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the create safe to retry: the same key and body within 24 hours returns the first answer and creates nothing new. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                org_id: string;
+                appointment_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "text": "Caries on tooth 18 (distal), not 19. Recheck in 6 weeks.",
+                 *       "amends": "0b9c8d7e-6f5a-4b3c-9d2e-1f0a9b8c7d6e",
+                 *       "reason": "Wrong tooth number in the first note."
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The note, up to 4000 characters (trimmed; tabs and line breaks allowed). */
+                    text: string & (unknown & unknown);
+                    /** @description The uuid of an earlier note of the same appointment that this note corrects; needs `reason`. The earlier note stays as it was and lists this one in `amended_by`. */
+                    amends?: string;
+                    /** @description Why the earlier note is corrected, up to 500 characters; only with `amends`. */
+                    reason?: string & (unknown & unknown);
+                };
+            };
+        };
+        responses: {
+            /** @description The note, created */
+            201: {
+                headers: {
+                    /** @description The appointment’s notes (the list this note was added to) */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "uuid": "7a6b5c4d-3e2f-4a1b-8c9d-0e1f2a3b4c5d",
+                     *       "appointment_uuid": "e5f6a7b8-c9d0-1234-efab-345678901234",
+                     *       "text": "Caries on tooth 18 (distal), not 19. Recheck in 6 weeks.",
+                     *       "created_at": "2025-05-20T18:05:00.000Z",
+                     *       "author": {
+                     *         "token_id": "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a",
+                     *         "label": "Dr. Chen chairside tablet"
+                     *       },
+                     *       "amends": "0b9c8d7e-6f5a-4b3c-9d2e-1f0a9b8c7d6e",
+                     *       "reason": "Wrong tooth number in the first note.",
+                     *       "amended_by": []
+                     *     }
+                     */
+                    "application/json": {
+                        uuid: string;
+                        appointment_uuid: string;
+                        text: string;
+                        /** @description When it was written, UTC. */
+                        created_at: string;
+                        /** @description The API token that wrote it: its id and its label when the note was written. */
+                        author: {
+                            token_id: string;
+                            label: string;
+                        };
+                        /** @description The note this one corrects, or `null`. */
+                        amends: string | null;
+                        /** @description Why it corrects that note, or `null`. */
+                        reason: string | null;
+                        /** @description The notes that correct this one, oldest first (empty if none). */
+                        amended_by: string[];
+                    };
+                };
+            };
+            /** @description The request breaks the schema (malformed JSON, missing or unknown fields, wrong types); `errors` lists each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or an unknown, revoked or expired one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token belongs to another organisation, or lacks this route's scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource in the path does not exist in this organisation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is well-formed but cannot be carried out; `errors` lists the fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {

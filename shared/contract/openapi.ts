@@ -26,6 +26,7 @@ const routeExamples: { [K in RouteName]?: { body?: unknown; responses?: Record<n
   listAppointmentTypes: { responses: { 200: examples.appointmentTypes } },
   bookAppointment: { body: examples.bookAppointment, responses: { 201: examples.appointment } },
   getAppointment: { responses: { 200: examples.appointment } },
+  createAppointmentNote: { body: examples.createAppointmentNote, responses: { 201: examples.appointmentNote } },
 };
 
 type JsonSchema = Record<string, unknown>;
@@ -191,6 +192,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}) {
     tags: [
       { name: 'Patients', description: 'Who is being booked' },
       { name: 'Scheduling', description: 'What kind of visit, and when' },
+      { name: 'Clinical notes', description: 'Append-only notes on appointments (the `clinical` scope only)' },
       { name: 'Practice setup', description: 'Locations, operatories, providers, working hours, time off and settings' },
       { name: 'API description', description: 'This document and its reference page' },
     ],

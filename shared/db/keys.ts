@@ -8,6 +8,7 @@
 type Key = { pk: string; sk: string };
 
 const org = (orgId: string) => `ORG#${orgId}`;
+const appointmentNotesPartition = (orgId: string, appointmentId: string) => `${org(orgId)}#APPT#${appointmentId}#NOTES`;
 
 export const keys = {
   org: (orgId: string): Key => ({ pk: org(orgId), sk: 'ORG' }),
@@ -138,4 +139,14 @@ export const keys = {
    * patient, put with `attribute_not_exists` in the transaction that creates or changes it.
    */
   patientDuplicate: (orgId: string, hash: string): Key => ({ pk: `${org(orgId)}#PATIENTDUP#${hash}`, sk: 'PATIENTDUP' }),
+  /**
+   * Clinical notes of an appointment, in a partition of their own (`ORG#o#APPT#a#NOTES`), never read
+   * with the appointment: each note under its number (`NOTE#0000000001`, zero-padded, so the sort key
+   * order is the order they were written and a page is one Query of a key range), a pointer from its
+   * uuid to its number (`NOTEID#<uuid>`, to find the note an amendment names), and the count of the
+   * appointment's notes (`NOTES`), whose conditional update hands out the next number.
+   */
+  appointmentNote: (orgId: string, appointmentId: string, seq: number): Key => ({ pk: appointmentNotesPartition(orgId, appointmentId), sk: `NOTE#${String(seq).padStart(10, '0')}` }),
+  appointmentNoteId: (orgId: string, appointmentId: string, noteId: string): Key => ({ pk: appointmentNotesPartition(orgId, appointmentId), sk: `NOTEID#${noteId}` }),
+  appointmentNoteCount: (orgId: string, appointmentId: string): Key => ({ pk: appointmentNotesPartition(orgId, appointmentId), sk: 'NOTES' }),
 } as const;

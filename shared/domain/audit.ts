@@ -16,12 +16,13 @@ import type { TransactItem } from '../db/operations.ts';
 import { listAuditRecords, putAuditEntries, putAuditEntry, type AuditRecord } from '../db/repositories/audit.ts';
 import type { AuditEntry } from '../schemas/audit.ts';
 
-export type Actor = { tokenId: string; requestId: string };
+/** Who acts: the token (and its label, once verified; absent for the system) and the request. */
+export type Actor = { tokenId: string; requestId: string; tokenLabel?: string };
 export type AuditAction = AuditEntry['action'];
 export type AuditEntityType = AuditEntry['entity_type'];
 
 /** Who acts for code that is not an API request (demo data, admin tools, tests). */
-export const SYSTEM_ACTOR: Actor = { tokenId: 'system', requestId: 'system' };
+export const SYSTEM_ACTOR: Actor = { tokenId: 'system', requestId: 'system', tokenLabel: 'system' };
 
 const DEFAULT_RETENTION_DAYS = 2190;
 
@@ -85,4 +86,12 @@ export async function listAudit(orgId: string, query: AuditListQuery, now: Date 
   const items = found.filter((record) => record.expires_at === undefined || record.expires_at > epoch);
   const slice = items.slice((query.page - 1) * query.page_size, query.page * query.page_size);
   return { items: slice.map(toEntry), page: query.page, page_size: query.page_size, total: items.length };
+}
+
+/**
+ * One read entry of an entity other than a patient (an appointment whose clinical notes were read),
+ * written (one BatchWriteItem, as the read routes' audit grant allows) before the answer is sent.
+ */
+export async function recordRead(orgId: string, actor: Actor, action: 'appointment-note.read', entityType: AuditEntityType, entityUuid: string, now: Date = new Date()): Promise<void> {
+  await putAuditEntries([entryOf(orgId, actor, action, entityType, entityUuid, now)]);
 }

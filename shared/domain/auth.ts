@@ -11,13 +11,18 @@ import { createHash, randomBytes } from 'node:crypto';
 import { ApiError } from '../errors.ts';
 import type { TokenRecord } from '../db/repositories/tokens.ts';
 
-export type Scope = 'read' | 'write' | 'admin';
+/**
+ * `read` for GETs, `write` for patients and appointments, `admin` for the practice setup and the
+ * audit trail, `clinical` for clinical notes (and nothing else: a front-desk token without it never
+ * sees a note).
+ */
+export type Scope = 'read' | 'write' | 'admin' | 'clinical';
 
 /** Recognisable prefix, so secret scanners can find a leaked token. */
 export const TOKEN_PREFIX = 'dbk_';
 
-/** A verified token: its organisation, id and scopes. */
-export type Identity = { orgId: string; tokenId: string; scopes: readonly Scope[] };
+/** A verified token: its organisation, id, scopes and label (what a clinical note records as its author). */
+export type Identity = { orgId: string; tokenId: string; scopes: readonly Scope[]; label: string };
 
 export function generateTokenSecret(): string {
   return `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
@@ -39,11 +44,11 @@ export const missingToken = () => new ApiError('unauthenticated', 'Send an API t
 export const invalidToken = () => new ApiError('unauthenticated', 'The bearer token is not valid (unknown, revoked or expired).');
 
 /** Pure: the identity a token item grants at `now`, or the 401 it earns. */
-export function identityOf(token: Pick<TokenRecord, 'org_id' | 'token_id' | 'scopes' | 'expires_at' | 'revoked_at'> | undefined, now: Date): Identity {
+export function identityOf(token: Pick<TokenRecord, 'org_id' | 'token_id' | 'scopes' | 'label' | 'expires_at' | 'revoked_at'> | undefined, now: Date): Identity {
   if (!token || token.revoked_at) throw invalidToken();
   const expiresAt = token.expires_at;
   if (expiresAt !== undefined && expiresAt * 1000 <= now.getTime()) throw invalidToken();
-  return { orgId: token.org_id, tokenId: token.token_id, scopes: token.scopes as Scope[] };
+  return { orgId: token.org_id, tokenId: token.token_id, scopes: token.scopes as Scope[], label: token.label };
 }
 
 /** Pure: may this identity use a route of `pathOrgId` that any of `accepted` scopes admits? (403 if not.) */

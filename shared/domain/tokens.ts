@@ -4,13 +4,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { namedTransaction } from '../db/operations.ts';
-import { listOrgTokenRecords, putNewToken, readOrgToken, readTokenByHash, revokeTokenItems, tokenReadOf, type TokenRecord } from '../db/repositories/tokens.ts';
+import { listOrgTokenRecords, putNewToken, readOrgToken, readTokenByHash, revokeTokenItems, setTokenScopesItems, tokenReadOf, type TokenRecord } from '../db/repositories/tokens.ts';
 import type { TokenRead } from '../db/request-gate.ts';
 import { nowIso } from '../db/timestamps.ts';
 import { ApiError } from '../errors.ts';
 import { bearerSecret, generateTokenSecret, hashTokenSecret, identityOf, invalidToken, missingToken, type Identity, type Scope } from './auth.ts';
 
-export const ALL_SCOPES: readonly Scope[] = ['read', 'write', 'admin'];
+export const ALL_SCOPES: readonly Scope[] = ['read', 'write', 'admin', 'clinical'];
 
 /** What may be shown of a token after its creation: never the secret, nor its hash. */
 export type TokenMetadata = {
@@ -99,6 +99,34 @@ export async function revokeToken(orgId: string, tokenId: string, now: Date = ne
     throw error;
   }
   return toMetadata({ ...record, revoked_at: revokedAt });
+}
+
+/**
+ * Adds scopes to a token (`clinical`, say, to a token that had `read,write`): both of its items, in
+ * one transaction conditioned on the scopes read, so a concurrent change is never overwritten. The
+ * next request with the token has them (every request reads the token item). Scopes it has already
+ * stay; a revoked token is refused.
+ */
+export async function grantScopes(orgId: string, tokenId: string, scopes: readonly Scope[]): Promise<TokenMetadata> {
+  for (let attempt = 1; ; attempt++) {
+    const record = await readOrgToken(orgId, tokenId);
+    if (!record) throw new TokenNotFoundError(`No token ${tokenId} in organisation ${orgId}.`);
+    if (record.revoked_at) throw new TokenNotFoundError(`Token ${tokenId} of organisation ${orgId} is revoked; create a new one.`);
+    const granted = ALL_SCOPES.filter((s) => record.scopes.includes(s) || scopes.includes(s));
+    if (granted.length === record.scopes.length) return toMetadata(record);
+    const items = setTokenScopesItems(orgId, tokenId, record.token_hash!, record.scopes, granted);
+    const tx = namedTransaction([
+      ['metadata', items.metadata],
+      ['token', items.token],
+    ]);
+    try {
+      await tx.commit();
+      return toMetadata({ ...record, scopes: granted });
+    } catch (error) {
+      // Changed (granted, revoked or expired) since the read: read it again, a few times at most.
+      if (!tx.cancellation(error) || attempt >= 3) throw error;
+    }
+  }
 }
 
 /** Does a token with this secret exist (and is it usable)? */

@@ -112,6 +112,9 @@ export function apiHandler<R extends RouteSpec>(route: R, action: (request: ApiR
         get tokenId() {
           return identity?.tokenId ?? unverified();
         },
+        get tokenLabel() {
+          return identity?.label ?? unverified();
+        },
         requestId: context.awsRequestId,
       };
       const errors: FieldError[] = [];

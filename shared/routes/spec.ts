@@ -43,7 +43,7 @@ export type RouteSpec = {
   summary: string;
   description?: string;
   /** Grouping on the docs page. */
-  tag: 'Patients' | 'Scheduling' | 'Practice setup' | 'API description';
+  tag: 'Patients' | 'Scheduling' | 'Clinical notes' | 'Practice setup' | 'API description';
   /** The token scope the route needs; `public` routes take no token (API description only). */
   scope: Scope | 'public';
   /**

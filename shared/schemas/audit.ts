@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { Uuid, queryInt } from './common.ts';
 
-export const AUDIT_ACTIONS = ['patient.read', 'patient.create', 'patient.update', 'appointment.create', 'appointment.update', 'appointment.status'] as const;
+export const AUDIT_ACTIONS = ['patient.read', 'patient.create', 'patient.update', 'appointment.create', 'appointment.update', 'appointment.status', 'appointment-note.create', 'appointment-note.read'] as const;
 
 export const AuditQuery = z.strictObject({
   entity_uuid: Uuid.check(z.describe('A patient or appointment uuid.')),

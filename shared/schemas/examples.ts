@@ -90,4 +90,20 @@ export const examples = {
       },
     ],
   },
+  /** A clinical note correcting an earlier one (POST …/appointments/{uuid}/notes). */
+  createAppointmentNote: {
+    text: 'Caries on tooth 18 (distal), not 19. Recheck in 6 weeks.',
+    amends: '0b9c8d7e-6f5a-4b3c-9d2e-1f0a9b8c7d6e',
+    reason: 'Wrong tooth number in the first note.',
+  },
+  appointmentNote: {
+    uuid: '7a6b5c4d-3e2f-4a1b-8c9d-0e1f2a3b4c5d',
+    appointment_uuid: 'e5f6a7b8-c9d0-1234-efab-345678901234',
+    text: 'Caries on tooth 18 (distal), not 19. Recheck in 6 weeks.',
+    created_at: '2025-05-20T18:05:00.000Z',
+    author: { token_id: '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a', label: 'Dr. Chen chairside tablet' },
+    amends: '0b9c8d7e-6f5a-4b3c-9d2e-1f0a9b8c7d6e',
+    reason: 'Wrong tooth number in the first note.',
+    amended_by: [],
+  },
 } as const;

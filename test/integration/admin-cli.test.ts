@@ -163,6 +163,36 @@ describe('npm run admin', () => {
     expect((await client(api.baseUrl, token.api_token).get(`/api/v1/${other}/appointment-types`)).status).toBe(200);
   });
 
+  it('creates clinical tokens, and grants clinical to an existing token: its next request may read notes, its other scopes stay', async () => {
+    const orgId = await newOrg('Clinical Dental');
+    const notes = `/api/v1/${orgId}/appointments/00000000-0000-4000-8000-000000000000/notes`;
+    const types = `/api/v1/${orgId}/appointment-types`;
+    const clinical = JSON.parse((await admin('create-token', '--org', orgId, '--scopes', 'clinical', '--label', 'hygienist tablet')).stdout);
+    expect(clinical.scopes).toEqual(['clinical']);
+    // Past the scope check: the appointment is unknown (404), not the token's scope (403).
+    expect((await client(api.baseUrl, clinical.api_token).get(notes)).status).toBe(404);
+    expect((await client(api.baseUrl, clinical.api_token).get(types)).status).toBe(403);
+
+    const desk = JSON.parse((await admin('create-token', '--org', orgId, '--scopes', 'read,write', '--label', 'front desk')).stdout);
+    expect((await client(api.baseUrl, desk.api_token).get(notes)).status).toBe(403);
+    const granted = JSON.parse((await admin('grant-scopes', '--org', orgId, '--token-id', desk.token_id, '--scopes', 'clinical')).stdout);
+    expect(granted).toMatchObject({ org_id: orgId, token_id: desk.token_id, label: 'front desk', scopes: ['read', 'write', 'clinical'], revoked_at: null });
+    expect((await client(api.baseUrl, desk.api_token).get(notes)).status).toBe(404);
+    expect((await client(api.baseUrl, desk.api_token).get(types)).status).toBe(200);
+    const stored = await db.send(new GetCommand({ TableName: tableName, Key: keys.token(hashTokenSecret(desk.api_token)) }));
+    expect(stored.Item?.scopes).toEqual(['read', 'write', 'clinical']);
+    // Granting again changes nothing; list-tokens shows it.
+    expect(JSON.parse((await admin('grant-scopes', '--org', orgId, '--token-id', desk.token_id, '--scopes', 'clinical,read')).stdout).scopes).toEqual(['read', 'write', 'clinical']);
+    const listed = JSON.parse((await admin('list-tokens', '--org', orgId)).stdout);
+    expect(listed.tokens.find((t: { token_id: string }) => t.token_id === desk.token_id).scopes).toEqual(['read', 'write', 'clinical']);
+
+    await expect(admin('grant-scopes', '--org', orgId, '--token-id', desk.token_id, '--scopes', 'root')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('root') });
+    await expect(admin('grant-scopes', '--org', orgId, '--token-id', desk.token_id)).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--scopes') });
+    await expect(admin('grant-scopes', '--org', orgId, '--token-id', '11111111-1111-4111-8111-111111111111', '--scopes', 'clinical')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('No token') });
+    await admin('revoke-token', '--org', orgId, '--token-id', clinical.token_id);
+    await expect(admin('grant-scopes', '--org', orgId, '--token-id', clinical.token_id, '--scopes', 'read')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('revoked') });
+  });
+
   describe('--local (the running npm start, from its dev.json)', () => {
     let stateDir: string;
     beforeAll(() => {

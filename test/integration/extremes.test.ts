@@ -51,6 +51,7 @@ const FIXTURES: Partial<Record<RouteName, (r: Refs) => Fixture>> = {
     body: { weekly: { monday: [{ start: '00:00', end: '24:00' }] }, effective_from: day, effective_to: plusDays(day, 7) },
   }),
   listAudit: (r) => ({ query: { entity_uuid: r.patient } }),
+  listAppointmentNotes: (r) => ({ params: { appointment_uuid: r.appointment } }),
 };
 
 /** The widest date_from..date_to range of each route that takes one, counting both days. */

@@ -68,6 +68,8 @@ const FIXTURES: Record<RouteName, (a: Ids) => Request> = {
   getSettings: () => ({}),
   updateSettings: () => ({ body: { name: `${MARK} clinic` } }),
   listAudit: (a) => ({ query: { entity_uuid: a.patient } }),
+  createAppointmentNote: (a) => ({ params: { appointment_uuid: a.appointment }, body: { text: MARK } }),
+  listAppointmentNotes: (a) => ({ params: { appointment_uuid: a.appointment }, query: { page: '1' } }),
   getOpenApiDocument: () => ({}),
   getDocsPage: () => ({}),
   getDocsAsset: () => ({ params: { asset: 'swagger-ui.css' } }),
@@ -447,6 +449,7 @@ async function snapshot() {
     partition(keys.patientsByName.partition(ids.org), { name: INDEXES.patientsByName.name, key: INDEXES.patientsByName.partitionKey }),
     partition(keys.appointmentsByStart.partition(ids.org), { name: INDEXES.appointmentsByStart.name, key: INDEXES.appointmentsByStart.partitionKey }),
     partition(keys.resourceTimeOffs(ids.org, 'provider', ids.provider).pk),
+    partition(keys.appointmentNoteCount(ids.org, ids.appointment).pk),
   ]);
   return { gets, stored };
 }

@@ -64,6 +64,8 @@ const FIXTURES: Record<Exclude<RouteName, 'getOpenApiDocument' | 'getDocsPage' |
   getSettings: () => ({}),
   updateSettings: () => ({ body: { name: 'Hijacked' } }),
   listAudit: (a) => ({ query: { entity_uuid: a.patient } }),
+  createAppointmentNote: (a) => ({ params: { appointment_uuid: a.appointment }, body: { text: 'intruder note' } }),
+  listAppointmentNotes: (a) => ({ params: { appointment_uuid: a.appointment } }),
 };
 
 const api = useLocalApi();
@@ -88,16 +90,18 @@ beforeAll(async () => {
     notes: 'isolation-secret-note',
   });
   expect(booked.status).toBe(201);
+  const note = await http.post(`${base}/appointments/${booked.body.uuid}/notes`, { text: 'isolation-secret-clinical-note' });
+  expect(note.status).toBe(201);
   const off = await http.post(`${base}/time-off`, { provider_uuid: a.dentist.uuid, location_uuid: a.location.uuid, start: `${day}T12:00:00`, end: `${day}T12:30:00` });
   expect(off.status).toBe(201);
   aIds = { org: a.orgId, patient: zelda.uuid, appointment: booked.body.uuid, location: a.location.uuid, operatory: a.operatories[0]!.uuid, provider: a.dentist.uuid, type: a.types.exam.uuid, timeOff: off.body.uuid };
-  secrets = ['Zelda', 'Quarantine', '1961-07-07', 'zelda@isolated.example', 'isolation-secret-note'];
+  secrets = ['Zelda', 'Quarantine', '1961-07-07', 'zelda@isolated.example', 'isolation-secret-note', 'isolation-secret-clinical-note'];
 });
 
 async function snapshotOfA() {
   const http = client(api.baseUrl, a.token);
   const base = `/api/v1/${a.orgId}`;
-  const [appointment, provider, type, hours, settings, off, patients, patient] = await Promise.all([
+  const [appointment, provider, type, hours, settings, off, patients, patient, notes] = await Promise.all([
     http.get(`${base}/appointments/${aIds.appointment}`),
     http.get(`${base}/providers/${aIds.provider}`),
     http.get(`${base}/appointment-types/${aIds.type}`),
@@ -106,8 +110,9 @@ async function snapshotOfA() {
     http.get(`${base}/time-off?provider_uuid=${aIds.provider}&date_from=${day}&date_to=${day}`),
     http.get(`${base}/patients?query=intruder`),
     http.get(`${base}/patients/${aIds.patient}`),
+    http.get(`${base}/appointments/${aIds.appointment}/notes`),
   ]);
-  return [appointment, provider, type, hours, settings, off, patients, patient].map((r) => r.body);
+  return [appointment, provider, type, hours, settings, off, patients, patient, notes].map((r) => r.body);
 }
 
 const tenantRoutes = routeList.filter((r) => r.scope !== 'public');

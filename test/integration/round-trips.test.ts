@@ -114,4 +114,22 @@ describe('sequential DynamoDB stages per request (token lookup included)', () =>
     expect(archive.stages).toBeLessThanOrEqual(2);
     console.log(`search by all ${search.stages} ${JSON.stringify(search.calls)}, change ${change.stages}, archive ${archive.stages}`);
   });
+
+  it('clinical notes: write 2 (an amendment and a keyed write too), a page 2 with its audit entry', async () => {
+    const day = freshDay();
+    const booked = await http.post(`${base}/appointments`, booking(day, { operatory_uuid: clinic.operatories[1]!.uuid }));
+    const notes = `${base}/appointments/${booked.body.uuid}/notes`;
+    const write = await measure(201, () => http.post(notes, { text: 'round-trip note' }));
+    expect(write.stages).toBeLessThanOrEqual(2);
+    // The appointment, the count and the amended note's pointer in one BatchGetItem that carries the token's key; one transaction.
+    const amend = await measure(201, () => http.post(notes, { text: 'round-trip correction', amends: write.body.uuid, reason: 'typo' }));
+    expect(amend.stages).toBeLessThanOrEqual(2);
+    expect(amend.calls).toEqual({ BatchGetItemCommand: 1, TransactWriteItemsCommand: 1 });
+    const keyed = await measure(201, () => http.post(notes, { text: 'round-trip keyed' }, { headers: { 'idempotency-key': `rt-note-${Date.now()}` } }));
+    expect(keyed.stages).toBeLessThanOrEqual(2);
+    const page = await measure(200, () => http.get(`${notes}?page_size=2`));
+    expect(page.stages).toBeLessThanOrEqual(2);
+    expect(page.body.total).toBe(3);
+    console.log(`note write ${write.stages} ${JSON.stringify(write.calls)}, amend ${amend.stages}, keyed ${keyed.stages}, page ${page.stages} ${JSON.stringify(page.calls)}`);
+  });
 });

@@ -36,11 +36,11 @@ describe('token secrets', () => {
 });
 
 describe('identityOf and authorize (what the route checks once the token item is read)', () => {
-  const item = { org_id: ORG, token_id: 't1', scopes: ['read', 'write'] };
+  const item = { org_id: ORG, token_id: 't1', scopes: ['read', 'write'], label: 'front desk' };
   const now = new Date('2027-01-01T00:00:00Z');
 
   it('lets a token of the path organisation with the scope through', () => {
-    expect(authorize(identityOf(item, now), ORG, 'read')).toEqual({ orgId: ORG, tokenId: 't1', scopes: ['read', 'write'] });
+    expect(authorize(identityOf(item, now), ORG, 'read')).toEqual({ orgId: ORG, tokenId: 't1', scopes: ['read', 'write'], label: 'front desk' });
     expect(authorize(identityOf(item, now), ORG.toUpperCase(), 'write').orgId).toBe(ORG);
     expect(authorize(identityOf(item, now), ORG, ['admin', 'write']).tokenId).toBe('t1');
   });
@@ -56,5 +56,9 @@ describe('identityOf and authorize (what the route checks once the token item is
     expect(statusOf(() => authorize(identityOf(item, now), OTHER, 'read'))).toBe(403);
     expect(statusOf(() => authorize(identityOf(item, now), undefined, 'read'))).toBe(403);
     expect(statusOf(() => authorize(identityOf(item, now), ORG, 'admin'))).toBe(403);
+    // Clinical notes take `clinical` alone: read and write together do not reach them.
+    expect(statusOf(() => authorize(identityOf(item, now), ORG, ['clinical']))).toBe(403);
+    expect(statusOf(() => authorize(identityOf({ ...item, scopes: ['clinical'] }, now), ORG, ['clinical']))).toBe(0);
+    expect(statusOf(() => authorize(identityOf({ ...item, scopes: ['clinical'] }, now), ORG, ['write']))).toBe(403);
   });
 });

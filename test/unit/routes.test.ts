@@ -18,10 +18,22 @@ describe('the route table', () => {
     }
   });
 
-  it('gives GETs read-only table access and the read scope (the audit trail: admin)', () => {
+  it('gives GETs read-only table access and the read scope (the audit trail: admin; clinical notes: clinical)', () => {
     const adminOnly = new Set(['listAudit']);
+    const clinicalOnly = new Set(['listAppointmentNotes']);
     for (const route of routeList.filter((r) => r.method === 'GET' && r.scope !== 'public')) {
-      expect([route.name, route.table, route.scope]).toEqual([route.name, 'read', adminOnly.has(route.name) ? 'admin' : 'read']);
+      const scope = adminOnly.has(route.name) ? 'admin' : clinicalOnly.has(route.name) ? 'clinical' : 'read';
+      expect([route.name, route.table, route.scope]).toEqual([route.name, 'read', scope]);
+    }
+  });
+
+  it('admits only clinical tokens to clinical notes, and clinical tokens to nothing else', () => {
+    const notes = routeList.filter((r) => r.path.endsWith('/notes')).map((r) => r.name).sort();
+    expect(notes).toEqual(['createAppointmentNote', 'listAppointmentNotes']);
+    for (const route of routeList) {
+      const clinical = notes.includes(route.name);
+      expect([route.name, [...acceptedScopes(route)]]).toEqual([route.name, clinical ? ['clinical'] : acceptedScopes(route).filter((s) => s !== 'clinical')]);
+      expect([route.name, route.scope === 'clinical']).toEqual([route.name, clinical]);
     }
   });
 

@@ -89,3 +89,17 @@ export function revokeTokenItems(orgId: string, tokenId: string, secretHash: str
   };
   return { metadata: { Update: { ...update, Key: keys.orgToken(orgId, tokenId) } }, token: { Update: { ...update, Key: keys.token(secretHash) } } };
 }
+
+/**
+ * The two Updates setting a token's scopes, each on condition that the token exists, is not revoked
+ * and still has the scopes read (`seen`): a concurrent grant or revocation cancels the transaction.
+ */
+export function setTokenScopesItems(orgId: string, tokenId: string, secretHash: string, seen: readonly string[], scopes: readonly string[]): { metadata: TransactItem; token: TransactItem } {
+  const update = {
+    TableName: tableName,
+    UpdateExpression: 'SET scopes = :scopes',
+    ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(revoked_at) AND scopes = :seen',
+    ExpressionAttributeValues: { ':scopes': [...scopes], ':seen': [...seen] },
+  };
+  return { metadata: { Update: { ...update, Key: keys.orgToken(orgId, tokenId) } }, token: { Update: { ...update, Key: keys.token(secretHash) } } };
+}
