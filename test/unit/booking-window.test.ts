@@ -49,7 +49,8 @@ describe('planBookingWindow', () => {
   it('refuses a duration that cannot fit one transaction', () => {
     const e = problem(() => planBookingWindow({ scheduled_start: '2025-05-20T08:00:00', scheduled_end: '2025-05-20T14:15:00' }, rules));
     expect(e.status).toBe(422);
-    expect(planBookingWindow({ scheduled_start: '2025-05-20T08:00:00', scheduled_end: '2025-05-20T14:00:00' }, rules).granules).toHaveLength(24);
+    expect(problem(() => planBookingWindow({ scheduled_start: '2025-05-20T08:00:00', scheduled_end: '2025-05-20T14:00:00' }, rules)).status).toBe(422);
+    expect(planBookingWindow({ scheduled_start: '2025-05-20T08:00:00', scheduled_end: '2025-05-20T13:45:00' }, rules).granules).toHaveLength(23);
   });
 
   it('refuses a start inside the spring-forward gap (422) and an impossible date (400)', () => {
@@ -100,8 +101,8 @@ describe('planBookingWindow', () => {
     expect([order.detail, order.extensions.errors]).toEqual(['scheduled_end must be after scheduled_start.', [{ path: 'body.scheduled_end', message: 'must be after scheduled_start' }]]);
     const long = problem(() => planBookingWindow({ scheduled_start: '2025-05-20T08:00:00', scheduled_end: '2025-05-20T14:15:00' }, rules));
     expect([long.detail, long.extensions.errors]).toEqual([
-      'An appointment lasts at most 360 minutes here; book longer visits as several appointments.',
-      [{ path: 'body.scheduled_end', message: 'must be at most 360 minutes after scheduled_start' }],
+      'An appointment lasts at most 345 minutes here; book longer visits as several appointments.',
+      [{ path: 'body.scheduled_end', message: 'must be at most 345 minutes after scheduled_start' }],
     ]);
     const past = problem(() => planBookingWindow({ scheduled_start: '2025-04-30T10:00:00', scheduled_end: '2025-04-30T11:00:00' }, rules));
     expect([past.detail, past.extensions.errors]).toEqual(['scheduled_start is in the past.', [{ path: 'body.scheduled_start', message: 'must not be in the past' }]]);
@@ -112,9 +113,10 @@ describe('planBookingWindow', () => {
   it('bounds the duration by the lock granule, not the grid', () => {
     const fine = { ...rules, lockGranuleMinutes: 5 };
     const e = problem(() => planBookingWindow({ scheduled_start: '2025-05-20T08:00:00', scheduled_end: '2025-05-20T10:15:00' }, fine));
-    expect(e.extensions.errors).toEqual([{ path: 'body.scheduled_end', message: 'must be at most 120 minutes after scheduled_start' }]);
-    const w = planBookingWindow({ scheduled_start: '2025-05-20T08:00:00', scheduled_end: '2025-05-20T10:00:00' }, fine);
-    expect(w.granules).toHaveLength(24);
+    expect(e.extensions.errors).toEqual([{ path: 'body.scheduled_end', message: 'must be at most 115 minutes after scheduled_start' }]);
+    expect(problem(() => planBookingWindow({ scheduled_start: '2025-05-20T08:00:00', scheduled_end: '2025-05-20T10:00:00' }, fine)).status).toBe(422);
+    const w = planBookingWindow({ scheduled_start: '2025-05-20T08:00:00', scheduled_end: '2025-05-20T09:45:00' }, fine);
+    expect(w.granules).toHaveLength(21);
     expect(w.granules.slice(0, 2)).toEqual(['2025-05-20T15:00:00Z', '2025-05-20T15:05:00Z']);
   });
 
