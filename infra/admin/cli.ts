@@ -13,6 +13,10 @@
  *   list-tokens   --org <uuid>
  *   revoke-token  --org <uuid> --token-id <uuid>
  *   load-demo     loads the demo clinic (the booking guide's examples) and prints a token for it
+ *   backfill-patients --org <uuid> [--dry-run]
+ *                 gives the org's patients from before lookups and duplicate markers existed the lookup
+ *                 items (search by phone, email, date of birth) and markers a create would write; prints
+ *                 counts, and possible duplicates by uuid (never patient data). Safe to run again.
  *
  * A token's secret is printed once and stored only as its SHA-256; list-tokens shows its metadata
  * only. Exit codes: 0 done, 1 failed (not found, AWS error), 2 bad arguments.
@@ -28,10 +32,11 @@ const USAGE = `Usage: npm run admin -- <command> (--stage <name> | --local | --t
   grant-scopes  --org <uuid> --token-id <uuid> --scopes clinical
   list-tokens   --org <uuid>
   revoke-token  --org <uuid> --token-id <uuid>
-  load-demo`;
+  load-demo
+  backfill-patients --org <uuid> [--dry-run]   (once after deploying search by phone/email/birth date)`;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const COMMANDS = ['create-org', 'create-token', 'grant-scopes', 'list-tokens', 'revoke-token', 'load-demo'];
+const COMMANDS = ['create-org', 'create-token', 'grant-scopes', 'list-tokens', 'revoke-token', 'load-demo', 'backfill-patients'];
 
 class UsageError extends Error {}
 class FailedError extends Error {}
@@ -113,6 +118,7 @@ async function run(argv: readonly string[], io: CliIo) {
       scopes: { type: 'string', default: 'read,write' },
       label: { type: 'string', default: 'admin cli' },
       expires: { type: 'string' },
+      'dry-run': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -223,6 +229,25 @@ async function run(argv: readonly string[], io: CliIo) {
       await loadDemoClinic();
       const { secret } = await createToken(DEMO.orgId, { scopes: ALL_SCOPES, label: 'demo' });
       print({ org_id: DEMO.orgId, api_token: secret });
+      return;
+    }
+    case 'backfill-patients': {
+      const orgId = orgArgument();
+      const dryRun = values['dry-run'] === true;
+      await requireOrg(orgId);
+      const { backfillPatients } = await import('#shared/domain/patient-backfill.ts');
+      // Uuids and marker kinds only: the output may be pasted anywhere, and must hold no patient data.
+      const summary = await backfillPatients(orgId, {
+        dryRun,
+        onDuplicate: (pair) => note(`Possible duplicate: patient ${pair.patient_uuid} lacks its ${pair.markers.join(', ')} marker(s), held by patient ${pair.held_by} (left to it).`),
+      });
+      print({ org_id: orgId, dry_run: dryRun, ...summary });
+      const [write, claim] = dryRun ? ['would write', 'would claim'] : ['wrote', 'claimed'];
+      note(
+        `${dryRun ? 'Dry run, nothing written. ' : ''}${summary.patients_seen} patients seen, ${summary.patients_backfilled} to backfill: ${write} ${summary.entries_written} lookup entries, ` +
+          `${claim} ${summary.markers_claimed} markers; ${summary.markers_held_by_another} markers already held by another patient (${summary.possible_duplicate_pairs} possible duplicate pairs); ${summary.skipped} skipped.`,
+      );
+      if (summary.skipped > 0) note('Skipped patients changed while being backfilled (or vanished): run the command again.');
       return;
     }
   }

@@ -51,6 +51,16 @@ export async function queryAll(input: Omit<QueryCommandInput, 'TableName'>, limi
   return items;
 }
 
+/** One page of a query (up to `limit` items read) and where the next page starts (undefined: none left). */
+export async function queryPage(
+  input: Omit<QueryCommandInput, 'TableName' | 'Limit' | 'ExclusiveStartKey'>,
+  limit: number,
+  start: Record<string, unknown> | undefined,
+): Promise<{ items: Item[]; next: Record<string, unknown> | undefined }> {
+  const out = await db.send(new QueryCommand({ ...input, TableName: tableName, Limit: limit, ExclusiveStartKey: start }));
+  return { items: out.Items ?? [], next: out.LastEvaluatedKey };
+}
+
 /**
  * The item a failed condition saw (ReturnValuesOnConditionCheckFailure: ALL_OLD), whichever form the
  * SDK hands it back in: cancellation reasons are not unmarshalled by the document client.

@@ -66,7 +66,7 @@ export function toPatient(record: PatientRecord): Patient {
 export const patientEtag = (record: PatientRecord) => `"${record.version ?? 1}"`;
 
 /** Pure: the search items of a patient as it is. */
-function searchOf(p: PatientRecord): SearchItems {
+export function searchOf(p: PatientRecord): SearchItems {
   return { tokens: nameTokens(p.first_name, p.last_name), sortName: sortName(p.first_name, p.last_name), lookups: lookupsOf(p), archived: p.archived_at !== null };
 }
 

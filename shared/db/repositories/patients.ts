@@ -10,7 +10,7 @@
  */
 import { tableName } from '../client.ts';
 import { keys } from '../keys.ts';
-import { getOne, queryAll, type Item, type Key, type TransactItem } from '../operations.ts';
+import { getOne, queryAll, queryPage, type Item, type Key, type TransactItem } from '../operations.ts';
 import { ref, type Ref } from '../refs.ts';
 import { INDEXES } from '../table-definition.ts';
 import { updateExpression } from '../update-expression.ts';
@@ -82,8 +82,8 @@ export function patientBookable(orgId: string, patientId: string): TransactItem 
   };
 }
 
-/** The search items of a patient (Puts, overwriting any item of the same key). */
-function searchItemPuts(orgId: string, patientId: string, search: SearchItems): { key: Key; put: TransactItem }[] {
+/** The search items of a patient, name tokens then lookups: each one's key and whole item. */
+function searchItems(orgId: string, patientId: string, search: SearchItems) {
   const gsiPk = keys.patientsByLookup.partition(orgId, search.archived);
   const shared = { patient_uuid: patientId, name_tokens: search.tokens, sort_name: search.sortName };
   const names = search.tokens.map((token) => ({
@@ -94,6 +94,12 @@ function searchItemPuts(orgId: string, patientId: string, search: SearchItems): 
     key: keys.patientLookup(orgId, patientId, l.kind, l.hash),
     item: { [INDEXES.patientsByName.partitionKey]: gsiPk, [INDEXES.patientsByName.sortKey]: keys.patientsByLookup.sort(l.kind, l.hash, patientId), entity: 'patient-lookup', ...shared },
   }));
+  return { names, lookups };
+}
+
+/** The search items of a patient (Puts, overwriting any item of the same key). */
+function searchItemPuts(orgId: string, patientId: string, search: SearchItems): { key: Key; put: TransactItem }[] {
+  const { names, lookups } = searchItems(orgId, patientId, search);
   return [...names, ...lookups].map(({ key, item }) => ({ key, put: { Put: { TableName: tableName, Item: { ...key, ...item } } } }));
 }
 
@@ -210,3 +216,75 @@ export const nameTokensStartingWith = (orgId: string, word: string, limit: numbe
 /** The lookup items of one exact value (hash). */
 export const lookupMatches = (orgId: string, lookup: { kind: string; hash: string }, limit: number, archived = false) =>
   searchItemsStartingWith(orgId, keys.patientsByLookup.prefix(lookup.kind, lookup.hash), limit, archived);
+
+/**
+ * Backfill of patients from before lookups and markers (the admin CLI's `backfill-patients`).
+ *
+ * Every patient has name-token items in the org's names partition of `patients-by-name` (or, once
+ * archived, in the archived one); each of them carries all the patient's tokens (`name_tokens`), so
+ * the item of the first token stands for the patient: reading a partition page by page and keeping
+ * only those items names every patient once, without remembering the ones already seen.
+ */
+export type PatientIndexPage = { patientIds: string[]; next: Record<string, unknown> | undefined };
+
+/** One page (up to `limit` index items) of a names partition, as the uuids of the patients whose first name-token item is on it. */
+export async function patientsOfIndexPage(orgId: string, archived: boolean, limit: number, start: Record<string, unknown> | undefined): Promise<PatientIndexPage> {
+  const index = INDEXES.patientsByName;
+  const { items, next } = await queryPage(
+    {
+      IndexName: index.name,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': index.partitionKey },
+      ExpressionAttributeValues: { ':pk': keys.patientsByLookup.partition(orgId, archived) },
+    },
+    limit,
+    start,
+  );
+  const firsts = items.filter((item) => {
+    const id = item.patient_uuid;
+    const first = (item.name_tokens as string[] | undefined)?.[0];
+    return typeof id === 'string' && first !== undefined && item.sk === keys.patientNameToken(orgId, id, first).sk;
+  });
+  return { patientIds: [...new Set(firsts.map((item) => item.patient_uuid as string))], next };
+}
+
+/** The keys of a patient's lookup items (which exist once backfilled or written by a create or change). */
+export const lookupItemKeys = (orgId: string, patientId: string, lookups: readonly { kind: string; hash: string }[]): Key[] =>
+  lookups.map((l) => keys.patientLookup(orgId, patientId, l.kind, l.hash));
+
+/** A marker item's key (to read who holds it). */
+export const markerKey = (orgId: string, hash: string): Key => keys.patientDuplicate(orgId, hash);
+
+/**
+ * Puts of the patient's lookup items whose keys are in `missing`: the very items a create or a
+ * change writes, each only while it is still missing (a backfill never overwrites what the API wrote).
+ */
+export function putMissingLookups(orgId: string, patientId: string, search: SearchItems, missing: readonly Key[]): TransactItem[] {
+  return searchItems(orgId, patientId, search)
+    .lookups.filter(({ key }) => missing.some((m) => sameKey(m, key)))
+    .map(({ key, item }) => ({ Put: { TableName: tableName, Item: { ...key, ...item }, ConditionExpression: 'attribute_not_exists(pk)' } }));
+}
+
+/** The patient is still the version read (so what was derived from it, its lookups, is still true). */
+export function patientUnchanged(orgId: string, seen: PatientRecord): TransactItem {
+  return {
+    ConditionCheck: {
+      TableName: tableName,
+      Key: keys.patient(orgId, seen.uuid),
+      ConditionExpression: seen.version === undefined ? 'attribute_exists(pk) AND attribute_not_exists(version)' : 'attribute_exists(pk) AND version = :seen',
+      ...(seen.version === undefined ? {} : { ExpressionAttributeValues: { ':seen': seen.version } }),
+    },
+  };
+}
+
+/** The marker still names the patient (one it holds but its item does not list yet). */
+export function markerHeldBy(orgId: string, hash: string, patientId: string): TransactItem {
+  return {
+    ConditionCheck: {
+      TableName: tableName,
+      Key: keys.patientDuplicate(orgId, hash),
+      ConditionExpression: 'patient_uuid = :me',
+      ExpressionAttributeValues: { ':me': patientId },
+    },
+  };
+}
