@@ -98,8 +98,12 @@ export class Api {
   async workingHours(provider: string): Promise<WorkingHours[]> {
     return (await this.all<WorkingHours>(`/providers/${provider}/working-hours`)).items;
   }
-  async timeOff(location: string, from: string, to: string): Promise<TimeOff[]> {
-    return (await this.all<TimeOff>(`/time-off?${qs({ location_uuid: location, date_from: from, date_to: to })}`)).items;
+  /** Time off of these providers and chairs between two local dates (the route takes one of them per call). */
+  async timeOff(resources: { provider_uuid?: string; operatory_uuid?: string; location_uuid?: string }[], from: string, to: string): Promise<TimeOff[]> {
+    const pages = await Promise.all(resources.map((r) => this.all<TimeOff>(`/time-off?${qs({ ...r, date_from: from, date_to: to })}`)));
+    const byId = new Map<string, TimeOff>();
+    for (const t of pages.flatMap((p) => p.items)) byId.set(t.uuid, t);
+    return [...byId.values()];
   }
   async createTimeOff(body: { provider_uuid?: string; operatory_uuid?: string; location_uuid: string; start: string; end: string; reason: string | null }): Promise<TimeOff> {
     return (await request<TimeOff>(this.token, 'POST', this.org('/time-off'), body, { 'Idempotency-Key': newIdempotencyKey() })).value;

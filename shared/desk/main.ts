@@ -230,7 +230,7 @@ export async function refresh(): Promise<void> {
   if (!d) return;
   const { from, to } = range();
   try {
-    const [list, timeOff] = await Promise.all([d.api.appointments(d.location.uuid, from, to), d.api.timeOff(d.location.uuid, from, to)]);
+    const [list, timeOff] = await Promise.all([d.api.appointments(d.location.uuid, from, to), d.api.timeOff([...d.providers.map((p) => ({ provider_uuid: p.uuid })), ...d.operatories.map((o) => ({ operatory_uuid: o.uuid, location_uuid: d.location.uuid }))], from, to)]);
     if (desk !== d) return;
     const now = Date.now();
     const next = new Map<string, Held>();
@@ -242,7 +242,7 @@ export async function refresh(): Promise<void> {
     }
     for (const [uuid, held] of d.appts) if (!next.has(uuid) && held.pinnedUntil > now) next.set(uuid, held);
     d.appts = next;
-    d.timeOff = timeOff;
+    d.timeOff = timeOff.filter((t) => t.location_uuid === d.location.uuid || t.provider_uuid !== null);
     feedCalendar();
   } catch (err) {
     if (err instanceof ApiProblem && err.status === 401) lock('The token is no longer accepted (revoked or expired). Paste a valid one.');
