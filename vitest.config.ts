@@ -18,8 +18,8 @@ const BURST_TESTS = [
 
 /** What both integration projects share: the API in-process against a real DynamoDB Local. */
 const integration = {
-  globalSetup: ['test/helpers/dynamodb-global-setup.ts'],
-  setupFiles: ['test/helpers/dynamodb-env.ts', 'test/helpers/log-capture.ts'],
+  globalSetup: ['test/helpers/dynamodb-global-setup.ts', 'test/helpers/desk-global-setup.ts'],
+  setupFiles: ['test/helpers/dynamodb-env.ts', 'test/helpers/desk-env.ts', 'test/helpers/log-capture.ts'],
   // Log as in AWS, so the PHI check reads real log lines (captured, not printed).
   env: { LOG_LEVEL: 'INFO' },
   testTimeout: 30_000,

@@ -53,9 +53,12 @@ import { getDocsPage } from './routes/get-docs-page.ts';
 import { getDocsAsset } from './routes/get-docs-asset.ts';
 import { createAppointmentNote } from './routes/create-appointment-note.ts';
 import { listAppointmentNotes } from './routes/list-appointment-notes.ts';
+import { whoami } from './routes/whoami.ts';
+import { getDeskPage } from './routes/get-desk-page.ts';
+import { getDeskAsset } from './routes/get-desk-asset.ts';
 
 export type { DomainErrorStatus, HttpMethod, ResponseSpec, RouteSpec, Scope, TableAccess } from './routes/spec.ts';
-export { acceptedScopes, pathOf, pathParameterNames } from './routes/spec.ts';
+export { acceptedScopes, API_ROOT, pathOf, pathParameterNames } from './routes/spec.ts';
 
 export const routes = {
   searchPatients,
@@ -97,6 +100,9 @@ export const routes = {
   getDocsAsset,
   createAppointmentNote,
   listAppointmentNotes,
+  whoami,
+  getDeskPage,
+  getDeskAsset,
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteName = keyof typeof routes;
@@ -111,11 +117,13 @@ export const routeList: ReadonlyArray<RouteSpec & { name: RouteName }> = Object.
  * also `admin` — a token that may change a thing may read it. No admin route changes patients or
  * appointments, so an admin-only token never reads a patient record. Clinical notes are the
  * `clinical` scope's alone (both their routes, nothing else): `read` and `write` never reach a note,
- * and `clinical` reaches nothing but notes. Only the tests call it (a
- * function that did would bundle every route).
+ * and `clinical` reaches no other data than notes. A route about the caller itself (`org: 'token'`:
+ * whoami) admits every scope: it shows a token nothing but what the token is. Only the tests call it
+ * (a function that did would bundle every route).
  */
 export function acceptedScopesRule(route: RouteSpec, table: readonly RouteSpec[] = routeList): readonly Scope[] {
   if (route.scope === 'public') return [];
+  if (route.org === 'token') return ['read', 'write', 'admin', 'clinical'];
   const changedByAdmin = table.some((r) => r.scope === 'admin' && r.method !== 'GET' && (r.path === route.path || r.path.startsWith(`${route.path}/`)));
   return route.method === 'GET' && route.scope === 'read' && changedByAdmin ? ['read', 'admin'] : [route.scope];
 }

@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { keys } from '#shared/db/keys.ts';
 import type { IndexName } from '#shared/db/table-definition.ts';
 import type { RouteSpec } from '#shared/routes.ts';
+import { DESK_BUILD_FOLDER } from '#shared/schemas/desk.ts';
 
 /** Item reads a function may make. Query covers the GSIs, whose ARNs are granted separately. */
 export const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;
@@ -140,7 +141,7 @@ export function stubCode(handler: string): string {
 
 export interface RouteFunctionProps {
   /** The route (from the route table) this function serves. */
-  route: Pick<RouteSpec, 'method' | 'path' | 'summary' | 'handler' | 'scope' | 'table' | 'indexes' | 'audit' | 'bundleFiles'>;
+  route: Pick<RouteSpec, 'method' | 'path' | 'summary' | 'handler' | 'scope' | 'table' | 'indexes' | 'audit' | 'bundleFiles' | 'bundleBuild'>;
   /** The table. A function with `table: 'none'` gets neither permissions on it nor its name. */
   table: ITable;
   /** Extra environment variables. */
@@ -210,7 +211,7 @@ export class RouteFunction extends Construct {
         handler: 'handler',
         bundling: {
           ...BUNDLING,
-          ...(route.bundleFiles?.length ? { commandHooks: copyPackageFiles(route.bundleFiles) } : {}),
+          ...(route.bundleFiles?.length || route.bundleBuild ? { commandHooks: bundleHooks(route.bundleFiles ?? [], route.bundleBuild) } : {}),
         },
       });
     }
@@ -263,15 +264,27 @@ function tableStatement(table: ITable, actions: string[], indexes: readonly Inde
 }
 
 /**
- * Bundling hooks that copy `node_modules/<path>` files into the bundle directory, flat (beside
- * index.mjs). The commands run in bash (local bundling, or Docker bundling's Linux image).
+ * Build scripts of a route's `bundleBuild`, run from the repository root with the folder to fill:
+ * the front desk page (its TypeScript and style through esbuild, the calendar's files, hashed names).
  */
-function copyPackageFiles(paths: readonly string[]): ICommandHooks {
+export const BUNDLE_BUILDS: Readonly<Record<NonNullable<RouteSpec['bundleBuild']>, { script: string; folder: string }>> = {
+  desk: { script: 'infra/desk/build.ts', folder: DESK_BUILD_FOLDER },
+};
+
+/**
+ * Bundling hooks that copy `node_modules/<path>` files into the bundle directory, flat (beside
+ * index.mjs), and run the route's build into a folder beside it: at synth, from the sources of the
+ * commit being deployed. The commands run in bash (local bundling, or Docker bundling's Linux image).
+ */
+function bundleHooks(paths: readonly string[], build: RouteSpec['bundleBuild']): ICommandHooks {
   return {
     beforeBundling: () => [],
     beforeInstall: () => [],
     afterBundling: (inputDir, outputDir) => [
-      `cp -- ${paths.map((path) => shellQuote(`${inputDir}/node_modules/${path}`)).join(' ')} ${shellQuote(`${outputDir}/`)}`,
+      ...(paths.length ? [`cp -- ${paths.map((path) => shellQuote(`${inputDir}/node_modules/${path}`)).join(' ')} ${shellQuote(`${outputDir}/`)}`] : []),
+      ...(build
+        ? [`cd ${shellQuote(inputDir)} && node --import tsx ${shellQuote(BUNDLE_BUILDS[build].script)} ${shellQuote(`${outputDir}/${BUNDLE_BUILDS[build].folder}`)}`]
+        : []),
     ],
   };
 }

@@ -67,6 +67,11 @@ async function main() {
     });
     process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
   }
+  // The front desk page (/desk), built from its sources at every start: about a second.
+  const { buildDesk } = await import('../desk/build.ts');
+  process.env.DESK_ASSETS_DIR = join(stateDir, 'desk');
+  await buildDesk(process.env.DESK_ASSETS_DIR);
+
   process.env.TABLE_NAME ||= 'dental-booking-local';
   process.env.AWS_REGION ||= 'local';
 
@@ -105,7 +110,8 @@ Dental booking API (local) is running at ${apiUrl}
 
 Try:
   curl -H "Authorization: Bearer ${apiToken}" "${apiUrl}/api/v1/${DEMO.orgId}/appointment-types?is_active=true"
-  open ${apiUrl}/docs for the API reference; README.md walks through the booking guide.
+  open ${apiUrl}/docs for the API reference, ${apiUrl}/desk for the front desk (paste the api_token);
+  README.md walks through the booking guide.
 
 Ctrl-C stops the API and DynamoDB Local.`);
 }

@@ -18,11 +18,17 @@ import type { TokenRecord } from '../db/repositories/tokens.ts';
  */
 export type Scope = 'read' | 'write' | 'admin' | 'clinical';
 
+/** Stands for "the token's own organisation" where a route's path names none (authorize). */
+export const TOKEN_ORG: unique symbol = Symbol('the token organisation');
+
 /** Recognisable prefix, so secret scanners can find a leaked token. */
 export const TOKEN_PREFIX = 'dbk_';
 
-/** A verified token: its organisation, id, scopes and label (what a clinical note records as its author). */
-export type Identity = { orgId: string; tokenId: string; scopes: readonly Scope[]; label: string };
+/**
+ * A verified token: its organisation, id, scopes and label (what a clinical note records as its
+ * author), and when it expires (epoch seconds; absent for a token that never does).
+ */
+export type Identity = { orgId: string; tokenId: string; scopes: readonly Scope[]; label: string; expiresAt?: number };
 
 export function generateTokenSecret(): string {
   return `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
@@ -48,12 +54,16 @@ export function identityOf(token: Pick<TokenRecord, 'org_id' | 'token_id' | 'sco
   if (!token || token.revoked_at) throw invalidToken();
   const expiresAt = token.expires_at;
   if (expiresAt !== undefined && expiresAt * 1000 <= now.getTime()) throw invalidToken();
-  return { orgId: token.org_id, tokenId: token.token_id, scopes: token.scopes as Scope[], label: token.label };
+  return { orgId: token.org_id, tokenId: token.token_id, scopes: token.scopes as Scope[], label: token.label, ...(expiresAt !== undefined ? { expiresAt } : {}) };
 }
 
-/** Pure: may this identity use a route of `pathOrgId` that any of `accepted` scopes admits? (403 if not.) */
-export function authorize(identity: Identity, pathOrgId: string | undefined, accepted: Scope | readonly Scope[]): Identity {
-  if (pathOrgId?.toLowerCase() !== identity.orgId) {
+/**
+ * Pure: may this identity use a route of `pathOrgId` that any of `accepted` scopes admits? (403 if
+ * not.) `pathOrgId` is `TOKEN_ORG` for a route whose path names no organisation (whoami): the
+ * organisation is then the token's own, and only the scopes are checked.
+ */
+export function authorize(identity: Identity, pathOrgId: string | undefined | typeof TOKEN_ORG, accepted: Scope | readonly Scope[]): Identity {
+  if (pathOrgId !== TOKEN_ORG && pathOrgId?.toLowerCase() !== identity.orgId) {
     throw new ApiError('forbidden', 'This token does not belong to the organisation in the path.');
   }
   const anyOf = typeof accepted === 'string' ? [accepted] : accepted;

@@ -6,4 +6,11 @@ import type { Scope } from '../domain/auth.ts';
 
 export { bearerSecret, generateTokenSecret, hashTokenSecret, TOKEN_PREFIX } from '../domain/auth.ts';
 
-export type Principal = { orgId: string; tokenId: string; scopes: readonly Scope[] };
+export type Principal = {
+  orgId: string;
+  tokenId: string;
+  scopes: readonly Scope[];
+  /** The token's label and expiry (epoch seconds; undefined if it never expires), once verified. */
+  tokenLabel: string;
+  tokenExpiresAt: number | undefined;
+};

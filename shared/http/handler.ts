@@ -16,7 +16,7 @@ import { ApiError, invalidRequest, type FieldError } from '../errors.ts';
 import { acceptedScopes, type RouteSpec } from '../routes/spec.ts';
 import { logger } from '../observability/logger.ts';
 import type { Principal } from './auth.ts';
-import { authorize, type Identity } from '../domain/auth.ts';
+import { authorize, TOKEN_ORG, type Identity } from '../domain/auth.ts';
 import { bearerVerification } from '../domain/tokens.ts';
 import type { Actor } from '../domain/audit.ts';
 import { withRequestGate } from '../db/request-gate.ts';
@@ -82,7 +82,9 @@ export function apiHandler<R extends RouteSpec>(route: R, action: (request: ApiR
     .use(problemErrors())
     .handler(async (event, context) => {
       assertBodySize(event);
-      const pathOrgId = event.pathParameters?.org_id;
+      // A route about the caller (whoami) names no organisation: the token's own is the route's.
+      const orgFromToken = route.org === 'token';
+      const pathOrgId = orgFromToken ? TOKEN_ORG : event.pathParameters?.org_id;
       // The token is read with the route's first read (request-gate.ts): inside its batch read when
       // that can carry it, else beside it. Nothing read is seen and nothing is written until it is verified.
       let identity: Identity | undefined;
@@ -99,13 +101,23 @@ export function apiHandler<R extends RouteSpec>(route: R, action: (request: ApiR
       const unverified = () => {
         throw new Error('the token is not verified yet');
       };
+      const pathOrg = typeof pathOrgId === 'string' ? pathOrgId.toLowerCase() : '';
       const principal: Principal = {
-        orgId: (pathOrgId ?? '').toLowerCase(),
+        get orgId() {
+          return orgFromToken ? (identity?.orgId ?? unverified()) : pathOrg;
+        },
         get tokenId() {
           return identity?.tokenId ?? unverified();
         },
         get scopes() {
           return identity?.scopes ?? unverified();
+        },
+        get tokenLabel() {
+          return identity?.label ?? unverified();
+        },
+        get tokenExpiresAt() {
+          if (!identity) return unverified();
+          return identity.expiresAt;
         },
       };
       const actor: Actor = {

@@ -1,3 +1,5 @@
+import { DESK_CSP } from '../schemas/desk.ts';
+
 /**
  * Security headers on every response. API answers are data, never pages: nothing may frame, sniff or
  * run them. The reference page gets a policy that lets it run only its own script and style.
@@ -16,3 +18,6 @@ export const PAGE_SECURITY_HEADERS = {
   // Swagger UI: its bundle and style from this API, one inline start-up script, inline styles.
   'content-security-policy': "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
 } as const;
+
+/** The front desk page and its files: the same headers, with the page's own strict policy (shared/schemas/desk.ts). */
+export const DESK_SECURITY_HEADERS = { ...common, 'content-security-policy': DESK_CSP } as const;

@@ -56,6 +56,12 @@ export type RouteSpec = {
    */
   scopes: readonly Scope[];
   table: TableAccess;
+  /**
+   * Where the organisation comes from: `path` (the default: every tenant route is under
+   * `/api/v1/{org_id}` and the token must belong to it), or `token` for a route about the caller
+   * itself (whoami), whose path names no organisation: the token's own is the route's.
+   */
+  org?: 'path' | 'token';
   /** Indexes the function queries; it may query no others. */
   indexes?: readonly IndexName[];
   /** Examples of the body and responses are not here but in shared/contract/openapi.ts (from shared/schemas/examples.ts): only the OpenAPI document needs them. */
@@ -71,10 +77,18 @@ export type RouteSpec = {
   audit?: boolean;
   /** Files from node_modules the deployed function reads at run time, copied beside its bundle. */
   bundleFiles?: readonly string[];
+  /**
+   * A build the deployed function serves, made at synth into a folder beside its bundle: `desk` is
+   * the front desk page (infra/desk/build.ts). Under `npm start` the same build is made at start.
+   */
+  bundleBuild?: 'desk';
 };
 
 /** Every tenant route lives under its organisation. */
 export const V1 = '/api/v1/{org_id}';
+
+/** The API's own root, for the few routes about the caller rather than an organisation's data (whoami). */
+export const API_ROOT = '/api/v1';
 
 /** The scopes any one of which admits a token to a route: its static `scopes` (see RouteSpec). */
 export function acceptedScopes(route: Pick<RouteSpec, 'scopes'>): readonly Scope[] {

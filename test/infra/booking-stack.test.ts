@@ -14,7 +14,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { Validations, type App, type Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { CfnRoute, HttpMethod, HttpRoute, HttpRouteKey, type CfnApi, type CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -42,6 +42,7 @@ import { keys } from '#shared/db/keys.ts';
 import { INDEXES, KEY, TTL_ATTRIBUTE } from '#shared/db/table-definition.ts';
 import { routeList, routes, type RouteName } from '#shared/routes.ts';
 import { DOCS_ASSETS } from '#shared/schemas/docs.ts';
+import { DESK_CSP, type DeskManifest } from '#shared/schemas/desk.ts';
 import {
   actionsOf,
   asArray,
@@ -146,10 +147,11 @@ const WRITE_ACTIONS = [
 ];
 
 /**
- * The functions bundled here: a tenant route that reads the table and records audit entries, and
- * the public docs-asset route, the one whose bundle also ships files from node_modules.
+ * The functions bundled here: a tenant route that reads the table and records audit entries, the
+ * public docs-asset route, whose bundle also ships files from node_modules, and the front desk's two
+ * routes, whose bundles carry the page's build (made at synth).
  */
-const BUNDLED = ['getPatient', 'getDocsAsset'] as const satisfies readonly RouteName[];
+const BUNDLED = ['getPatient', 'getDocsAsset', 'getDeskPage', 'getDeskAsset'] as const satisfies readonly RouteName[];
 
 /** Where the files the docs-asset function serves come from. */
 const swaggerUiFile = (name: string) => fileURLToPath(import.meta.resolve(`swagger-ui-dist/${name}`));
@@ -431,6 +433,52 @@ describe('bundles', () => {
       headers: { 'content-type': DOCS_ASSETS['swagger-ui-bundle.js'], 'content-encoding': 'gzip' },
     });
     expect(gunzipSync(Buffer.from(js!.result.body, 'base64')).equals(readFileSync(swaggerUiFile('swagger-ui-bundle.js')))).toBe(true);
+  });
+
+  it("ships the front desk's build beside both desk bundles, the same build in each", () => {
+    for (const name of ['getDeskPage', 'getDeskAsset'] as const) {
+      expect(readdirSync(bundleDir(name)).sort(), name).toEqual(['desk', 'index.mjs']);
+    }
+    const manifestOf = (name: RouteName) => JSON.parse(readFileSync(join(bundleDir(name), 'desk', 'manifest.json'), 'utf8')) as DeskManifest;
+    const manifest = manifestOf('getDeskAsset');
+    // The page names what the files' function serves.
+    expect(manifestOf('getDeskPage')).toEqual(manifest);
+    const files = Object.keys(manifest.files);
+    expect(files).toHaveLength(4);
+    expect(readdirSync(join(bundleDir('getDeskAsset'), 'desk')).sort()).toEqual(['manifest.json', ...files.flatMap((f) => [f, `${f}.br`, `${f}.gz`])].sort());
+    expect(routeList.filter((r) => r.bundleBuild).map((r) => r.name).sort()).toEqual(['getDeskAsset', 'getDeskPage']);
+  });
+
+  it('desk bundles serve the page and its files from what they ship (plain, brotli, gzip; 404 otherwise)', () => {
+    const manifest = JSON.parse(readFileSync(join(bundleDir('getDeskAsset'), 'desk', 'manifest.json'), 'utf8')) as DeskManifest;
+    const { mainJs, calendarCss } = manifest.page;
+    const calls = [
+      { name: 'getDeskPage', event: eventOf('getDeskPage', '/desk', {}) },
+      { name: 'getDeskAsset', event: eventOf('getDeskAsset', `/desk/${mainJs}`, { asset: mainJs }) },
+      { name: 'getDeskAsset', event: eventOf('getDeskAsset', `/desk/${mainJs}`, { asset: mainJs }, { 'accept-encoding': 'gzip, deflate, br' }) },
+      { name: 'getDeskAsset', event: eventOf('getDeskAsset', `/desk/${calendarCss}`, { asset: calendarCss }, { 'accept-encoding': 'gzip' }) },
+      { name: 'getDeskAsset', event: eventOf('getDeskAsset', '/desk/main.0000000000000000.js', { asset: 'main.0000000000000000.js' }) },
+    ];
+    const script = `
+      const urls = ${JSON.stringify({ getDeskPage: indexUrl('getDeskPage'), getDeskAsset: indexUrl('getDeskAsset') })};
+      const results = [];
+      for (const { name, event } of ${JSON.stringify(calls)}) {
+        const { handler } = await import(urls[name]);
+        const context = { awsRequestId: event.requestContext.requestId, functionName: name, getRemainingTimeInMillis: () => 10_000 };
+        results.push(await handler(event, context));
+      }
+      console.log(JSON.stringify(results));`;
+    const [page, plain, br, gzip, unknown] = JSON.parse(runNode(script)) as [Json, Json, Json, Json, Json];
+    const file = (name: string) => readFileSync(join(bundleDir('getDeskAsset'), 'desk', name));
+    expect(page).toMatchObject({ statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': DESK_CSP, 'cache-control': 'no-cache' } });
+    expect(page.body).toContain(`<script src="/desk/${mainJs}" defer></script>`);
+    expect(plain).toMatchObject({ statusCode: 200, isBase64Encoded: true, headers: { 'cache-control': 'public, max-age=31536000, immutable', 'content-security-policy': DESK_CSP } });
+    expect(Buffer.from(plain.body, 'base64').equals(file(mainJs))).toBe(true);
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(Buffer.from(br.body, 'base64')).equals(file(mainJs))).toBe(true);
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(Buffer.from(gzip.body, 'base64')).equals(file(calendarCss))).toBe(true);
+    expect(unknown).toMatchObject({ statusCode: 404, headers: { 'content-type': 'application/problem+json' } });
   });
 
   /*

@@ -41,7 +41,8 @@ describe('authentication', () => {
 
   it("answers 403 with no data when one organisation's token is used on another's path", async () => {
     const http = client(api.baseUrl, b.token);
-    for (const { route, url, body } of requestsFor(a)) {
+    // whoami names no organisation: it answers the token's own (isolation.test.ts checks it gives nothing of another's).
+    for (const { route, url, body } of requestsFor(a).filter(({ route }) => route.org !== 'token')) {
       const res = await http.call(route.method, url, { body });
       expect(res.status, route.name).toBe(403);
       expect(JSON.stringify(res.body)).not.toContain('Smith');

@@ -19,6 +19,7 @@ import { db, tableName } from '#shared/db/client.ts';
 import { keys } from '#shared/db/keys.ts';
 import { INDEXES } from '#shared/db/table-definition.ts';
 import { createPatient } from '#shared/domain/patients.ts';
+import { deskBuild } from '#shared/http/desk-build.ts';
 import { routes, routeList, pathOf, pathParameterNames, type RouteName, type RouteSpec } from '#shared/routes.ts';
 import type { TestClinic } from '../helpers/clinic.ts';
 import { client, type ApiResponse } from '../helpers/local-api.ts';
@@ -73,6 +74,10 @@ const FIXTURES: Record<RouteName, (a: Ids) => Request> = {
   getOpenApiDocument: () => ({}),
   getDocsPage: () => ({}),
   getDocsAsset: () => ({ params: { asset: 'swagger-ui.css' } }),
+  whoami: () => ({}),
+  getDeskPage: () => ({}),
+  // The build's own file (the integration run builds the page: test/helpers/desk-global-setup.ts).
+  getDeskAsset: () => ({ params: { asset: deskBuild().manifest.page.deskCss } }),
 };
 
 /** Field names a schema declares (zod objects, also refined ones), to aim mutations at real fields. */

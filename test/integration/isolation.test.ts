@@ -10,7 +10,7 @@ import { createTestClinic, type TestClinic } from '../helpers/clinic.ts';
 import { client } from '../helpers/local-api.ts';
 import { useLocalApi } from '../helpers/use-clinic.ts';
 import { createPatient } from '#shared/domain/patients.ts';
-import { routeList, pathOf, type RouteName } from '#shared/routes.ts';
+import { routeList, routes, pathOf, type RouteName } from '#shared/routes.ts';
 
 type Ids = {
   org: string;
@@ -27,7 +27,7 @@ type Request = { params?: Record<string, string>; query?: Record<string, string>
 const day = DateTime.now().setZone('America/Los_Angeles').plus({ days: 20 }).toISODate()!;
 
 /** One request per tenant route, aimed at the ids given (A's), whatever org the path names. */
-const FIXTURES: Record<Exclude<RouteName, 'getOpenApiDocument' | 'getDocsPage' | 'getDocsAsset'>, (a: Ids) => Request> = {
+const FIXTURES: Record<Exclude<RouteName, 'getOpenApiDocument' | 'getDocsPage' | 'getDocsAsset' | 'getDeskPage' | 'getDeskAsset' | 'whoami'>, (a: Ids) => Request> = {
   searchPatients: () => ({ query: { query: 'quarantine' } }),
   createPatient: (a) => ({ body: { first_name: 'Intruder', last_name: 'Test', date_of_birth: '1990-01-01', preferred_provider_uuid: a.provider } }),
   getPatient: (a) => ({ params: { patient_uuid: a.patient } }),
@@ -115,7 +115,9 @@ async function snapshotOfA() {
   return [appointment, provider, type, hours, settings, off, patients, patient, notes].map((r) => r.body);
 }
 
-const tenantRoutes = routeList.filter((r) => r.scope !== 'public');
+/** Routes under an organisation's path; a route about the caller (`org: 'token'`, whoami) has none, and its own test below. */
+const tenantRoutes = routeList.filter((r) => r.scope !== 'public' && r.org !== 'token');
+const callerRoutes = routeList.filter((r) => r.org === 'token');
 
 describe('tenant isolation (generated from the route table)', () => {
   it('has a fixture for every tenant route', () => {
@@ -141,5 +143,17 @@ describe('tenant isolation (generated from the route table)', () => {
     if (route.request.params && Object.keys(request.params ?? {}).length > 0 && route.method !== 'POST') expect([403, 404]).toContain(res.status);
     for (const secret of secrets) expect(JSON.stringify(res.body), route.name).not.toContain(secret);
     expect(await snapshotOfA()).toEqual(before);
+  });
+
+  it('the routes about the caller are exactly whoami', () => {
+    expect(callerRoutes.map((r) => r.name)).toEqual(['whoami']);
+  });
+
+  it("whoami: B's token is told B's organisation and token, nothing of A", async () => {
+    const res = await client(api.baseUrl, b.token).get(pathOf(routes.whoami, {}));
+    expect(res.status).toBe(200);
+    expect(res.body.org_id).toBe(b.orgId);
+    expect(JSON.stringify(res.body)).not.toContain(a.orgId);
+    for (const secret of secrets) expect(JSON.stringify(res.body)).not.toContain(secret);
   });
 });

@@ -10,6 +10,7 @@ import { db } from '#shared/db/client.ts';
 import { countStages, type StageCount, type StageCounter } from '#shared/db/stage-counter.ts';
 import { createTestClinic, type TestClinic } from '../helpers/clinic.ts';
 import { client, startLocalApi } from '../helpers/local-api.ts';
+import { routes } from '#shared/routes.ts';
 
 const LA = 'America/Los_Angeles';
 let api: Awaited<ReturnType<typeof startLocalApi>>;
@@ -131,5 +132,12 @@ describe('sequential DynamoDB stages per request (token lookup included)', () =>
     expect(page.stages).toBeLessThanOrEqual(2);
     expect(page.body.total).toBe(3);
     console.log(`note write ${write.stages} ${JSON.stringify(write.calls)}, amend ${amend.stages}, keyed ${keyed.stages}, page ${page.stages} ${JSON.stringify(page.calls)}`);
+  });
+
+  it('whoami: 2 (the token, then its organisation), with no org in the path', async () => {
+    const who = await measure(200, () => http.get(routes.whoami.path));
+    expect(who.stages).toBeLessThanOrEqual(2);
+    expect(who.calls).toEqual({ GetItemCommand: 2 });
+    expect(who.body.org_id).toBe(clinic.orgId);
   });
 });
