@@ -11,7 +11,7 @@ import { Api, ApiProblem, type Appointment, type AppointmentStatus, type Appoint
 import { clear, h, textColorFor } from './dom.ts';
 import { STATUS_MARK } from './status.ts';
 import type { EcCalendar, EcEventInput, EcMoveInfo, EcResource } from './event-calendar.d.ts';
-import { addDays, addMinutes, datePart, fromUtcFields, hhmm, locationNow, longDate, mondayOf, offsetMinutes, offsetString, shortDate, wall, weekdayOf } from './time.ts';
+import { addDays, addMinutes, datePart, hhmm, locationNow, longDate, mondayOf, offsetMinutes, offsetString, shortDate, wall, weekdayOf } from './time.ts';
 import { openAppointment, openBooking, openPatients, openTimeOff, type Ctx } from './dialogs.ts';
 
 const TOKEN_KEY = 'desk.token';
@@ -424,9 +424,14 @@ function feedCalendar(): void {
   renderTimeOffList();
 }
 
-/** The calendar hands back instants in its fixed-offset zone; shift to the wall clock. */
+/**
+ * The calendar hands back "floating" Dates whose local fields are the wall clock it shows (the
+ * location's, since every event and option is a wall-clock string); read those fields back. This is
+ * the calendar's own convention, not a conversion: no time zone arithmetic happens here.
+ */
 export function toWall(date: Date): string {
-  return fromUtcFields(new Date(date.getTime() + (desk?.offset ?? 0) * 60_000));
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}:00`;
 }
 
 function eventBody(appt: Appointment): HTMLElement {
