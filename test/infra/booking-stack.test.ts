@@ -780,6 +780,14 @@ describe('item-level least privilege (dynamodb:LeadingKeys)', () => {
       },
     );
 
+    it('whoami may only read: the table (no index), tenant partitions and its token, nothing written', () => {
+      const json = template();
+      const statements = dynamoStatementsIn(json, wiringOfRoute(json, routeKeyOf(routes.whoami)).roleId);
+      const actions = [...new Set(statements.flatMap((s) => asArray(s.Action)))].sort();
+      expect(actions).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
+      expect(JSON.stringify(statements)).not.toContain('/index/');
+    });
+
     it('the token lookup of every route that takes a token: GetItem on token partitions, or BatchGetItem of them with tenant items, and no other access to token items', () => {
       const json = template();
       for (const route of tenantRoutes) {
