@@ -74,8 +74,12 @@ export interface BookingSeed { start?: string; end?: string; operatory?: string 
 
 export function openBooking(ctx: Ctx, seed: BookingSeed): void {
   const d = ctx.desk;
-  /** One key per opened dialog: a double click or a retry books once. */
-  const bookingKey = newIdempotencyKey();
+  /**
+   * One key per opened dialog: a double click or a retry after a lost answer books once. A refusal
+   * (4xx) is final for that request, so the next, changed attempt takes a new key (the API refuses a
+   * key reused with another body).
+   */
+  let bookingKey = newIdempotencyKey();
   const patientKey = newIdempotencyKey();
   let patient: Pick<Patient, 'uuid' | 'first_name' | 'last_name'> | null = null;
   const { el, body, close } = dialog('New appointment', 'book-dialog');
@@ -210,6 +214,7 @@ export function openBooking(ctx: Ctx, seed: BookingSeed): void {
       ctx.announce(`Booked: ${ctx.appointmentLabel(booked.value)}.`);
     } catch (err) {
       submit.disabled = false;
+      if (err instanceof ApiProblem && err.status >= 400 && err.status < 500) bookingKey = newIdempotencyKey();
       const pointed = err instanceof ApiProblem && err.status === 422 && pointAtField(form, err, {
         patient_uuid: 'bk-patient', appointment_type_uuid: 'bk-type', provider_uuid: 'bk-provider', operatory_uuid: 'bk-operatory',
         scheduled_start: 'bk-time', scheduled_end: 'bk-length', notes: 'bk-notes',
@@ -233,7 +238,7 @@ function minutesOf(start: string, end: string): number {
 
 export function openAppointment(ctx: Ctx, uuid: string): void {
   const d = ctx.desk;
-  const { body, close } = dialog('Appointment', 'appointment-dialog');
+  const { el, body, close } = dialog('Appointment', 'appointment-dialog');
   const message = h('p', { class: 'notice', role: 'status' });
   const content = h('div', {});
   body.append(message, content);
@@ -271,6 +276,8 @@ export function openAppointment(ctx: Ctx, uuid: string): void {
       ctx.merge(got.value, got.etag);
       render(got.value, got.etag);
       if (note) message.textContent = note;
+      // Read fresh, with its ETag: the buttons now send the version shown.
+      el.dataset.loaded = 'true';
     } catch (err) {
       message.textContent = await ctx.explain(err);
     }

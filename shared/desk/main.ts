@@ -387,8 +387,8 @@ function feedCalendar(): void {
       eventDidMount: (info) => {
         const held = d.appts.get(String(info.event.extendedProps.uuid ?? ''));
         if (!held) return;
-        info.el.setAttribute('aria-label', `${appointmentLabel(held.appt)}, ${STATUS_MARK[held.appt.status].text}`);
         info.el.setAttribute('role', 'button');
+        info.el.setAttribute('aria-haspopup', 'dialog');
         info.el.tabIndex = 0;
         info.el.dataset.uuid = held.appt.uuid;
         info.el.addEventListener('keydown', (event) => {
@@ -423,6 +423,28 @@ function feedCalendar(): void {
   }
   renderTimeOffList();
 }
+
+/**
+ * The calendar marks its grid up as an ARIA table whose rows hold things that are not cells (the
+ * time sidebar, the event layer), which screen readers and axe reject. The book is read through its
+ * column heads and each appointment's own text instead: the table roles go, the whole is a region.
+ */
+const TABLE_ROLES = new Set(['table', 'rowgroup', 'row', 'columnheader', 'rowheader', 'cell', 'gridcell']);
+function plainGrid(container: HTMLElement): void {
+  const strip = () => {
+    for (const el of container.querySelectorAll<HTMLElement>('[role]')) {
+      if (TABLE_ROLES.has(el.getAttribute('role') ?? '')) el.removeAttribute('role');
+    }
+    for (const el of container.querySelectorAll<HTMLElement>('[aria-colindex], [aria-colspan], [aria-rowindex]')) {
+      el.removeAttribute('aria-colindex'); el.removeAttribute('aria-colspan'); el.removeAttribute('aria-rowindex');
+    }
+    const ec = container.querySelector('.ec');
+    if (ec && ec.getAttribute('aria-label') !== 'Day book') { ec.setAttribute('role', 'region'); ec.setAttribute('aria-label', 'Day book'); }
+  };
+  strip();
+  new MutationObserver(strip).observe(container, { subtree: true, childList: true, attributes: true, attributeFilter: ['role', 'aria-colindex', 'aria-colspan', 'aria-rowindex'] });
+}
+plainGrid(els.calendar);
 
 /**
  * The calendar hands back "floating" Dates whose local fields are the wall clock it shows (the
