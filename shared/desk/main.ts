@@ -377,7 +377,7 @@ function feedCalendar(): void {
       view, date: d.date, timeZone, resources: resources(), events,
       headerToolbar: { start: '', center: '', end: '' },
       slotMinTime: bounds.min, slotMaxTime: bounds.max, slotDuration: '00:15:00', scrollTime: bounds.min,
-      allDaySlot: false, nowIndicator: true, selectable: true, editable: true, datesAboveResources: true,
+      allDaySlot: false, nowIndicator: true, slotLabelFormat: { hour: '2-digit', minute: '2-digit', hour12: false }, selectable: true, editable: true, datesAboveResources: true,
       height: 'auto', firstDay: 1,
       eventContent: (info) => {
         if (info.event.display !== 'auto') return typeof info.event.title === 'string' ? info.event.title : '';
@@ -458,12 +458,14 @@ export function toWall(date: Date): string {
 
 function eventBody(appt: Appointment): HTMLElement {
   const mark = STATUS_MARK[appt.status];
+  // Status and time first: a 15-minute appointment still shows its status mark.
   return h('div', { class: 'appt-body' },
-    h('span', { class: 'appt-time' }, `${hhmm(appt.scheduled_start)}–${hhmm(appt.scheduled_end)}`),
+    h('span', { class: 'appt-head' },
+      h('span', { class: `appt-status status-${appt.status}` }, h('span', { 'aria-hidden': 'true', class: 'icon' }, mark.icon), ` ${mark.text}`),
+      h('span', { class: 'appt-time' }, ` · ${hhmm(appt.scheduled_start)}–${hhmm(appt.scheduled_end)}`)),
     h('strong', { class: 'appt-patient' }, `${appt.patient.first_name} ${appt.patient.last_name}`),
     h('span', { class: 'appt-type' }, appt.appointment_type.name),
     h('span', { class: 'appt-provider' }, providerName(appt.provider)),
-    h('span', { class: `appt-status status-${appt.status}` }, h('span', { 'aria-hidden': 'true', class: 'icon' }, mark.icon), ` ${mark.text}`),
   );
 }
 
