@@ -18,7 +18,7 @@ const { values: flags } = parseArgs({
   options: { fresh: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
 });
 if (flags.help) {
-  console.log('Usage: npm start [-- --fresh]\n  --fresh   delete local data and start from the demo clinic\nEnvironment: PORT (3000), DYNAMODB_ENDPOINT, LOCAL_STATE_DIR (.local)');
+  console.log('Usage: npm start [-- --fresh]\n  --fresh   delete local data and start from the demo clinic\nEnvironment: PORT (3000), DYNAMODB_ENDPOINT, LOCAL_STATE_DIR (.local), STOP_WITH_PID');
   process.exit(0);
 }
 
@@ -38,6 +38,18 @@ async function shutdown(code: number) {
 }
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
+// A test harness that starts `npm start` names its own process: when that process is gone (even
+// killed with SIGKILL, when it could not stop us), we stop too, DynamoDB Local with us.
+const stopWithPid = Number(process.env.STOP_WITH_PID);
+if (Number.isInteger(stopWithPid) && stopWithPid > 0) {
+  setInterval(() => {
+    try {
+      process.kill(stopWithPid, 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ESRCH') void shutdown(0);
+    }
+  }, 1000).unref();
+}
 process.on('uncaughtException', (error) => {
   console.error('Crashed:', error);
   void shutdown(1);

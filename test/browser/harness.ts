@@ -2,7 +2,7 @@
  * The browser tests' harness.
  *
  * - Global setup (this module's default export, named in playwright.config.ts): starts `npm start
- *   -- --fresh` once for the run, with its own LOCAL_STATE_DIR and PORT=0, waits until it is ready,
+ *   -- --fresh` once for the run (which stops by itself if this runner dies without its teardown), with its own LOCAL_STATE_DIR and PORT=0, waits until it is ready,
  *   and hands its address, the demo organisation and the demo token (from the state folder's
  *   dev.json) to the workers through the environment. Its teardown stops the server with SIGTERM —
  *   which stops its DynamoDB Local, so no Java outlives the run — and SIGKILL if it hangs.
@@ -46,7 +46,9 @@ async function stop(proc: ChildProcess): Promise<void> {
 /** Starts the server for the run; returns the teardown. */
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const stateDir = mkdtempSync(join(tmpdir(), 'desk-browser-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', LOCAL_STATE_DIR: stateDir };
+  // STOP_WITH_PID: the server stops when this runner is gone, even if it is killed before its
+  // teardown can run (a `timeout`, Ctrl-C twice, SIGKILL): no server or Java outlives the run.
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', LOCAL_STATE_DIR: stateDir, STOP_WITH_PID: String(process.pid) };
   // A developer's shell, not a test run's DynamoDB.
   delete env.DYNAMODB_ENDPOINT;
   delete env.TABLE_NAME;
