@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * The desk's only way to the server: the public API, same origin, bearer token from the session.
  * Every non-2xx answer becomes an `ApiProblem` carrying the problem+json body, so callers can name

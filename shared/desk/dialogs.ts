@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * The desk's dialogs: native <dialog> (Esc closes, focus returns), one per task. Each write goes
  * through the API and its answer is merged into the book at once.

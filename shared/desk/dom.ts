@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /** Tiny DOM builder: text is always text (never HTML), and no inline style attributes (the CSP forbids them). */
 type Child = Node | string | null | undefined | false;
 type Attrs = Record<string, string | boolean | number | undefined | null | ((event: Event) => void)>;

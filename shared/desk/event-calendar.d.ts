@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * The part of vkurko's Event Calendar (`@event-calendar/build`, loaded by the shell as a global
  * before main.js) that the desk uses. The build ships no types; these follow its README (5.10.1).

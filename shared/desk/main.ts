@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * The front desk: a day book for one location, in the browser, on the public API only.
  *

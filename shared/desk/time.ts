@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * Wall-clock times at the location, whatever the browser's own time zone.
  *

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * The front desk page (shared/desk/) in Debian's Chromium against a real `npm start -- --fresh`
  * (harness.ts). One server serves the whole run, so every test books on a date of its own.
