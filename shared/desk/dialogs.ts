@@ -187,7 +187,15 @@ export function openBooking(ctx: Ctx, seed: BookingSeed): void {
     openings,
     field('bk-notes', 'Notes (optional)', notes),
     message,
-    h('div', { class: 'actions' }, submit, h('button', { type: 'button', onclick: () => close() }, 'Close')),
+    h('div', { class: 'actions' }, submit,
+      h('button', {
+        type: 'button', id: 'block-instead', onclick: () => {
+          const start = `${date.value}T${time.value}:00`;
+          close();
+          openTimeOff(ctx, { start, end: addMinutes(start, Number(length.value) || typeLength()), operatory: operatory.value || seed.operatory, provider: seed.provider });
+        },
+      }, 'Block this time instead…'),
+      h('button', { type: 'button', onclick: () => close() }, 'Close')),
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -354,14 +362,15 @@ export function openPatients(ctx: Ctx): void {
       ctx.announce(`${items.length} patient${items.length === 1 ? '' : 's'} found.`);
     });
   });
-  const open = async (uuid: string) => {
-    const [{ value: p, etag }, appts] = await Promise.all([d.api.getPatient(uuid), d.api.patientAppointments(uuid)]);
+  const open = async (uuid: string, note?: string) => {
+    const [{ value: p, etag: readEtag }, appts] = await Promise.all([d.api.getPatient(uuid), d.api.patientAppointments(uuid)]);
     const first = h('input', { value: p.first_name }) as HTMLInputElement;
     const last = h('input', { value: p.last_name }) as HTMLInputElement;
     const dob = h('input', { type: 'date', value: p.date_of_birth }) as HTMLInputElement;
     const phone = h('input', { type: 'tel', value: p.primary_phone ?? '' }) as HTMLInputElement;
     const email = h('input', { type: 'email', value: p.email ?? '' }) as HTMLInputElement;
-    const message = h('p', { class: 'notice', role: 'status' });
+    const message = h('p', { class: 'notice', role: 'status' }, note ?? '');
+    let etag = readEtag;
     const form = h('form', { class: 'patient-edit' },
       h('div', { class: 'grid' }, field('pt-first', 'First name', first), field('pt-last', 'Last name', last), field('pt-dob', 'Date of birth', dob), field('pt-phone', 'Phone', phone), field('pt-email', 'Email', email)),
       message, h('button', { type: 'submit', class: 'primary' }, 'Save patient'));
@@ -369,9 +378,9 @@ export function openPatients(ctx: Ctx): void {
       event.preventDefault();
       resetErrors(form);
       void d.api.updatePatient(uuid, etag, { first_name: first.value.trim(), last_name: last.value.trim(), date_of_birth: dob.value, primary_phone: phone.value.trim() || null, email: email.value.trim() || null })
-        .then(() => { message.textContent = 'Saved.'; ctx.announce('Patient saved.'); })
+        .then((saved) => { etag = saved.etag; message.textContent = 'Saved.'; ctx.announce('Patient saved.'); })
         .catch(async (err: unknown) => {
-          if (err instanceof ApiProblem && err.status === 412) { message.textContent = 'Someone else changed this patient; it was reloaded.'; await open(uuid); return; }
+          if (err instanceof ApiProblem && err.status === 412) { await open(uuid, 'Someone else changed this patient meanwhile; it was reloaded. Check it and save again.'); return; }
           if (!(err instanceof ApiProblem && pointAtField(form, err, { first_name: 'pt-first', last_name: 'pt-last', date_of_birth: 'pt-dob', primary_phone: 'pt-phone', email: 'pt-email' }))) message.textContent = await ctx.explain(err);
         });
     });
@@ -385,12 +394,12 @@ export function openPatients(ctx: Ctx): void {
 
 // ---------------------------------------------------------------- time off
 
-export function openTimeOff(ctx: Ctx, seed: { start?: string; end?: string }): void {
+export function openTimeOff(ctx: Ctx, seed: { start?: string; end?: string; operatory?: string; provider?: string }): void {
   const d = ctx.desk;
   const { body, close } = dialog('Block time', 'time-off-dialog');
   const who = h('select', {},
-    h('optgroup', { label: 'Providers' }, d.providers.map((p) => h('option', { value: `p:${p.uuid}` }, ctx.providerName(p)))),
-    h('optgroup', { label: 'Chairs' }, d.operatories.map((o) => h('option', { value: `o:${o.uuid}` }, o.name)))) as HTMLSelectElement;
+    h('optgroup', { label: 'Providers' }, d.providers.map((p) => h('option', { value: `p:${p.uuid}`, selected: p.uuid === seed.provider }, ctx.providerName(p)))),
+    h('optgroup', { label: 'Chairs' }, d.operatories.map((o) => h('option', { value: `o:${o.uuid}`, selected: o.uuid === seed.operatory }, o.name)))) as HTMLSelectElement;
   const date = h('input', { type: 'date', value: seed.start ? datePart(seed.start) : d.date }) as HTMLInputElement;
   const from = h('input', { type: 'time', step: '300', value: seed.start ? hhmm(seed.start) : '12:00' }) as HTMLInputElement;
   const to = h('input', { type: 'time', step: '300', value: seed.end ? hhmm(seed.end) : '13:00' }) as HTMLInputElement;

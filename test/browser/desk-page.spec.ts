@@ -88,6 +88,20 @@ function api(request: APIRequestContext, desk: DeskServer) {
       expect(res.status()).toBe(200);
       return ((await res.json()) as { items: { scheduled_start: string }[] }).items.map((i) => i.scheduled_start);
     },
+    async createPatient(body: { first_name: string; last_name: string; date_of_birth: string }) {
+      const res = await request.post(`${base}/patients`, { headers, data: body });
+      expect(res.status(), await res.text()).toBe(201);
+      return (await res.json()) as { uuid: string };
+    },
+    async patient(uuid: string) {
+      const res = await request.get(`${base}/patients/${uuid}`, { headers });
+      expect(res.status()).toBe(200);
+      return (await res.json()) as { primary_phone: string | null; email: string | null; first_name: string };
+    },
+    async editPatient(uuid: string, body: Record<string, unknown>) {
+      const res = await request.patch(`${base}/patients/${uuid}`, { headers, data: body });
+      expect(res.status(), await res.text()).toBe(200);
+    },
     async workingHours(provider: string, weekly: Record<string, { start: string; end: string }[]>) {
       const res = await request.put(`${base}/providers/${provider}/working-hours/${LOCATION}`, { headers, data: { weekly } });
       expect(res.status(), await res.text()).toBe(200);
@@ -582,10 +596,134 @@ test.describe('on daylight-saving days (browser in America/New_York)', () => {
   });
 });
 
+// ------------------------------------------------------------------ staying current, the week, time off, patients, paper
+
+test.describe('staying current', () => {
+  test("reloads every 45 s while visible, and keeps a write's own answer while the day list lags", async ({ page, desk, request }) => {
+    const date = workday(15);
+    const a = api(request, desk);
+    await page.clock.install();
+    await unlock(page, desk);
+    await showDay(page, date);
+    // Another desk books: it shows at the next reload, without a click.
+    await a.book({ patient: JONATHAN, type: HYGIENE, provider: PATEL, operatory: OP3, start: `${date}T08:00:00`, end: `${date}T08:45:00` });
+    await expect(event(page, 'Jonathan Smith')).toHaveCount(0);
+    await page.clock.runFor('00:46');
+    await expect(event(page, 'Jonathan Smith')).toContainText('08:00–08:45');
+
+    // From now on the day list lags (as the index may in AWS): it still answers without the new booking.
+    await page.route('**/appointments?*', async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as { items: { patient: { uuid: string } }[]; total: number };
+      const items = body.items.filter((i) => i.patient.uuid !== JANE);
+      await route.fulfill({ response, json: { ...body, items, total: items.length } });
+    });
+    await page.locator('body').press('n');
+    await page.getByLabel('Find patient (name)').fill('Jane');
+    await page.getByRole('button', { name: /Smith, Jane/ }).click();
+    await page.locator('#bk-type').selectOption(EXAM);
+    await page.locator('#bk-provider').selectOption(CHEN);
+    await page.locator('#bk-operatory').selectOption(OP1);
+    await page.locator('#bk-date').fill(date);
+    await page.locator('#bk-time').fill('09:00');
+    await page.locator('#book-submit').click();
+    await expect(event(page, 'Jane Smith')).toContainText('09:00–10:00');
+    await page.clock.runFor('00:46');
+    await expect(event(page, 'Jonathan Smith')).toBeVisible();
+    await expect(event(page, 'Jane Smith')).toContainText('09:00–10:00');
+  });
+});
+
+test('the week view has a column per provider, each appointment in its provider\'s', async ({ page, desk, request }) => {
+  const date = workday(16);
+  const a = api(request, desk);
+  // Patients of their own: the week holds other tests' bookings of the Smiths.
+  const grace = await a.createPatient({ first_name: 'Grace', last_name: 'Hopper', date_of_birth: '1976-12-09' });
+  const alan = await a.createPatient({ first_name: 'Alan', last_name: 'Turing', date_of_birth: '1982-06-23' });
+  await a.book({ patient: grace.uuid, type: EXAM, provider: CHEN, operatory: OP1, start: `${date}T09:00:00`, end: `${date}T10:00:00` });
+  await a.book({ patient: alan.uuid, type: HYGIENE, provider: PATEL, operatory: OP3, start: `${date}T09:00:00`, end: `${date}T09:45:00` });
+  await unlock(page, desk);
+  await showDay(page, date);
+  await page.getByLabel('View').selectOption('week');
+  await expect(page.locator('#day-title')).toContainText('week of');
+  await expect(page.locator('.ec-col-head').filter({ hasText: 'Michael Chen DDS' })).toHaveCount(7);
+  await expect(page.locator('.ec-col-head').filter({ hasText: 'Sarah Patel RDH' })).toHaveCount(7);
+  await expect(event(page, 'Grace Hopper')).toContainText('Michael Chen DDS');
+  const jane = (await event(page, 'Grace Hopper').boundingBox())!;
+  const jon = (await event(page, 'Alan Turing').boundingBox())!;
+  // Same day and time, side by side: Dr. Chen's column, then Sarah Patel's.
+  expect(Math.abs(jane.y - jon.y)).toBeLessThan(2);
+  expect(jon.x).toBeGreaterThan(jane.x + jane.width - 2);
+});
+
+test('blocking a chair from the grid shows the block and the appointment it affects', async ({ page, desk, request }) => {
+  const date = workday(17);
+  await api(request, desk).book({ patient: JANE, type: EXAM, provider: CHEN, operatory: OP1, start: `${date}T10:00:00`, end: `${date}T11:00:00` });
+  await unlock(page, desk);
+  await showDay(page, date);
+  // Drag over 10:00–12:00 in Operatory 1 (the appointment takes the first hour), then block instead of booking.
+  const x = await columnX(page, 'Operatory 1');
+  const jane = (await event(page, 'Jane Smith').boundingBox())!;
+  await page.mouse.move(jane.x + jane.width - 4, (await lineAt(page, '11:00')) + 4);
+  await page.mouse.down();
+  await page.mouse.move(x, (await lineAt(page, '12:00')) - 4, { steps: 8 });
+  await page.mouse.up();
+  await expect(page.locator('#bk-time')).toHaveValue('11:00');
+  await page.locator('#bk-time').fill('10:00');
+  await page.locator('#bk-length').fill('120');
+  await page.getByRole('button', { name: 'Block this time instead…' }).click();
+  const dialog = page.locator('#time-off-dialog');
+  await expect(dialog.locator('#to-who')).toHaveValue(`o:${OP1}`);
+  await expect(dialog.locator('#to-from')).toHaveValue('10:00');
+  await expect(dialog.locator('#to-to')).toHaveValue('12:00');
+  await dialog.getByLabel('Reason (optional)').fill('Chair repair');
+  await dialog.getByRole('button', { name: 'Block', exact: true }).click();
+  await expect(dialog.getByRole('status')).toContainText('It affects 1 appointment(s): 10:00');
+  await page.keyboard.press('Escape');
+  await expect(page.locator('#time-off-list')).toContainText('Operatory 1');
+  await expect(page.locator('#time-off-list')).toContainText('10:00 – ');
+  await expect(page.locator('#time-off-list')).toContainText('(Chair repair) — affects 1 appointment(s)');
+  await expect(page.locator('.ec-bg-event.time-off')).toHaveCount(1);
+});
+
+test('patients: search, open, their appointments, edit with If-Match; a concurrent edit is a 412 that reloads', async ({ page, desk, request }) => {
+  const a = api(request, desk);
+  const ada = await a.createPatient({ first_name: 'Ada', last_name: 'Lovelace', date_of_birth: '1985-12-10' });
+  const date = workday(18);
+  await a.book({ patient: ada.uuid, type: HYGIENE, provider: PATEL, operatory: OP3, start: `${date}T13:00:00`, end: `${date}T13:45:00` });
+  await unlock(page, desk);
+  await page.getByRole('button', { name: 'Patients' }).click();
+  const dialog = page.locator('#patients-dialog');
+  await dialog.getByLabel('Search by name').fill('Lovel');
+  await dialog.getByRole('button', { name: /Lovelace, Ada/ }).click();
+  await expect(dialog.locator('.patient li')).toContainText(['13:00 Hygiene / Cleaning — Scheduled']);
+  await dialog.getByLabel('Phone').fill('+1-415-555-0199');
+  await dialog.getByRole('button', { name: 'Save patient' }).click();
+  await expect(dialog.getByRole('status')).toHaveText('Saved.');
+  expect((await a.patient(ada.uuid)).primary_phone).toBe('+1-415-555-0199');
+
+  await dialog.getByRole('button', { name: /Lovelace, Ada/ }).click(); // read again, with the new ETag
+  await expect(dialog.getByLabel('Phone')).toHaveValue('+1-415-555-0199');
+  await a.editPatient(ada.uuid, { email: 'ada@example.com' }); // another desk
+  await dialog.getByLabel('First name').fill('Augusta Ada');
+  await dialog.getByRole('button', { name: 'Save patient' }).click();
+  await expect(dialog.getByRole('status')).toContainText('Someone else changed this patient');
+  await expect(dialog.getByLabel('Email')).toHaveValue('ada@example.com');
+  expect((await a.patient(ada.uuid)).first_name).toBe('Ada');
+});
+
+test('the day sheet prints the book without the controls', async ({ page, desk }) => {
+  await unlock(page, desk);
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.locator('.toolbar')).toBeHidden();
+  await expect(page.locator('.bar')).toBeHidden();
+  await expect(page.locator('.ec-col-head').first()).toBeVisible();
+});
+
 // ------------------------------------------------------------------ the README's picture
 
 test('the day book of the demo clinic, for the README (docs/desk.png)', async ({ page, desk, request, csp }) => {
-  const date = workday(14);
+  const date = workday(19);
   const a = api(request, desk);
   await a.book({ patient: JANE, type: EXAM, provider: CHEN, operatory: OP1, start: `${date}T08:00:00`, end: `${date}T09:00:00` });
   const cleaning = await a.book({ patient: JONATHAN, type: HYGIENE, provider: PATEL, operatory: OP3, start: `${date}T09:00:00`, end: `${date}T09:45:00` });
