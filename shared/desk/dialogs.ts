@@ -19,6 +19,8 @@ export interface Ctx {
   explain(err: unknown): Promise<string>;
   /** The wall clock at the location now. */
   now(): string;
+  /** Put an appointment on the pinboard, to place it on another day. */
+  pin(appt: Appointment, etag: string | null): void;
 }
 
 function dialog(title: string, id: string): { el: HTMLDialogElement; body: HTMLElement; close(): void } {
@@ -273,7 +275,9 @@ export function openAppointment(ctx: Ctx, uuid: string): void {
         `${s.from ? `${STATUS_MARK[s.from].text} → ` : 'Booked as '}${STATUS_MARK[s.to].text}`, s.reason ? ` (${s.reason})` : '', ` — ${s.at.replace('T', ' ').slice(0, 16)} UTC`))),
       buttons.length ? h('div', { class: 'status-actions', role: 'group', 'aria-label': 'Change status' }, buttons) : h('p', {}, 'No further status change is possible.'),
       buttons.some((b) => b.dataset.status === 'cancelled') ? field('cancel-reason', 'Reason for cancelling', reason) : null,
-      editable ? h('button', { type: 'button', id: 'move-open', onclick: () => { close(); openMove(ctx, appt, etag); } }, 'Move…') : null,
+      editable ? h('div', { class: 'actions' },
+        h('button', { type: 'button', id: 'move-open', onclick: () => { close(); openMove(ctx, appt, etag); } }, 'Move…'),
+        h('button', { type: 'button', id: 'cut', onclick: () => { close(); ctx.pin(appt, etag); } }, 'Cut (place on another day)')) : null,
     );
   };
 
@@ -315,10 +319,10 @@ export function openAppointment(ctx: Ctx, uuid: string): void {
 
 // ---------------------------------------------------------------- move (keyboard path)
 
-export function openMove(ctx: Ctx, appt: Appointment, etag: string | null): void {
+export function openMove(ctx: Ctx, appt: Appointment, etag: string | null, onDate?: string, onMoved?: () => void): void {
   const d = ctx.desk;
   const { body, close } = dialog(`Move ${appt.patient.first_name} ${appt.patient.last_name}`, 'move-dialog');
-  const date = h('input', { type: 'date', value: datePart(appt.scheduled_start) }) as HTMLInputElement;
+  const date = h('input', { type: 'date', value: onDate ?? datePart(appt.scheduled_start) }) as HTMLInputElement;
   const time = h('input', { type: 'time', step: '300', value: hhmm(appt.scheduled_start) }) as HTMLInputElement;
   const operatory = h('select', {}, d.operatories.map((o) => h('option', { value: o.uuid, selected: o.uuid === appt.operatory.uuid }, o.name))) as HTMLSelectElement;
   const message = h('p', { class: 'error', role: 'alert' });
@@ -335,7 +339,7 @@ export function openMove(ctx: Ctx, appt: Appointment, etag: string | null): void
     const moveBody: { scheduled_start: string; scheduled_end: string; operatory_uuid?: string } = { scheduled_start: start, scheduled_end: addMinutes(start, length) };
     if (operatory.value !== appt.operatory.uuid) moveBody.operatory_uuid = operatory.value;
     void ctx.move(appt, etag, moveBody, () => undefined).then(async (ok) => {
-      if (ok) close();
+      if (ok) { close(); onMoved?.(); }
       else message.textContent = 'Not moved: see the announcement below the book.';
     });
   });

@@ -11,7 +11,7 @@ import { clear, h, textColorFor } from './dom.ts';
 import { STATUS_MARK } from './status.ts';
 import type { EcCalendar, EcEventInput, EcMoveInfo, EcResource } from './event-calendar.d.ts';
 import { addDays, addMinutes, datePart, hhmm, locationNow, longDate, mondayOf, offsetMinutes, offsetString, shortDate, wall, weekdayOf } from './time.ts';
-import { openAppointment, openBooking, openPatients, openTimeOff, type Ctx } from './dialogs.ts';
+import { openAppointment, openBooking, openMove, openPatients, openTimeOff, type Ctx } from './dialogs.ts';
 
 const TOKEN_KEY = 'desk.token';
 export const IDLE_LOCK_MS = 15 * 60_000;
@@ -106,6 +106,8 @@ export function lock(reason?: string): void {
   document.querySelectorAll('dialog').forEach((d) => d.remove());
   if (desk?.calendar) window.EventCalendar?.destroy(desk.calendar);
   desk = null;
+  pinned = null;
+  clear(els.pinboard);
   showLock(reason);
   if (reason) announce(reason);
 }
@@ -144,7 +146,28 @@ const els = {
   title: h('h2', { id: 'day-title', 'aria-live': 'off' }),
   calendar: h('div', { id: 'calendar', class: 'calendar' }),
   affected: h('section', { id: 'time-off-list', class: 'time-off-list', 'aria-label': 'Time off this day' }),
+  pinboard: h('section', { id: 'pinboard', class: 'pinboard', 'aria-label': 'Pinboard' }),
 };
+
+/** The pinboard: an appointment cut from its day, to be placed on another (the keyboard's long move). */
+let pinned: { appt: Appointment; etag: string | null } | null = null;
+
+function pin(appt: Appointment, etag: string | null): void {
+  pinned = { appt, etag };
+  renderPinboard();
+  announce(`Pinned ${appt.patient.first_name} ${appt.patient.last_name}. Go to the day, then Place.`);
+  document.getElementById('place')?.focus();
+}
+
+function renderPinboard(): void {
+  if (!pinned) { clear(els.pinboard); return; }
+  const { appt, etag } = pinned;
+  clear(els.pinboard,
+    h('p', {}, h('strong', {}, 'Pinned: '), appointmentLabel(appt)),
+    h('button', { type: 'button', id: 'place', class: 'primary', onclick: () => openMove(ctx(), appt, etag, desk?.date, () => { pinned = null; renderPinboard(); }) }, 'Place on the day shown…'),
+    h('button', { type: 'button', id: 'unpin', onclick: () => { pinned = null; renderPinboard(); announce('Pin removed; the appointment stays where it was.'); } }, 'Unpin'),
+  );
+}
 
 function renderShell(): void {
   const d = desk!;
@@ -179,12 +202,12 @@ function renderShell(): void {
     h('button', { type: 'button', id: 'block', onclick: () => openTimeOff(ctx(), {}) }, 'Block time'),
     h('button', { type: 'button', id: 'print', onclick: () => window.print() }, 'Print day sheet'),
   );
-  clear(root, header, toolbar, els.title, els.calendar, els.affected, h('p', { class: 'keys' }, 'Keys: t today · ← → day · n new appointment · Esc closes a dialog'), live);
+  clear(root, header, toolbar, els.pinboard, els.title, els.calendar, els.affected, h('p', { class: 'keys' }, 'Keys: t today · ← → day · n new appointment · Esc closes a dialog'), live);
 }
 
 /** What the dialogs need from the page. */
 function ctx(): Ctx {
-  return { desk: desk!, announce, merge, refresh, appointmentLabel, providerName, move: moveAppointment, explain, now: () => locationNow(desk!.location.time_zone) };
+  return { desk: desk!, announce, merge, refresh, appointmentLabel, providerName, move: moveAppointment, explain, now: () => locationNow(desk!.location.time_zone), pin };
 }
 
 async function loadLocation(): Promise<void> {

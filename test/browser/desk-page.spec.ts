@@ -720,6 +720,36 @@ test('the day sheet prints the book without the controls', async ({ page, desk }
   await expect(page.locator('.ec-col-head').first()).toBeVisible();
 });
 
+test('the pinboard, by keyboard: cut an appointment, go to the next day, place it', async ({ page, desk, request }) => {
+  let n = 20;
+  while (![1, 2, 3, 4].includes(weekdayOf(workday(n)))) n++; // a Monday to Thursday: the next day is a workday too
+  const date = workday(n);
+  const next = addDays(date, 1);
+  const a = api(request, desk);
+  const grace = await a.createPatient({ first_name: 'Grace', last_name: 'Pinned', date_of_birth: '1970-01-02' });
+  const appt = await a.book({ patient: grace.uuid, type: EXAM, provider: CHEN, operatory: OP1, start: `${date}T09:00:00`, end: `${date}T10:00:00` });
+  await unlock(page, desk);
+  await showDay(page, date);
+  await event(page, 'Grace Pinned').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#appointment-dialog[data-loaded]')).toBeVisible();
+  await page.locator('#cut').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#pinboard')).toContainText('Pinned: Grace Pinned');
+  await expect(page.locator('#place')).toBeFocused();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.locator('.ec-col-group time')).toHaveAttribute('datetime', next);
+  await expect(page.locator('#place')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#mv-date')).toHaveValue(next);
+  await expect(page.locator('#mv-time')).toHaveValue('09:00');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('.live')).toContainText('Moved: Grace Pinned');
+  await expect(page.locator('#pinboard')).toBeEmpty();
+  await expect(event(page, 'Grace Pinned')).toContainText('09:00–10:00');
+  expect((await a.get(appt.uuid)).scheduled_start).toBe(`${next}T09:00:00`);
+});
+
 // ------------------------------------------------------------------ the README's picture
 
 test('the day book of the demo clinic, for the README (docs/desk.png)', async ({ page, desk, request, csp }) => {
