@@ -5,7 +5,7 @@
  * the API where the page made them.
  */
 import AxeBuilder from '@axe-core/playwright';
-import type { APIRequestContext, Page } from '@playwright/test';
+import type { APIRequestContext, Locator, Page } from '@playwright/test';
 import { expect, test, type DeskServer } from './harness.ts';
 
 const LOCATION = 'c3d4e5f6-a7b8-9012-cdef-123456789012';
@@ -128,18 +128,24 @@ async function showDay(page: Page, date: string): Promise<void> {
 
 /** The y of a time's line in the grid: the grid's top is its first slot's start, every slot is as high. */
 async function lineAt(page: Page, hhmm: string): Promise<number> {
-  const grid = await page.locator('.ec-body .ec-day').first().boundingBox();
+  const grid = await boxOf(page.locator('.ec-body .ec-day').first());
   const first = await page.locator('.ec-body .ec-sidebar time').first().getAttribute('datetime');
   const slot = await page.locator('.ec-main').evaluate((el) => parseFloat(getComputedStyle(el).getPropertyValue('--ec-slot-height')));
-  if (!grid || !first || !slot) throw new Error('no grid');
+  if (!first || !slot) throw new Error('no grid');
   const minutes = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
   return grid.y + ((minutes(hhmm) - minutes(first.slice(11, 16))) / 15) * slot;
 }
 
 async function columnX(page: Page, name: string): Promise<number> {
-  const box = await page.locator('.ec-col-head').filter({ hasText: name }).boundingBox();
-  if (!box) throw new Error(`no column ${name}`);
+  const box = await boxOf(page.locator('.ec-col-head').filter({ hasText: name }));
   return box.x + box.width / 2;
+}
+
+/** A box once the element has one (the calendar may re-render an event between two reads). */
+async function boxOf(locator: Locator): Promise<{ x: number; y: number; width: number; height: number }> {
+  let box: Awaited<ReturnType<Locator['boundingBox']>> = null;
+  await expect.poll(async () => (box = await locator.boundingBox())).not.toBeNull();
+  return box!;
 }
 
 function event(page: Page, patient: string) {
@@ -241,8 +247,8 @@ test.describe('the day book', () => {
     // Each in its chair's column.
     const op1 = await columnX(page, 'Operatory 1');
     const op3 = await columnX(page, 'Operatory 3 (Hygiene)');
-    const jane = (await event(page, 'Jane Smith').boundingBox())!;
-    const jon = (await event(page, 'Jonathan Smith').boundingBox())!;
+    const jane = await boxOf(event(page, 'Jane Smith'));
+    const jon = await boxOf(event(page, 'Jonathan Smith'));
     expect(jane.x < op1 && op1 < jane.x + jane.width).toBe(true);
     expect(jon.x < op3 && op3 < jon.x + jon.width).toBe(true);
     // Type colours keep their text readable: white on the exam's indigo.
@@ -479,7 +485,7 @@ test.describe('moves', () => {
     await showDay(page, date);
     const jon = event(page, 'Jonathan Smith');
     await expect(jon).toBeVisible();
-    const before = (await jon.boundingBox())!;
+    const before = await boxOf(jon);
     // Grab it 6 px below its top (13:00) and drop that point 6 px below 09:00 in Operatory 1.
     await page.mouse.move(before.x + before.width / 2, before.y + 6);
     await page.mouse.down();
@@ -489,7 +495,7 @@ test.describe('moves', () => {
     await expect(page.locator('.live')).toContainText('Jane Smith, New Patient Exam');
     await expect(page.locator('.live')).toContainText('09:00–10:00');
     await expect(jon).toContainText('13:00–14:00');
-    const after = (await jon.boundingBox())!;
+    const after = await boxOf(jon);
     expect(Math.abs(after.y - before.y)).toBeLessThan(2);
     expect(Math.abs(after.x - before.x)).toBeLessThan(2);
     expect(await a.get(later.uuid)).toMatchObject({ scheduled_start: `${date}T13:00:00`, operatory: { uuid: OP2 } });
@@ -508,7 +514,7 @@ test.describe('moves', () => {
     await showDay(page, date);
     const jane = event(page, 'Jane Smith');
     await expect(jane).toBeVisible();
-    const box = (await jane.boundingBox())!;
+    const box = await boxOf(jane);
     await page.mouse.move(box.x + box.width / 2, box.y + 6);
     await page.mouse.down();
     await page.mouse.move(await columnX(page, 'Operatory 2'), (await lineAt(page, '11:00')) + 6, { steps: 12 });
@@ -550,7 +556,7 @@ for (const timezoneId of ['Asia/Tokyo', 'America/New_York']) {
       await showDay(page, date);
       const jane = event(page, 'Jane Smith');
       await expect(jane).toContainText('10:00–11:00');
-      const box = (await jane.boundingBox())!;
+      const box = await boxOf(jane);
       expect(Math.abs(box.y - (await lineAt(page, '10:00')))).toBeLessThan(3);
       expect(Math.abs(box.y + box.height - (await lineAt(page, '11:00')))).toBeLessThan(4);
       // Drag-select 14:00–15:00 in Operatory 3 and book it: the API gets 14:00 at the location.
@@ -589,7 +595,7 @@ test.describe('on daylight-saving days (browser in America/New_York)', () => {
       await showDay(page, date);
       const e = event(page, patient);
       await expect(e).toContainText(`${start}–${start.slice(0, 3)}45`);
-      const box = (await e.boundingBox())!;
+      const box = await boxOf(e);
       expect(Math.abs(box.y - (await lineAt(page, start)))).toBeLessThan(3);
       expect(box.y + box.height).toBeLessThan(await lineAt(page, end));
     }
@@ -649,8 +655,8 @@ test('the week view has a column per provider, each appointment in its provider\
   await expect(page.locator('.ec-col-head').filter({ hasText: 'Michael Chen DDS' })).toHaveCount(7);
   await expect(page.locator('.ec-col-head').filter({ hasText: 'Sarah Patel RDH' })).toHaveCount(7);
   await expect(event(page, 'Grace Hopper')).toContainText('Michael Chen DDS');
-  const jane = (await event(page, 'Grace Hopper').boundingBox())!;
-  const jon = (await event(page, 'Alan Turing').boundingBox())!;
+  const jane = await boxOf(event(page, 'Grace Hopper'));
+  const jon = await boxOf(event(page, 'Alan Turing'));
   // Same day and time, side by side: Dr. Chen's column, then Sarah Patel's.
   expect(Math.abs(jane.y - jon.y)).toBeLessThan(2);
   expect(jon.x).toBeGreaterThan(jane.x + jane.width - 2);
@@ -663,7 +669,7 @@ test('blocking a chair from the grid shows the block and the appointment it affe
   await showDay(page, date);
   // Drag over 10:00–12:00 in Operatory 1 (the appointment takes the first hour), then block instead of booking.
   const x = await columnX(page, 'Operatory 1');
-  const jane = (await event(page, 'Jane Smith').boundingBox())!;
+  const jane = await boxOf(event(page, 'Jane Smith'));
   await page.mouse.move(jane.x + jane.width - 4, (await lineAt(page, '11:00')) + 4);
   await page.mouse.down();
   await page.mouse.move(x, (await lineAt(page, '12:00')) - 4, { steps: 8 });
