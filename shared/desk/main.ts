@@ -379,9 +379,21 @@ function appointmentEvents(): EcEventInput[] {
   return out;
 }
 
+/** A reload must not re-render the book under a drag in progress: it waits for the drop. */
+let dragging = false;
+let feedWaiting = false;
+function dragStarted(): void {
+  dragging = true;
+}
+function dragStopped(): void {
+  dragging = false;
+  if (feedWaiting) { feedWaiting = false; setTimeout(feedCalendar, 0); }
+}
+
 function feedCalendar(): void {
   const d = desk;
   if (!d) return;
+  if (dragging) { feedWaiting = true; return; }
   const { from, to } = range();
   els.title.textContent = d.view === 'week'
     ? `${d.location.name}: week of ${longDate(from)}`
@@ -421,6 +433,10 @@ function feedCalendar(): void {
         const uuid = info.event.extendedProps.uuid;
         if (typeof uuid === 'string') openAppointment(ctx(), uuid);
       },
+      eventDragStart: dragStarted,
+      eventDragStop: dragStopped,
+      eventResizeStart: dragStarted,
+      eventResizeStop: dragStopped,
       eventDrop: (info) => void onMove(info),
       eventResize: (info) => void onMove(info),
       select: (info) => {
