@@ -1,4 +1,6 @@
 import type { AppointmentStatus } from './api.ts';
+// The API's own table of allowed status changes: the buttons offered are exactly those.
+import { TRANSITIONS } from '../domain/status-transitions.ts';
 
 /** The status mark: an icon and a word, so colour never carries the meaning alone. */
 export const STATUS_MARK: Record<AppointmentStatus, { icon: string; text: string }> = {
@@ -10,16 +12,6 @@ export const STATUS_MARK: Record<AppointmentStatus, { icon: string; text: string
   no_show: { icon: '⊘', text: 'No-show' },
 };
 
-/** The transitions the API allows (PATCH …/status); no-show only once the start has passed. */
-const TRANSITIONS: Record<AppointmentStatus, readonly AppointmentStatus[]> = {
-  scheduled: ['confirmed', 'cancelled', 'no_show'],
-  confirmed: ['arrived', 'cancelled', 'no_show'],
-  arrived: ['completed'],
-  completed: [],
-  cancelled: [],
-  no_show: [],
-};
-
 export const ACTION_LABEL: Record<AppointmentStatus, string> = {
   scheduled: 'Schedule',
   confirmed: 'Confirm',
@@ -29,7 +21,7 @@ export const ACTION_LABEL: Record<AppointmentStatus, string> = {
   no_show: 'Mark no-show',
 };
 
-/** Status buttons to offer: `nowWall` and `startWall` are wall clocks at the location. */
+/** Status buttons to offer (no-show only once the start has passed): `nowWall` and `startWall` are wall clocks at the location. */
 export function allowedTransitions(status: AppointmentStatus, startWall: string, nowWall: string): AppointmentStatus[] {
   return TRANSITIONS[status].filter((to) => to !== 'no_show' || nowWall.slice(0, 16) >= startWall.slice(0, 16));
 }

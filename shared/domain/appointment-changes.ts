@@ -23,16 +23,10 @@ import { GUARD_ATTEMPTS, guardBackoff } from './schedule-guard.ts';
 import { auditItem, type Actor } from './audit.ts';
 import { conflictsOf, lockDifference, lockRefs, locksOf } from './slot-locks.ts';
 import { examinerFits } from './bookable.ts';
+import { TRANSITIONS } from './status-transitions.ts';
 
-/** Allowed status changes. Anything else is a 409 naming both statuses. */
-export const TRANSITIONS: Record<AppointmentStatus, readonly AppointmentStatus[]> = {
-  scheduled: ['confirmed', 'cancelled', 'no_show'],
-  confirmed: ['arrived', 'cancelled', 'no_show'],
-  arrived: ['completed'],
-  completed: [],
-  cancelled: [],
-  no_show: [],
-};
+/** Allowed status changes (status-transitions.ts, shared with the front desk). Anything else is a 409 naming both statuses. */
+export { TRANSITIONS };
 
 /** Statuses that give the time back: their slot locks are released with the status change. */
 const RELEASES_TIME: ReadonlySet<AppointmentStatus> = new Set(['cancelled', 'no_show']);
