@@ -3,7 +3,7 @@
  * Every non-2xx answer becomes an `ApiProblem` carrying the problem+json body, so callers can name
  * the conflict (409), the field (422) or the stale version (412). Nothing here logs: bodies hold PHI.
  */
-import type { components } from '../contract/api-types.ts';
+import type { components, paths } from '../contract/api-types.ts';
 
 export type Appointment = components['schemas']['Appointment'];
 export type AppointmentStatus = Appointment['status'];
@@ -13,40 +13,20 @@ export type NewAppointment = components['schemas']['NewAppointment'];
 export type Problem = components['schemas']['Problem'];
 export type AppointmentType = components['schemas']['AppointmentTypeList']['items'][number];
 
-export interface Location { uuid: string; name: string; time_zone: string; address: string | null }
-export interface Operatory { uuid: string; location_uuid: string; name: string; is_active: boolean }
-export interface Provider { uuid: string; first_name: string; last_name: string; title: string; is_active: boolean; can_examine: boolean }
-export interface Interval { start: string; end: string }
-export type Weekday = 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday';
-export interface WorkingHours {
-  provider_uuid: string;
-  location_uuid: string;
-  weekly: Record<Weekday, Interval[]>;
-  effective_from: string | null;
-  effective_to: string | null;
-}
-export interface AffectedAppointment { uuid: string; scheduled_start: string; scheduled_end: string; status: string }
-export interface TimeOff {
-  uuid: string;
-  provider_uuid: string | null;
-  operatory_uuid: string | null;
-  location_uuid: string;
-  start: string;
-  end: string;
-  time_zone: string;
-  reason: string | null;
-  affected_appointments: AffectedAppointment[];
-}
-export interface Opening {
-  scheduled_start: string;
-  scheduled_end: string;
-  provider: { uuid: string; first_name: string; last_name: string; title: string };
-  operatories: { uuid: string; name: string }[];
-}
-export interface Whoami {
-  org_id: string;
-  token: { id: string; label: string | null; scopes: string[]; expires_at: string | null };
-}
+/** The JSON a route answers with `status`, as the OpenAPI document (and so the route table) says. */
+type Answer<P extends keyof paths, M extends keyof paths[P], S extends number = 200> = paths[P][M] extends { responses: Record<S, { content: { 'application/json': infer T } }> } ? T : never;
+type ItemOf<L> = L extends { items: readonly (infer T)[] } ? T : never;
+
+export type Location = ItemOf<Answer<'/api/v1/{org_id}/locations', 'get'>>;
+export type Operatory = ItemOf<Answer<'/api/v1/{org_id}/locations/{location_uuid}/operatories', 'get'>>;
+export type Provider = ItemOf<Answer<'/api/v1/{org_id}/providers', 'get'>>;
+export type WorkingHours = ItemOf<Answer<'/api/v1/{org_id}/providers/{provider_uuid}/working-hours', 'get'>>;
+export type Weekday = keyof WorkingHours['weekly'];
+export type Interval = WorkingHours['weekly'][Weekday][number];
+export type TimeOff = ItemOf<Answer<'/api/v1/{org_id}/time-off', 'get'>>;
+export type AffectedAppointment = TimeOff['affected_appointments'][number];
+export type Opening = ItemOf<Answer<'/api/v1/{org_id}/schedule/availability', 'get'>>;
+export type Whoami = Answer<'/api/v1/whoami', 'get'>;
 export interface Page<T> { items: T[]; total: number }
 
 export class ApiProblem extends Error {
