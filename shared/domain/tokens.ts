@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { namedTransaction } from '../db/operations.ts';
-import { listOrgTokenRecords, putNewToken, readOrgToken, readTokenByHash, revokeTokenItems, setTokenScopesItems, tokenReadOf, type TokenRecord } from '../db/repositories/tokens.ts';
+import { listOrgTokenRecords, putNewToken, readOrgToken, revokeTokenItems, setTokenScopesItems, tokenReadOf, type TokenRecord } from '../db/repositories/tokens.ts';
 import type { TokenRead } from '../db/request-gate.ts';
 import { nowIso } from '../db/timestamps.ts';
 import { ApiError } from '../errors.ts';
@@ -129,10 +129,12 @@ export async function grantScopes(orgId: string, tokenId: string, scopes: readon
   }
 }
 
-/** Does a token with this secret exist (and is it usable)? */
+/** Does a token with this secret exist (and is it usable)? One strongly consistent read, as a request's. */
 export async function tokenExists(secret: string): Promise<boolean> {
+  const { token, identity } = bearerVerification(`Bearer ${secret}`);
+  token?.start();
   try {
-    await verifyBearer(`Bearer ${secret}`);
+    await identity;
     return true;
   } catch (error) {
     if (error instanceof ApiError && error.type === 'unauthenticated') return false;
@@ -141,20 +143,11 @@ export async function tokenExists(secret: string): Promise<boolean> {
 }
 
 /**
- * The identity of an `Authorization: Bearer` header: one strongly consistent GetItem by the
- * secret's hash (so a revoked token fails at once), or a 401. DynamoDB errors go to the caller
- * (a 503 with Retry-After: the token may be perfectly good).
- */
-export async function verifyBearer(header: string | undefined, now: Date = new Date()): Promise<Identity> {
-  const secret = bearerSecret(header);
-  if (!secret) throw header ? invalidToken() : missingToken();
-  return identityOf(await readTokenByHash(hashTokenSecret(secret)), now);
-}
-
-/**
  * A request's verification of its `Authorization: Bearer` header: the token's read, for the request
  * gate to send with the route's first read (or alone), and the identity it will find — or the 401 a
- * missing or malformed header earns at once (then nothing is read).
+ * missing or malformed header earns at once (then nothing is read). The one way a token is verified:
+ * a strongly consistent read by the secret's hash, so a revoked token fails at once; DynamoDB errors
+ * go to the caller (a 503 with Retry-After: the token may be perfectly good).
  */
 export function bearerVerification(header: string | undefined): { token?: TokenRead; identity: Promise<Identity> } {
   const secret = bearerSecret(header);

@@ -37,12 +37,6 @@ export function toTokenRecord(item: Item): TokenRecord {
   };
 }
 
-/** The token of a secret's hash: one strongly consistent GetItem (a revoked token fails at once). */
-export async function readTokenByHash(secretHash: string): Promise<TokenRecord | undefined> {
-  const item = await getOne(keys.token(secretHash));
-  return item && toTokenRecord(item);
-}
-
 /**
  * The token of a secret's hash as a request verifies it: one strongly consistent read that the
  * request gate sends in the route's first batch read, or alone (request-gate.ts).
