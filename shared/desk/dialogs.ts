@@ -4,7 +4,7 @@
  */
 import { ApiProblem, newIdempotencyKey, type Appointment, type AppointmentStatus, type Patient } from './api.ts';
 import { clear, h } from './dom.ts';
-import type { Desk } from './main.ts';
+import type { Desk } from './state.ts';
 import { ACTION_LABEL, STATUS_MARK, allowedTransitions } from './status.ts';
 import { addDays, addMinutes, datePart, hhmm, shortDate, wall } from './time.ts';
 

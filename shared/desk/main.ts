@@ -6,12 +6,13 @@
  * re-fed from it, and every change goes through the API and is merged from the write's own answer.
  * Patient data stays in memory: never in the URL, storage or the console.
  */
-import { Api, ApiProblem, type Appointment, type AppointmentStatus, type AppointmentType, type Location, type Operatory, type Provider, type TimeOff, type Whoami, type WorkingHours } from './api.ts';
+import { Api, ApiProblem, type Appointment, type AppointmentStatus, type TimeOff, type Whoami } from './api.ts';
 import { clear, h, textColorFor } from './dom.ts';
 import { STATUS_MARK } from './status.ts';
-import type { EcCalendar, EcEventInput, EcMoveInfo, EcResource } from './event-calendar.d.ts';
+import type { EcEventInput, EcMoveInfo, EcResource } from './event-calendar.d.ts';
 import { addDays, addMinutes, datePart, hhmm, locationNow, longDate, mondayOf, offsetMinutes, offsetString, shortDate, wall, weekdayOf } from './time.ts';
 import { openAppointment, openBooking, openMove, openPatients, openTimeOff, type Ctx } from './dialogs.ts';
+import type { Desk, Held } from './state.ts';
 
 const TOKEN_KEY = 'desk.token';
 export const IDLE_LOCK_MS = 15 * 60_000;
@@ -19,26 +20,6 @@ const REFRESH_MS = 45_000;
 /** How long a write's own answer wins over the day list (the list's index lags in AWS). */
 const PIN_MS = 120_000;
 
-
-interface Held { appt: Appointment; etag: string | null; pinnedUntil: number }
-
-export interface Desk {
-  api: Api;
-  who: Whoami;
-  locations: Location[];
-  location: Location;
-  operatories: Operatory[];
-  providers: Provider[];
-  types: AppointmentType[];
-  hours: Map<string, WorkingHours>;
-  timeOff: TimeOff[];
-  date: string;
-  view: 'day' | 'week';
-  showInactive: boolean;
-  appts: Map<string, Held>;
-  calendar: EcCalendar | null;
-  offset: number;
-}
 
 const root = document.getElementById('desk') ?? document.body.appendChild(h('main', { id: 'desk' }));
 const live = h('div', { class: 'live', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' });
