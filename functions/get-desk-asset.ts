@@ -5,23 +5,7 @@ import { publicHandler } from '#shared/http/public-handler.ts';
 import { deskBuild } from '#shared/http/desk-build.ts';
 import { DESK_SECURITY_HEADERS } from '#shared/http/security-headers.ts';
 import { ApiError } from '#shared/errors.ts';
-
-type Encoding = 'br' | 'gzip' | 'identity';
-
-/** The best encoding the client accepts (brotli, then gzip), honouring `q=0`. */
-function chosenEncoding(header: string | undefined): Encoding {
-  const accepted = new Map<string, number>();
-  for (const part of (header ?? '').toLowerCase().split(',')) {
-    const [name, ...params] = part.trim().split(';');
-    if (!name) continue;
-    const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
-    accepted.set(name.trim(), q === undefined ? 1 : Number(q));
-  }
-  const weight = (name: string) => accepted.get(name) ?? accepted.get('*') ?? 0;
-  if (weight('br') > 0) return 'br';
-  if (weight('gzip') > 0) return 'gzip';
-  return 'identity';
-}
+import { chosenEncoding, type Encoding } from '#shared/http/content-encoding.ts';
 
 /** The build's file of each encoding (infra/desk/build.ts). */
 const SUFFIX: Record<Encoding, string> = { br: '.br', gzip: '.gz', identity: '' };
@@ -40,15 +24,15 @@ function fileBody(name: string, encoding: Encoding): string {
 }
 
 export const handler = publicHandler(route, async ({ params, event }) => {
-  const contentType = deskBuild().manifest.files[params.asset];
+  const { files } = deskBuild().manifest;
   // Only this build's own files: an old or made-up name is a 404, never a read of anything else.
-  if (contentType === undefined || !Object.hasOwn(deskBuild().manifest.files, params.asset)) throw new ApiError('not-found', 'No such file of the page.');
-  const encoding = chosenEncoding(event.headers['accept-encoding']);
+  if (!Object.hasOwn(files, params.asset)) throw new ApiError('not-found', 'No such file of the page.');
+  const encoding = chosenEncoding(event.headers['accept-encoding'], ['br', 'gzip']);
   return {
     statusCode: 200,
     headers: {
       ...DESK_SECURITY_HEADERS,
-      'content-type': contentType,
+      'content-type': files[params.asset]!,
       // The name is the content's hash: a new build is new names.
       'cache-control': 'public, max-age=31536000, immutable',
       vary: 'accept-encoding',

@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { getDocsAsset as route } from '#shared/routes/get-docs-asset.ts';
 import { publicHandler } from '#shared/http/public-handler.ts';
 import { DOCS_ASSETS } from '#shared/schemas/docs.ts';
+import { chosenEncoding } from '#shared/http/content-encoding.ts';
 
 /**
  * The deployed function carries the files next to its bundle (copied there at bundling); locally
@@ -26,7 +27,7 @@ export const handler = publicHandler(route, async ({ params, event }) => {
     file = { raw, gzip: gzipSync(raw) };
     cache.set(name, file);
   }
-  const gzip = /\bgzip\b/.test(event.headers['accept-encoding'] ?? '');
+  const gzip = chosenEncoding(event.headers['accept-encoding'], ['gzip']) === 'gzip';
   return {
     statusCode: 200,
     headers: {
