@@ -194,6 +194,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}) {
       { name: 'Scheduling', description: 'What kind of visit, and when' },
       { name: 'Clinical notes', description: 'Append-only notes on appointments (the `clinical` scope only)' },
       { name: 'Practice setup', description: 'Locations, operatories, providers, working hours, time off and settings' },
+      { name: 'Events and webhooks', description: 'What changed, pushed to your endpoints (signed, retried) or pulled from a feed' },
       { name: 'API description', description: 'This document and its reference page' },
     ],
     paths,

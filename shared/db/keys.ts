@@ -149,4 +149,31 @@ export const keys = {
   appointmentNote: (orgId: string, appointmentId: string, seq: number): Key => ({ pk: appointmentNotesPartition(orgId, appointmentId), sk: `NOTE#${String(seq).padStart(10, '0')}` }),
   appointmentNoteId: (orgId: string, appointmentId: string, noteId: string): Key => ({ pk: appointmentNotesPartition(orgId, appointmentId), sk: `NOTEID#${noteId}` }),
   appointmentNoteCount: (orgId: string, appointmentId: string): Key => ({ pk: appointmentNotesPartition(orgId, appointmentId), sk: 'NOTES' }),
+
+  /**
+   * The outbox: one item per event (`entity: 'event'`), in the organisation's event partition, sorted
+   * by event id (`evt_` + a ULID: time first), so the pull feed is one Query of ids after a cursor
+   * and the table's stream (filtered on `entity`) hands each new one to the webhook dispatcher.
+   * Written in the transaction of the change it reports; expires through the TTL after ~30 days.
+   */
+  event: (orgId: string, eventId: string): Key => ({ pk: `${org(orgId)}#EVENTS`, sk: eventId }),
+  events: (orgId: string) => ({ pk: `${org(orgId)}#EVENTS` }),
+
+  /** A webhook endpoint, in the org partition beside the catalogue, so one Query lists them all. */
+  webhookEndpoint: (orgId: string, endpointId: string): Key => ({ pk: org(orgId), sk: `WEBHOOK#${endpointId}` }),
+  webhookEndpoints: (orgId: string) => ({ pk: org(orgId), skPrefix: 'WEBHOOK#' }),
+  /**
+   * One event's delivery to one endpoint (`entity: 'delivery'`): its state, attempt count and next
+   * attempt. Found by its id (the retry route, the scheduled retry).
+   */
+  webhookDelivery: (orgId: string, deliveryId: string): Key => ({ pk: `${org(orgId)}#DELIVERY#${deliveryId}`, sk: 'DELIVERY' }),
+  /**
+   * The delivery log of an endpoint: one item per attempt, sorted by when it was made, so
+   * `GET …/deliveries` is one Query, newest first. Expires through the TTL like the events.
+   */
+  webhookAttempt: (orgId: string, endpointId: string, at: string, deliveryId: string, attempt: number): Key => ({
+    pk: `${org(orgId)}#WEBHOOK#${endpointId}#ATTEMPTS`,
+    sk: `${at}#${deliveryId}#${String(attempt).padStart(2, '0')}`,
+  }),
+  webhookAttempts: (orgId: string, endpointId: string) => ({ pk: `${org(orgId)}#WEBHOOK#${endpointId}#ATTEMPTS` }),
 } as const;

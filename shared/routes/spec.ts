@@ -43,7 +43,7 @@ export type RouteSpec = {
   summary: string;
   description?: string;
   /** Grouping on the docs page. */
-  tag: 'Patients' | 'Scheduling' | 'Clinical notes' | 'Practice setup' | 'API description';
+  tag: 'Patients' | 'Scheduling' | 'Clinical notes' | 'Practice setup' | 'Events and webhooks' | 'API description';
   /** The token scope the route needs; `public` routes take no token (API description only). */
   scope: Scope | 'public';
   /**
@@ -82,6 +82,11 @@ export type RouteSpec = {
    * the front desk page (infra/desk/build.ts). Under `npm start` the same build is made at start.
    */
   bundleBuild?: 'desk';
+  /**
+   * The function seals or opens webhook signing secrets: it reads the stage's webhook key (an SSM
+   * SecureString in AWS, `WEBHOOK_KEY` locally; shared/webhooks/secret-box.ts), and may read nothing else of SSM.
+   */
+  webhookKey?: boolean;
 };
 
 /** Every tenant route lives under its organisation. */
