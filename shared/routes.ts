@@ -56,6 +56,7 @@ import { listAppointmentNotes } from './routes/list-appointment-notes.ts';
 import { whoami } from './routes/whoami.ts';
 import { getDeskPage } from './routes/get-desk-page.ts';
 import { getDeskAsset } from './routes/get-desk-asset.ts';
+import { listEvents } from './routes/list-events.ts';
 
 export type { DomainErrorStatus, HttpMethod, ResponseSpec, RouteSpec, Scope, TableAccess } from './routes/spec.ts';
 export { acceptedScopes, API_ROOT, pathOf, pathParameterNames } from './routes/spec.ts';
@@ -103,6 +104,7 @@ export const routes = {
   whoami,
   getDeskPage,
   getDeskAsset,
+  listEvents,
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteName = keyof typeof routes;

@@ -557,6 +557,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/{org_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The event feed: what changed, oldest first, after a cursor
+         * @description The events webhooks deliver, for integrators who cannot receive them: pass each page’s `next_after` as `after` to read on. Payloads hold uuids, statuses and the appointment’s `version` (its ETag) only — fetch details through the API.
+         *
+         *     An event is listed once it is 30 s old: a change's event id is made when its request starts and its transaction commits later, so this settle time keeps a cursor from passing an event that is still to commit. Events are kept about 30 days. `webhook.test` events (for one endpoint) are not listed.
+         */
+        get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -5521,6 +5543,173 @@ export interface operations {
             /** @description An unexpected error; it has been logged. */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: {
+                /** @description The `next_after` of the previous page (or any event id): only events after it. Absent: from the oldest kept. */
+                after?: string;
+                /** @description At most this many events per page. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Up to `limit` events after `after`, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "evt_01JTX9RBR0BPZQZF0EM8PW4BJT",
+                     *           "type": "appointment.booked",
+                     *           "timestamp": "2025-05-10T14:32:00.000Z",
+                     *           "org_id": "0d0e1f2a-3b4c-4d5e-8f60-718293a4b5c6",
+                     *           "data": {
+                     *             "appointment_uuid": "e5f6a7b8-c9d0-1234-efab-345678901234",
+                     *             "location_uuid": "c3d4e5f6-a7b8-9012-cdef-123456789012",
+                     *             "status": "scheduled",
+                     *             "previous_status": null,
+                     *             "version": "\"1\""
+                     *           }
+                     *         },
+                     *         {
+                     *           "id": "evt_01JV1WDBH085P3S78ZANAZPQA0",
+                     *           "type": "appointment.confirmed",
+                     *           "timestamp": "2025-05-12T09:15:00.000Z",
+                     *           "org_id": "0d0e1f2a-3b4c-4d5e-8f60-718293a4b5c6",
+                     *           "data": {
+                     *             "appointment_uuid": "e5f6a7b8-c9d0-1234-efab-345678901234",
+                     *             "location_uuid": "c3d4e5f6-a7b8-9012-cdef-123456789012",
+                     *             "status": "confirmed",
+                     *             "previous_status": "scheduled",
+                     *             "version": "\"2\""
+                     *           }
+                     *         }
+                     *       ],
+                     *       "next_after": "evt_01JV1WDBH085P3S78ZANAZPQA0"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Oldest first. */
+                        items: ({
+                            /** @description The event id (`evt_` + a ULID, so ids sort by when they were made); the same in the `webhook-id` header of every delivery attempt. */
+                            id: string;
+                            /** @description When the change was made, UTC. */
+                            timestamp: string;
+                            org_id: string;
+                            /** @enum {string} */
+                            type: "appointment.booked" | "appointment.rescheduled" | "appointment.updated" | "appointment.confirmed" | "appointment.arrived" | "appointment.completed" | "appointment.cancelled" | "appointment.no_show";
+                            data: {
+                                appointment_uuid: string;
+                                location_uuid: string;
+                                /** @description The status after the change. */
+                                status: string;
+                                /** @description The status before it; `null` for a booking. */
+                                previous_status: string | null;
+                                /** @description The appointment’s ETag after the change (such as `"2"`: what `GET …/appointments/{uuid}` answers in `ETag` then). Deliveries may arrive out of order; the number in it grows with every change. */
+                                version: string;
+                            };
+                        } | {
+                            /** @description The event id (`evt_` + a ULID, so ids sort by when they were made); the same in the `webhook-id` header of every delivery attempt. */
+                            id: string;
+                            /** @description When the change was made, UTC. */
+                            timestamp: string;
+                            org_id: string;
+                            /** @constant */
+                            type: "patient.created";
+                            data: {
+                                patient_uuid: string;
+                            };
+                        } | {
+                            /** @description The event id (`evt_` + a ULID, so ids sort by when they were made); the same in the `webhook-id` header of every delivery attempt. */
+                            id: string;
+                            /** @description When the change was made, UTC. */
+                            timestamp: string;
+                            org_id: string;
+                            /** @constant */
+                            type: "schedule.changed";
+                            data: {
+                                /** @enum {string} */
+                                change: "time_off.created" | "time_off.deleted" | "working_hours.updated";
+                                provider_uuid: string | null;
+                                operatory_uuid: string | null;
+                                location_uuid: string | null;
+                                /** @description The live appointments the change leaves inside a new block or outside new hours (as the change’s own answer reports them); none for a deleted block. */
+                                affected_appointment_uuids: string[];
+                            };
+                        })[];
+                        /** @description Pass as `after` for the next page. `null`: nothing new yet — ask again later with the same `after`. A page may hold fewer than `limit` events while more follow. */
+                        next_after: string | null;
+                    };
+                };
+            };
+            /** @description The request breaks the schema (malformed JSON, missing or unknown fields, wrong types); `errors` lists each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or an unknown, revoked or expired one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token belongs to another organisation, or lacks this route's scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {

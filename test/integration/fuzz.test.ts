@@ -71,6 +71,7 @@ const FIXTURES: Record<RouteName, (a: Ids) => Request> = {
   listAudit: (a) => ({ query: { entity_uuid: a.patient } }),
   createAppointmentNote: (a) => ({ params: { appointment_uuid: a.appointment }, body: { text: MARK } }),
   listAppointmentNotes: (a) => ({ params: { appointment_uuid: a.appointment }, query: { page: '1' } }),
+  listEvents: () => ({ query: { limit: '10' } }),
   getOpenApiDocument: () => ({}),
   getDocsPage: () => ({}),
   getDocsAsset: () => ({ params: { asset: 'swagger-ui.css' } }),
@@ -455,6 +456,8 @@ async function snapshot() {
     partition(keys.appointmentsByStart.partition(ids.org), { name: INDEXES.appointmentsByStart.name, key: INDEXES.appointmentsByStart.partitionKey }),
     partition(keys.resourceTimeOffs(ids.org, 'provider', ids.provider).pk),
     partition(keys.appointmentNoteCount(ids.org, ids.appointment).pk),
+    // The outbox: a refused change puts no event.
+    partition(keys.events(ids.org).pk),
   ]);
   return { gets, stored };
 }

@@ -66,6 +66,7 @@ const FIXTURES: Record<Exclude<RouteName, 'getOpenApiDocument' | 'getDocsPage' |
   listAudit: (a) => ({ query: { entity_uuid: a.patient } }),
   createAppointmentNote: (a) => ({ params: { appointment_uuid: a.appointment }, body: { text: 'intruder note' } }),
   listAppointmentNotes: (a) => ({ params: { appointment_uuid: a.appointment } }),
+  listEvents: () => ({ query: { limit: '100' } }),
 };
 
 const api = useLocalApi();
