@@ -112,7 +112,7 @@ export type AttemptOutcome = {
   gone: boolean;
 };
 
-/** A retry to run later. */
+/** A retry to run later. `attempt`: the number of the attempt it makes (the delivery's `attempts` + 1 when it was scheduled); a job finding another count does nothing. */
 export type RetryJob = { org_id: string; delivery_uuid: string; attempt: number; at: string };
 
 /** Runs `runRetry(job)` at (or soon after) `job.at`. Scheduling the same job twice runs it at most once. */
