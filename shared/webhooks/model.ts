@@ -97,7 +97,8 @@ export type ErrorClass =
   | 'connection' // refused, reset, TLS
   | 'dns' // the host does not resolve
   | 'address_refused' // resolves to a loopback, private, link-local or otherwise forbidden address
-  | 'endpoint_inactive'; // the endpoint was disabled or deleted before the attempt
+  | 'endpoint_inactive' // the endpoint was disabled or deleted before the attempt
+  | 'event_expired'; // the event is gone (past its retention) before a requested attempt: nothing left to send
 
 /** What one attempt came to. */
 export type AttemptOutcome = {
@@ -111,7 +112,7 @@ export type AttemptOutcome = {
   gone: boolean;
 };
 
-/** A retry to run later. */
+/** A retry to run later. `attempt`: the number of the attempt it makes (the delivery's `attempts` + 1 when it was scheduled); a job finding another count does nothing. */
 export type RetryJob = { org_id: string; delivery_uuid: string; attempt: number; at: string };
 
 /** Runs `runRetry(job)` at (or soon after) `job.at`. Scheduling the same job twice runs it at most once. */
