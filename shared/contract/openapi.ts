@@ -27,6 +27,12 @@ const routeExamples: { [K in RouteName]?: { body?: unknown; responses?: Record<n
   bookAppointment: { body: examples.bookAppointment, responses: { 201: examples.appointment } },
   getAppointment: { responses: { 200: examples.appointment } },
   createAppointmentNote: { body: examples.createAppointmentNote, responses: { 201: examples.appointmentNote } },
+  createWebhook: { body: examples.createWebhook, responses: { 201: { ...examples.webhook, secret: examples.webhookSecret } } },
+  getWebhook: { responses: { 200: examples.webhook } },
+  listWebhooks: { responses: { 200: { items: [examples.webhook], total: 1 } } },
+  updateWebhook: { body: { active: false }, responses: { 200: { ...examples.webhook, active: false, disabled_at: '2025-06-01T16:30:00Z', updated_at: '2025-06-01T16:30:00Z' } } },
+  rotateWebhookSecret: { body: {}, responses: { 200: { secret: examples.webhookSecret, previous_secret_expires_at: '2025-06-02T16:30:00Z' } } },
+  listWebhookDeliveries: { responses: { 200: examples.deliveryAttempts } },
 };
 
 type JsonSchema = Record<string, unknown>;

@@ -490,9 +490,30 @@ beforeAll(async () => {
   expect(off.status).toBe(201);
   const hook = await http.post(`${base}/webhooks`, { url: 'http://127.0.0.1:9/fuzz', event_types: ['*'] });
   expect(hook.status).toBe(201);
-  // A delivery as the dispatcher writes it, for the retry route.
+  // A delivery and its attempt as the dispatcher writes them, for the retry route and the log (which
+  // stays readable, and so a 200 in the snapshot, after a fuzzed DELETE removes the endpoint).
   const delivery = randomUUID();
   const at = '2026-03-01T10:00:00Z';
+  await db.send(
+    new PutCommand({
+      TableName: tableName,
+      Item: {
+        ...keys.webhookAttempt(clinic.orgId, hook.body.uuid, at, delivery, 1),
+        entity: 'delivery-attempt',
+        delivery_uuid: delivery,
+        endpoint_uuid: hook.body.uuid,
+        event_id: 'evt_01JFUZZZZZZZZZZZZZZZZZZZZZ',
+        event_type: 'appointment.booked',
+        attempt: 1,
+        at,
+        status_code: 500,
+        latency_ms: 10,
+        error_class: 'http_status',
+        next_attempt_at: null,
+        expires_at: Math.floor(Date.now() / 1000) + 86_400,
+      },
+    }),
+  );
   await db.send(
     new PutCommand({
       TableName: tableName,
