@@ -1058,7 +1058,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); for a status change, a transition that is not allowed, back to `scheduled` included (`status-conflict`, with `current_status` and `requested_status`); elsewhere, a value that must be unique is taken. */
+            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); for a status change, a transition that is not allowed, back to `scheduled` included (`status-conflict`, with `current_status` and `requested_status`); for a webhook, a test event to an inactive endpoint or a retry already requested (`state-conflict`); elsewhere, a value that must be unique is taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1331,7 +1331,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); for a status change, a transition that is not allowed, back to `scheduled` included (`status-conflict`, with `current_status` and `requested_status`); elsewhere, a value that must be unique is taken. */
+            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); for a status change, a transition that is not allowed, back to `scheduled` included (`status-conflict`, with `current_status` and `requested_status`); for a webhook, a test event to an inactive endpoint or a retry already requested (`state-conflict`); elsewhere, a value that must be unique is taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1598,7 +1598,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); for a status change, a transition that is not allowed, back to `scheduled` included (`status-conflict`, with `current_status` and `requested_status`); elsewhere, a value that must be unique is taken. */
+            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); for a status change, a transition that is not allowed, back to `scheduled` included (`status-conflict`, with `current_status` and `requested_status`); for a webhook, a test event to an inactive endpoint or a retry already requested (`state-conflict`); elsewhere, a value that must be unique is taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1930,7 +1930,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); for a status change, a transition that is not allowed, back to `scheduled` included (`status-conflict`, with `current_status` and `requested_status`); elsewhere, a value that must be unique is taken. */
+            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); for a status change, a transition that is not allowed, back to `scheduled` included (`status-conflict`, with `current_status` and `requested_status`); for a webhook, a test event to an inactive endpoint or a retry already requested (`state-conflict`); elsewhere, a value that must be unique is taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2215,7 +2215,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); for a status change, a transition that is not allowed, back to `scheduled` included (`status-conflict`, with `current_status` and `requested_status`); elsewhere, a value that must be unique is taken. */
+            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); for a status change, a transition that is not allowed, back to `scheduled` included (`status-conflict`, with `current_status` and `requested_status`); for a webhook, a test event to an inactive endpoint or a retry already requested (`state-conflict`); elsewhere, a value that must be unique is taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2519,7 +2519,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); for a status change, a transition that is not allowed, back to `scheduled` included (`status-conflict`, with `current_status` and `requested_status`); elsewhere, a value that must be unique is taken. */
+            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); for a status change, a transition that is not allowed, back to `scheduled` included (`status-conflict`, with `current_status` and `requested_status`); for a webhook, a test event to an inactive endpoint or a retry already requested (`state-conflict`); elsewhere, a value that must be unique is taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3393,7 +3393,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); for a status change, a transition that is not allowed, back to `scheduled` included (`status-conflict`, with `current_status` and `requested_status`); elsewhere, a value that must be unique is taken. */
+            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); for a status change, a transition that is not allowed, back to `scheduled` included (`status-conflict`, with `current_status` and `requested_status`); for a webhook, a test event to an inactive endpoint or a retry already requested (`state-conflict`); elsewhere, a value that must be unique is taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3832,7 +3832,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); for a status change, a transition that is not allowed, back to `scheduled` included (`status-conflict`, with `current_status` and `requested_status`); elsewhere, a value that must be unique is taken. */
+            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); for a status change, a transition that is not allowed, back to `scheduled` included (`status-conflict`, with `current_status` and `requested_status`); for a webhook, a test event to an inactive endpoint or a retry already requested (`state-conflict`); elsewhere, a value that must be unique is taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4691,7 +4691,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); for a status change, a transition that is not allowed, back to `scheduled` included (`status-conflict`, with `current_status` and `requested_status`); elsewhere, a value that must be unique is taken. */
+            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); for a status change, a transition that is not allowed, back to `scheduled` included (`status-conflict`, with `current_status` and `requested_status`); for a webhook, a test event to an inactive endpoint or a retry already requested (`state-conflict`); elsewhere, a value that must be unique is taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6508,7 +6508,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); for a status change, a transition that is not allowed, back to `scheduled` included (`status-conflict`, with `current_status` and `requested_status`); elsewhere, a value that must be unique is taken. */
+            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); for a status change, a transition that is not allowed, back to `scheduled` included (`status-conflict`, with `current_status` and `requested_status`); for a webhook, a test event to an inactive endpoint or a retry already requested (`state-conflict`); elsewhere, a value that must be unique is taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6778,7 +6778,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); for a status change, a transition that is not allowed, back to `scheduled` included (`status-conflict`, with `current_status` and `requested_status`); elsewhere, a value that must be unique is taken. */
+            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); for a status change, a transition that is not allowed, back to `scheduled` included (`status-conflict`, with `current_status` and `requested_status`); for a webhook, a test event to an inactive endpoint or a retry already requested (`state-conflict`); elsewhere, a value that must be unique is taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
