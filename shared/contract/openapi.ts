@@ -28,6 +28,12 @@ const routeExamples: { [K in RouteName]?: { body?: unknown; responses?: Record<n
   getAppointment: { responses: { 200: examples.appointment } },
   createAppointmentNote: { body: examples.createAppointmentNote, responses: { 201: examples.appointmentNote } },
   listEvents: { responses: { 200: examples.eventFeed } },
+  createWebhook: { body: examples.createWebhook, responses: { 201: { ...examples.webhook, secret: examples.webhookSecret } } },
+  getWebhook: { responses: { 200: examples.webhook } },
+  listWebhooks: { responses: { 200: { items: [examples.webhook], total: 1 } } },
+  updateWebhook: { body: { active: false }, responses: { 200: { ...examples.webhook, active: false, disabled_at: '2025-06-01T16:30:00Z', updated_at: '2025-06-01T16:30:00Z' } } },
+  rotateWebhookSecret: { body: {}, responses: { 200: { secret: examples.webhookSecret, previous_secret_expires_at: '2025-06-02T16:30:00Z' } } },
+  listWebhookDeliveries: { responses: { 200: examples.deliveryAttempts } },
 };
 
 type JsonSchema = Record<string, unknown>;
@@ -95,7 +101,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   401: 'No token, or an unknown, revoked or expired one.',
   403: "The token belongs to another organisation, or lacks this route's scope.",
   404: 'The resource in the path does not exist in this organisation.',
-  409: 'A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); for a status change, a transition that is not allowed, back to `scheduled` included (`status-conflict`, with `current_status` and `requested_status`); elsewhere, a value that must be unique is taken.',
+  409: 'A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); for a status change, a transition that is not allowed, back to `scheduled` included (`status-conflict`, with `current_status` and `requested_status`); for a webhook, a test event to an inactive endpoint or a retry already requested (`state-conflict`); elsewhere, a value that must be unique is taken.',
   412: 'The resource changed since the ETag in If-Match.',
   413: 'The request body is larger than 64 KiB.',
   415: 'The body is not `application/json`.',

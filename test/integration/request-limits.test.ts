@@ -199,6 +199,17 @@ describe('If-Match', () => {
     // The real ETag still works.
     expect((await http.call('PATCH', path, { body: { notes: 'changed' }, headers: { 'if-match': before.headers.get('etag')! } })).status).toBe(200);
   });
+
+  it('is the same rule on a webhook endpoint: an empty tag is a 400 and changes nothing; the real ETag works', async () => {
+    const made = await http.post(`${base}/webhooks`, { url: 'http://127.0.0.1:9/limits', event_types: ['*'] });
+    expect(made.status).toBe(201);
+    const path = `${base}/webhooks/${made.body.uuid}`;
+    for (const value of ['""', '']) expectProblem(await http.call('PATCH', path, { body: { active: false }, headers: { 'if-match': value } }), 400, ['header.if-match']);
+    const after = await http.get(path);
+    expect(after.headers.get('etag')).toBe(made.headers.get('etag'));
+    expect(after.body.active).toBe(true);
+    expect((await http.call('PATCH', path, { body: { active: false }, headers: { 'if-match': made.headers.get('etag')! } })).status).toBe(200);
+  });
 });
 
 describe('text rules on real fields', () => {
@@ -226,6 +237,8 @@ describe('text rules on real fields', () => {
       ['POST', `${base}/locations/${clinic.location.uuid}/operatories`, { name: '\u2066Chair\u2069' }, 'body.name'],
       ['PATCH', `${base}/settings`, { name: 'Clinic\u001b[2J' }, 'body.name'],
       ['POST', `${base}/appointment-types`, { code: 'TXT', name: '\u3164', duration_minutes: 30, color: '#123456', requires_exam: false }, 'body.name'],
+      ['POST', `${base}/webhooks`, { url: 'http://127.0.0.1:9/hook', event_types: ['*'], description: 'Recall\u202e' }, 'body.description'],
+      ['POST', `${base}/webhooks`, { url: 'http://127.0.0.1:9/\u0000', event_types: ['*'] }, 'body.url'],
     ];
     for (const [method, path, body, field] of cases) {
       const res = await http.call(method, path, { body });
