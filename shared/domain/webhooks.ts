@@ -19,7 +19,8 @@
  * Nothing here is patient data; no audit entries (the admin setup routes keep none either).
  */
 import { randomUUID } from 'node:crypto';
-import { BlockList, isIPv4, isIPv6 } from 'node:net';
+import { isIP } from 'node:net';
+import { addressVerdict } from '../webhooks/address-guard.ts';
 import { keyOfPut, namedTransaction, type TransactItem } from '../db/operations.ts';
 import { readMany } from '../db/refs.ts';
 import { again, withRetries } from '../db/retry.ts';
@@ -71,59 +72,19 @@ const LIST_BOUND = MAX_WEBHOOK_ENDPOINTS * 2;
  */
 export const localTargetsAllowed = () => process.env.WEBHOOKS_ALLOW_LOCAL_HTTP === 'true';
 
-const LOOPBACK = new BlockList();
-LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
-LOOPBACK.addAddress('::1', 'ipv6');
-
-/** Addresses no webhook may target: this host, private networks, link-local (the instance metadata service), and the unroutable. */
-const FORBIDDEN = new BlockList();
-for (const [net, bits] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const) {
-  FORBIDDEN.addSubnet(net, bits, 'ipv4');
-}
-for (const [net, bits] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-  ['64:ff9b::', 96],
-  ['2001:db8::', 32],
-] as const) {
-  FORBIDDEN.addSubnet(net, bits, 'ipv6');
-}
-
-/** The IPv4 address an IPv4-mapped IPv6 one (`::ffff:7f00:1`) stands for, if it is one. */
-function mappedIPv4(ipv6: string): string | undefined {
-  const m = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(ipv6) ?? /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ipv6);
-  if (!m) return undefined;
-  if (m[2] === undefined) return m[1];
-  const hi = parseInt(m[1]!, 16);
-  const lo = parseInt(m[2], 16);
-  return [hi >> 8, hi & 255, lo >> 8, lo & 255].join('.');
-}
-
 type HostKind = 'loopback' | 'forbidden' | 'public';
 
-/** Pure: what a URL's host is, by its text (the URL parser has already made IPv4 forms dotted and IPv6 ones compressed). */
+/**
+ * Pure: what a URL's host is, by its text (the URL parser has already made IPv4 forms dotted and
+ * IPv6 ones compressed). IP literals are judged by the sender's own rule (address-guard.ts), so
+ * what is refused here and at each attempt is one list; names are resolved only at each attempt.
+ */
 export function hostKind(hostname: string): HostKind {
   const host = hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
   if (host === 'localhost' || host.endsWith('.localhost')) return 'loopback';
-  const v4 = isIPv4(host) ? host : isIPv6(host) ? mappedIPv4(host) : undefined;
-  if (v4 !== undefined) return LOOPBACK.check(v4, 'ipv4') ? 'loopback' : FORBIDDEN.check(v4, 'ipv4') ? 'forbidden' : 'public';
-  if (isIPv6(host)) return LOOPBACK.check(host, 'ipv6') ? 'loopback' : FORBIDDEN.check(host, 'ipv6') ? 'forbidden' : 'public';
-  return 'public';
+  if (isIP(host) === 0) return 'public';
+  const verdict = addressVerdict(host);
+  return verdict === null ? 'public' : verdict === 'loopback' ? 'loopback' : 'forbidden';
 }
 
 /**

@@ -10,12 +10,13 @@
  *
  * The dispatcher reads endpoint items itself here (fan-out, health); the admin routes keep them.
  */
+import { listEndpointRecords } from './webhooks.ts';
 import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '../client.ts';
 import { keys } from '../keys.ts';
-import { conditionFailureItem, getMany, getOne, queryAll, transactWrite, updateIf, type Item, type TransactItem } from '../operations.ts';
+import { conditionFailureItem, getMany, getOne, transactWrite, updateIf, type Item, type TransactItem } from '../operations.ts';
 import { TTL_ATTRIBUTE } from '../table-definition.ts';
 import { EVENT_RETENTION_DAYS, toEventRecord, type EventRecord } from '../../domain/events.ts';
 import type { AttemptRecord, DeliveryRecord, DeliveryState, ErrorClass, WebhookEndpointRecord } from '../../webhooks/model.ts';
@@ -93,11 +94,7 @@ export async function readDeliveryContext(delivery: DeliveryRecord): Promise<{ e
 }
 
 /** An organisation's endpoints (active or not), for fanning an event out: one Query, at most MAX_FAN_OUT. */
-export async function readEndpointsOf(orgId: string): Promise<WebhookEndpointRecord[]> {
-  const { pk, skPrefix } = keys.webhookEndpoints(orgId);
-  const items = await queryAll({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix }, ConsistentRead: true, Limit: MAX_FAN_OUT }, MAX_FAN_OUT);
-  return items.slice(0, MAX_FAN_OUT).flatMap((item) => toEndpointRecord(item) ?? []);
-}
+export const readEndpointsOf = (orgId: string): Promise<WebhookEndpointRecord[]> => listEndpointRecords(orgId, MAX_FAN_OUT);
 
 /** What an attempt (or a decision not to make one) changes on its delivery. */
 export type DeliveryChange = {
@@ -177,17 +174,17 @@ export async function updateEndpointHealth(orgId: string, endpointUuid: string, 
     case 'failing':
       return (
         (await updateIf(key, {
-          UpdateExpression: 'SET failing_since = :since',
+          UpdateExpression: 'SET failing_since = :since ADD version :one',
           ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(failing_since) OR failing_since = :null)',
-          ExpressionAttributeValues: { ':since': change.since, ':null': null },
+          ExpressionAttributeValues: { ':since': change.since, ':null': null, ':one': 1 },
         })) !== undefined
       );
     case 'recovered':
       return (
         (await updateIf(key, {
-          UpdateExpression: 'SET failing_since = :null',
+          UpdateExpression: 'SET failing_since = :null ADD version :one',
           ConditionExpression: 'attribute_exists(pk) AND attribute_exists(failing_since) AND failing_since <> :null',
-          ExpressionAttributeValues: { ':null': null },
+          ExpressionAttributeValues: { ':null': null, ':one': 1 },
         })) !== undefined
       );
     case 'disable':
