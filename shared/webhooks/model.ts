@@ -97,7 +97,8 @@ export type ErrorClass =
   | 'connection' // refused, reset, TLS
   | 'dns' // the host does not resolve
   | 'address_refused' // resolves to a loopback, private, link-local or otherwise forbidden address
-  | 'endpoint_inactive'; // the endpoint was disabled or deleted before the attempt
+  | 'endpoint_inactive' // the endpoint was disabled or deleted before the attempt
+  | 'event_expired'; // the event is gone (past its retention) before a requested attempt: nothing left to send
 
 /** What one attempt came to. */
 export type AttemptOutcome = {
