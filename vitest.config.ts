@@ -35,8 +35,9 @@ export default defineConfig({
   test: {
     // CI also writes a JSON report, from which .ci/run prints its closing `N passed, N failed` line.
     reporters: process.env.CI ? ['default', ['json', { outputFile: '.ci/out/vitest.json' }]] : ['default'],
-    // The SDK's notice that it will need Node 22 next year is noise in every test log.
-    env: { LOG_LEVEL: 'silent', AWS_REGION: 'local', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', WEBHOOK_KEY: 'dGVzdHMtb25seS13ZWJob29rLWtleS0zMi1ieXRlcyE=' },
+    // The SDK's notice that it will need Node 22 next year is noise in every test log. Webhook targets
+    // on this machine (http://127.0.0.1) are allowed, as under `npm start` (shared/domain/webhooks.ts).
+    env: { LOG_LEVEL: 'silent', AWS_REGION: 'local', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', WEBHOOK_KEY: 'dGVzdHMtb25seS13ZWJob29rLWtleS0zMi1ieXRlcyE=', WEBHOOKS_ALLOW_LOCAL_HTTP: 'true' },
     projects: [
       // After the integration projects (groups 0 and 1), the other three run together, two files at
       // a time (group 2): unit files are CPU, the infra file is mostly one synth, the e2e

@@ -35,6 +35,7 @@ export const PROBLEM_TYPES = {
   'has-appointments': { status: 409, title: 'The resource has future appointments' },
   'payload-too-large': { status: 413, title: 'The request body is too large' },
   'possible-duplicate': { status: 409, title: 'The patient may already exist' },
+  'state-conflict': { status: 409, title: 'The resource is not in a state that allows this' },
 } as const;
 
 export type ProblemType = keyof typeof PROBLEM_TYPES;

@@ -56,6 +56,15 @@ import { listAppointmentNotes } from './routes/list-appointment-notes.ts';
 import { whoami } from './routes/whoami.ts';
 import { getDeskPage } from './routes/get-desk-page.ts';
 import { getDeskAsset } from './routes/get-desk-asset.ts';
+import { createWebhook } from './routes/create-webhook.ts';
+import { listWebhooks } from './routes/list-webhooks.ts';
+import { getWebhook } from './routes/get-webhook.ts';
+import { updateWebhook } from './routes/update-webhook.ts';
+import { deleteWebhook } from './routes/delete-webhook.ts';
+import { rotateWebhookSecret } from './routes/rotate-webhook-secret.ts';
+import { testWebhook } from './routes/test-webhook.ts';
+import { listWebhookDeliveries } from './routes/list-webhook-deliveries.ts';
+import { retryWebhookDelivery } from './routes/retry-webhook-delivery.ts';
 
 export type { DomainErrorStatus, HttpMethod, ResponseSpec, RouteSpec, Scope, TableAccess } from './routes/spec.ts';
 export { acceptedScopes, API_ROOT, pathOf, pathParameterNames } from './routes/spec.ts';
@@ -103,6 +112,15 @@ export const routes = {
   whoami,
   getDeskPage,
   getDeskAsset,
+  createWebhook,
+  listWebhooks,
+  getWebhook,
+  updateWebhook,
+  deleteWebhook,
+  rotateWebhookSecret,
+  testWebhook,
+  listWebhookDeliveries,
+  retryWebhookDelivery,
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteName = keyof typeof routes;

@@ -29,7 +29,7 @@ const RANGE_MESSAGE = `must be between ${DATE_RANGE.min} and ${DATE_RANGE.max}`;
 const day = DateTime.now().setZone('America/Los_Angeles').plus({ days: 30 }).toISODate()!;
 const plusDays = (date: string, n: number) => DateTime.fromISO(date, { zone: 'utc' }).plus({ days: n }).toISODate()!;
 
-type Refs = { patient: string; appointment: string; location: string; provider: string; type: string };
+type Refs = { patient: string; appointment: string; location: string; provider: string; type: string; webhook: string };
 type Fixture = { params?: Record<string, string>; query?: Record<string, string>; body?: Record<string, unknown> };
 
 /** One valid request per route with a date or a bounded integer; each case changes only what it tests. */
@@ -52,6 +52,7 @@ const FIXTURES: Partial<Record<RouteName, (r: Refs) => Fixture>> = {
   }),
   listAudit: (r) => ({ query: { entity_uuid: r.patient } }),
   listAppointmentNotes: (r) => ({ params: { appointment_uuid: r.appointment } }),
+  listWebhookDeliveries: (r) => ({ params: { webhook_uuid: r.webhook } }),
 };
 
 /** The widest date_from..date_to range of each route that takes one, counting both days. */
@@ -187,7 +188,9 @@ beforeAll(async () => {
     scheduled_end: `${day}T10:00:00`,
   });
   expect(booked.status).toBe(201);
-  refs = { patient: clinic.patients.jane.uuid, appointment: booked.body.uuid, location: clinic.location.uuid, provider: clinic.dentist.uuid, type: clinic.types.exam.uuid };
+  const hook = await http.post(`/api/v1/${clinic.orgId}/webhooks`, { url: 'http://127.0.0.1:9/extremes', event_types: ['*'] });
+  expect(hook.status).toBe(201);
+  refs = { patient: clinic.patients.jane.uuid, appointment: booked.body.uuid, location: clinic.location.uuid, provider: clinic.dentist.uuid, type: clinic.types.exam.uuid, webhook: hook.body.uuid };
 });
 
 const withDates = routeList.filter((r) => dateInputs(r).length > 0);

@@ -14,7 +14,8 @@
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '#shared/db/client.ts';
 import { keys } from '#shared/db/keys.ts';
 import { INDEXES } from '#shared/db/table-definition.ts';
@@ -25,7 +26,7 @@ import type { TestClinic } from '../helpers/clinic.ts';
 import { client, type ApiResponse } from '../helpers/local-api.ts';
 import { useClinic, type LocalApi } from '../helpers/use-clinic.ts';
 
-type Ids = { org: string; patient: string; appointment: string; location: string; operatory: string; provider: string; type: string; timeOff: string };
+type Ids = { org: string; patient: string; appointment: string; location: string; operatory: string; provider: string; type: string; timeOff: string; webhook: string; delivery: string };
 type Request = { params?: Record<string, string>; query?: Record<string, string>; body?: unknown };
 
 const MARK = 'Fuzzmark';
@@ -71,6 +72,15 @@ const FIXTURES: Record<RouteName, (a: Ids) => Request> = {
   listAudit: (a) => ({ query: { entity_uuid: a.patient } }),
   createAppointmentNote: (a) => ({ params: { appointment_uuid: a.appointment }, body: { text: MARK } }),
   listAppointmentNotes: (a) => ({ params: { appointment_uuid: a.appointment }, query: { page: '1' } }),
+  createWebhook: () => ({ body: { url: 'http://127.0.0.1:9/fuzz', event_types: ['appointment.*'], description: MARK } }),
+  listWebhooks: () => ({}),
+  getWebhook: (a) => ({ params: { webhook_uuid: a.webhook } }),
+  updateWebhook: (a) => ({ params: { webhook_uuid: a.webhook }, body: { description: `${MARK} hook` } }),
+  deleteWebhook: (a) => ({ params: { webhook_uuid: a.webhook } }),
+  rotateWebhookSecret: (a) => ({ params: { webhook_uuid: a.webhook }, body: {} }),
+  testWebhook: (a) => ({ params: { webhook_uuid: a.webhook }, body: {} }),
+  listWebhookDeliveries: (a) => ({ params: { webhook_uuid: a.webhook }, query: { page: '1' } }),
+  retryWebhookDelivery: (a) => ({ params: { delivery_uuid: a.delivery }, body: {} }),
   getOpenApiDocument: () => ({}),
   getDocsPage: () => ({}),
   getDocsAsset: () => ({ params: { asset: 'swagger-ui.css' } }),
@@ -447,6 +457,8 @@ async function snapshot() {
       `${base}/appointment-types`,
       `${base}/providers/${ids.provider}/working-hours`,
       `${base}/time-off?provider_uuid=${ids.provider}&date_from=${day}&date_to=${later}`,
+      `${base}/webhooks`,
+      `${base}/webhooks/${ids.webhook}/deliveries`,
     ].map((path) => http.get(path).then((r) => ({ path, status: r.status, body: r.body }))),
   );
   const stored = await Promise.all([
@@ -455,6 +467,8 @@ async function snapshot() {
     partition(keys.appointmentsByStart.partition(ids.org), { name: INDEXES.appointmentsByStart.name, key: INDEXES.appointmentsByStart.partitionKey }),
     partition(keys.resourceTimeOffs(ids.org, 'provider', ids.provider).pk),
     partition(keys.appointmentNoteCount(ids.org, ids.appointment).pk),
+    partition(keys.webhookDelivery(ids.org, ids.delivery).pk),
+    partition(keys.events(ids.org).pk),
   ]);
   return { gets, stored };
 }
@@ -474,6 +488,33 @@ beforeAll(async () => {
   expect(booked.status).toBe(201);
   const off = await http.post(`${base}/time-off`, { provider_uuid: clinic.dentist.uuid, location_uuid: clinic.location.uuid, start: `${day}T12:00:00`, end: `${day}T12:30:00` });
   expect(off.status).toBe(201);
+  const hook = await http.post(`${base}/webhooks`, { url: 'http://127.0.0.1:9/fuzz', event_types: ['*'] });
+  expect(hook.status).toBe(201);
+  // A delivery as the dispatcher writes it, for the retry route.
+  const delivery = randomUUID();
+  const at = '2026-03-01T10:00:00Z';
+  await db.send(
+    new PutCommand({
+      TableName: tableName,
+      Item: {
+        ...keys.webhookDelivery(clinic.orgId, delivery),
+        entity: 'delivery',
+        uuid: delivery,
+        org_id: clinic.orgId,
+        endpoint_uuid: hook.body.uuid,
+        event_id: 'evt_01JFUZZZZZZZZZZZZZZZZZZZZZ',
+        event_type: 'appointment.booked',
+        state: 'failed',
+        attempts: 1,
+        next_attempt_at: null,
+        last_status_code: 500,
+        last_error_class: 'http_status',
+        created_at: at,
+        updated_at: at,
+        expires_at: Math.floor(Date.now() / 1000) + 86_400,
+      },
+    }),
+  );
   ids = {
     org: clinic.orgId,
     patient: patient.uuid,
@@ -483,6 +524,8 @@ beforeAll(async () => {
     provider: clinic.dentist.uuid,
     type: clinic.types.exam.uuid,
     timeOff: off.body.uuid,
+    webhook: hook.body.uuid,
+    delivery,
   };
 });
 

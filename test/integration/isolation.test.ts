@@ -5,7 +5,11 @@
  * new route is covered without anyone remembering.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { db, tableName } from '#shared/db/client.ts';
+import { keys } from '#shared/db/keys.ts';
 import { createTestClinic, type TestClinic } from '../helpers/clinic.ts';
 import { client } from '../helpers/local-api.ts';
 import { useLocalApi } from '../helpers/use-clinic.ts';
@@ -21,6 +25,8 @@ type Ids = {
   provider: string;
   type: string;
   timeOff: string;
+  webhook: string;
+  delivery: string;
 };
 type Request = { params?: Record<string, string>; query?: Record<string, string>; body?: unknown };
 
@@ -66,6 +72,15 @@ const FIXTURES: Record<Exclude<RouteName, 'getOpenApiDocument' | 'getDocsPage' |
   listAudit: (a) => ({ query: { entity_uuid: a.patient } }),
   createAppointmentNote: (a) => ({ params: { appointment_uuid: a.appointment }, body: { text: 'intruder note' } }),
   listAppointmentNotes: (a) => ({ params: { appointment_uuid: a.appointment } }),
+  createWebhook: () => ({ body: { url: 'http://127.0.0.1:9/intruder', event_types: ['*'] } }),
+  listWebhooks: () => ({}),
+  getWebhook: (a) => ({ params: { webhook_uuid: a.webhook } }),
+  updateWebhook: (a) => ({ params: { webhook_uuid: a.webhook }, body: { url: 'http://127.0.0.1:9/hijacked', active: false } }),
+  deleteWebhook: (a) => ({ params: { webhook_uuid: a.webhook } }),
+  rotateWebhookSecret: (a) => ({ params: { webhook_uuid: a.webhook }, body: {} }),
+  testWebhook: (a) => ({ params: { webhook_uuid: a.webhook }, body: {} }),
+  listWebhookDeliveries: (a) => ({ params: { webhook_uuid: a.webhook } }),
+  retryWebhookDelivery: (a) => ({ params: { delivery_uuid: a.delivery }, body: {} }),
 };
 
 const api = useLocalApi();
@@ -94,14 +109,23 @@ beforeAll(async () => {
   expect(note.status).toBe(201);
   const off = await http.post(`${base}/time-off`, { provider_uuid: a.dentist.uuid, location_uuid: a.location.uuid, start: `${day}T12:00:00`, end: `${day}T12:30:00` });
   expect(off.status).toBe(201);
-  aIds = { org: a.orgId, patient: zelda.uuid, appointment: booked.body.uuid, location: a.location.uuid, operatory: a.operatories[0]!.uuid, provider: a.dentist.uuid, type: a.types.exam.uuid, timeOff: off.body.uuid };
-  secrets = ['Zelda', 'Quarantine', '1961-07-07', 'zelda@isolated.example', 'isolation-secret-note', 'isolation-secret-clinical-note'];
+  const hook = await http.post(`${base}/webhooks`, { url: 'http://127.0.0.1:9/isolation-secret-hook', event_types: ['appointment.*'], description: 'isolation-secret-description' });
+  expect(hook.status).toBe(201);
+  // A delivery and its attempt, as the dispatcher writes them.
+  const delivery = randomUUID();
+  const at = '2026-03-01T10:00:00Z';
+  const ttl = Math.floor(Date.now() / 1000) + 86_400;
+  const common = { org_id: a.orgId, endpoint_uuid: hook.body.uuid, event_id: 'evt_01JISOLATIONZZZZZZZZZZZZZZ', event_type: 'appointment.booked', expires_at: ttl };
+  await db.send(new PutCommand({ TableName: tableName, Item: { ...keys.webhookDelivery(a.orgId, delivery), entity: 'delivery', uuid: delivery, ...common, state: 'failed', attempts: 1, next_attempt_at: null, last_status_code: 500, last_error_class: 'http_status', created_at: at, updated_at: at } }));
+  await db.send(new PutCommand({ TableName: tableName, Item: { ...keys.webhookAttempt(a.orgId, hook.body.uuid, at, delivery, 1), entity: 'delivery-attempt', delivery_uuid: delivery, ...common, attempt: 1, at, status_code: 500, latency_ms: 10, error_class: 'http_status', next_attempt_at: null } }));
+  aIds = { org: a.orgId, patient: zelda.uuid, appointment: booked.body.uuid, location: a.location.uuid, operatory: a.operatories[0]!.uuid, provider: a.dentist.uuid, type: a.types.exam.uuid, timeOff: off.body.uuid, webhook: hook.body.uuid, delivery };
+  secrets = ['Zelda', 'Quarantine', '1961-07-07', 'zelda@isolated.example', 'isolation-secret-note', 'isolation-secret-clinical-note', 'isolation-secret-hook', 'isolation-secret-description', hook.body.secret.slice('whsec_'.length)];
 });
 
 async function snapshotOfA() {
   const http = client(api.baseUrl, a.token);
   const base = `/api/v1/${a.orgId}`;
-  const [appointment, provider, type, hours, settings, off, patients, patient, notes] = await Promise.all([
+  const [appointment, provider, type, hours, settings, off, patients, patient, notes, webhook, deliveries, delivery, webhookItem, events] = await Promise.all([
     http.get(`${base}/appointments/${aIds.appointment}`),
     http.get(`${base}/providers/${aIds.provider}`),
     http.get(`${base}/appointment-types/${aIds.type}`),
@@ -111,8 +135,14 @@ async function snapshotOfA() {
     http.get(`${base}/patients?query=intruder`),
     http.get(`${base}/patients/${aIds.patient}`),
     http.get(`${base}/appointments/${aIds.appointment}/notes`),
+    http.get(`${base}/webhooks/${aIds.webhook}`),
+    http.get(`${base}/webhooks/${aIds.webhook}/deliveries`),
+    // What the API never shows: the delivery's state, the endpoint's secrets, the events.
+    db.send(new GetCommand({ TableName: tableName, Key: keys.webhookDelivery(aIds.org, aIds.delivery), ConsistentRead: true })).then((r) => ({ body: r.Item })),
+    db.send(new GetCommand({ TableName: tableName, Key: keys.webhookEndpoint(aIds.org, aIds.webhook), ConsistentRead: true })).then((r) => ({ body: r.Item })),
+    db.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.events(aIds.org).pk }, ConsistentRead: true })).then((r) => ({ body: r.Items })),
   ]);
-  return [appointment, provider, type, hours, settings, off, patients, patient, notes].map((r) => r.body);
+  return [appointment, provider, type, hours, settings, off, patients, patient, notes, webhook, deliveries, delivery, webhookItem, events].map((r) => r.body);
 }
 
 /** Routes under an organisation's path; a route about the caller (`org: 'token'`, whoami) has none, and its own test below. */

@@ -134,6 +134,33 @@ describe('sequential DynamoDB stages per request (token lookup included)', () =>
     console.log(`note write ${write.stages} ${JSON.stringify(write.calls)}, amend ${amend.stages}, keyed ${keyed.stages}, page ${page.stages} ${JSON.stringify(page.calls)}`);
   });
 
+  it('webhooks: a read, the list and the delivery log 1 (the token rides along or beside), every change 2', async () => {
+    const create = await measure(201, () => http.post(`${base}/webhooks`, { url: 'http://127.0.0.1:9/rt', event_types: ['*'] }));
+    expect(create.stages).toBeLessThanOrEqual(2);
+    const keyed = await measure(201, () => http.post(`${base}/webhooks`, { url: 'http://127.0.0.1:9/rt2', event_types: ['*'] }, { headers: { 'idempotency-key': `rt-hook-${Date.now()}` } }));
+    expect(keyed.stages).toBeLessThanOrEqual(2);
+    const path = `${base}/webhooks/${create.body.uuid}`;
+    const read = await measure(200, () => http.get(path));
+    expect(read.stages).toBe(1);
+    expect(read.calls).toEqual({ BatchGetItemCommand: 1 });
+    const list = await measure(200, () => http.get(`${base}/webhooks`));
+    expect(list.stages).toBeLessThanOrEqual(1);
+    const log = await measure(200, () => http.get(`${path}/deliveries`));
+    expect(log.stages).toBeLessThanOrEqual(1);
+    const change = await measure(200, () => http.call('PATCH', path, { body: { description: 'rt' }, headers: { 'if-match': '"1"' } }));
+    expect(change.stages).toBeLessThanOrEqual(2);
+    const rotate = await measure(200, () => http.post(`${path}/rotate-secret`, {}));
+    expect(rotate.stages).toBeLessThanOrEqual(2);
+    const test = await measure(202, () => http.post(`${path}/test`, {}));
+    expect(test.stages).toBeLessThanOrEqual(2);
+    expect(test.calls).toEqual({ GetItemCommand: 1, TransactWriteItemsCommand: 1 });
+    const retry = await measure(404, () => http.post(`${base}/deliveries/${create.body.uuid}/retry`, {}));
+    expect(retry.stages).toBeLessThanOrEqual(2);
+    const remove = await measure(204, () => http.call('DELETE', path));
+    expect(remove.stages).toBeLessThanOrEqual(2);
+    console.log(`webhooks: create ${create.stages}, read ${read.stages}, list ${list.stages} ${JSON.stringify(list.calls)}, log ${log.stages} ${JSON.stringify(log.calls)}, change ${change.stages}, rotate ${rotate.stages}, test ${test.stages}, delete ${remove.stages}`);
+  });
+
   it('whoami: 2 (the token, then its organisation), with no org in the path', async () => {
     const who = await measure(200, () => http.get(routes.whoami.path));
     expect(who.stages).toBeLessThanOrEqual(2);
