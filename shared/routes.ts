@@ -65,6 +65,7 @@ import { rotateWebhookSecret } from './routes/rotate-webhook-secret.ts';
 import { testWebhook } from './routes/test-webhook.ts';
 import { listWebhookDeliveries } from './routes/list-webhook-deliveries.ts';
 import { retryWebhookDelivery } from './routes/retry-webhook-delivery.ts';
+import { listEvents } from './routes/list-events.ts';
 
 export type { DomainErrorStatus, HttpMethod, ResponseSpec, RouteSpec, Scope, TableAccess } from './routes/spec.ts';
 export { acceptedScopes, API_ROOT, pathOf, pathParameterNames } from './routes/spec.ts';
@@ -121,6 +122,7 @@ export const routes = {
   testWebhook,
   listWebhookDeliveries,
   retryWebhookDelivery,
+  listEvents,
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteName = keyof typeof routes;

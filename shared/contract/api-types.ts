@@ -557,6 +557,160 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/{org_id}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The webhook endpoints
+         * @description Every endpoint of the organisation (at most 20), oldest first. Secrets are never shown.
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Add a webhook endpoint
+         * @description Events of the types it subscribes to are POSTed to the URL, signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`) with the `secret` of this answer — the only time it is shown: keep it. The URL must be `https://` and must not name a loopback, private or link-local address or carry a user or password (422 naming `body.url`); it is resolved and checked again at every delivery. At most 20 endpoints per organisation (422 beyond).
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/{org_id}/webhooks/{webhook_uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a webhook endpoint
+         * @description Whether it is active, and if the system disabled it, why (`disabled_reason`) and since when it was failing. Its secret is never shown.
+         */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove a webhook endpoint
+         * @description Nothing more is sent to it. Its delivery log stays readable (`…/deliveries`) until it expires, 30 days after each attempt.
+         */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        /**
+         * Change, pause or reactivate a webhook endpoint
+         * @description Any of `url`, `event_types`, `description` (`null` clears it) and `active`. `active: false` stops deliveries; `active: true` starts them again and clears why the system had disabled the endpoint (a 410 from the receiver, or three days of failures). The URL rules of the create apply (422 naming `body.url`). Send the ETag of the last read as `If-Match` and a change made in between is a 412; without it the change applies to the current version.
+         */
+        patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/api/v1/{org_id}/webhooks/{webhook_uuid}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give a webhook endpoint a new signing secret
+         * @description Send `{}`. The new secret is shown only in this answer. For 24 hours the previous one signs too (two signatures in `webhook-signature`), so the receiver can switch without losing a delivery.
+         */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/{org_id}/webhooks/{webhook_uuid}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test event to a webhook endpoint
+         * @description Send `{}`. A `webhook.test` event (`data: { endpoint_uuid }`) is delivered to this endpoint only, signed and retried like any other; its attempts show in the endpoint’s delivery log. An inactive endpoint is a 409: activate it first.
+         */
+        post: operations["testWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/{org_id}/webhooks/{webhook_uuid}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The delivery log of a webhook endpoint
+         * @description Every attempt, newest first: the event, the attempt number, when, the status code the receiver answered, how long it took, why it failed (`error_class`, never the receiver’s words or body) and when the next attempt is due. Paginated with `page` and `page_size`; `has_more` says whether an older page exists (the log is not counted). Attempts are kept 30 days, also after the endpoint is deleted.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/{org_id}/deliveries/{delivery_uuid}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivery again now
+         * @description Send `{}`. The event is sent to its endpoint again at once, with the same `webhook-id` — also one that was delivered (a receiver that lost it may ask), or one whose retries ran out. 409 while a retry asked for earlier has not been made yet.
+         */
+        post: operations["retryWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/{org_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The event feed: what changed, oldest first, after a cursor
+         * @description The events webhooks deliver, for integrators who cannot receive them: pass each page’s `next_after` as `after` to read on. Payloads hold uuids, statuses and the appointment’s `version` (its ETag) only — fetch details through the API.
+         *
+         *     An event is listed once it is 30 s old: a change's event id is made when its request starts and its transaction commits later, so this settle time keeps a cursor from passing an event that is still to commit. Events are kept about 30 days. `webhook.test` events (for one endpoint) are not listed.
+         */
+        get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -5521,6 +5675,1221 @@ export interface operations {
             /** @description An unexpected error; it has been logged. */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoints */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            uuid: string;
+                            url: string;
+                            event_types: string[];
+                            description: string | null;
+                            active: boolean;
+                            /** @description Why the system disabled it (`gone`: the receiver answered 410; `failing`: it failed for three days); null when a person did, or while it is active. */
+                            disabled_reason: string | null;
+                            disabled_at: string | null;
+                            /** @description The first failed delivery since the last success; null while healthy. */
+                            failing_since: string | null;
+                            /** @description When the current secret replaced an earlier one; null if it never did. */
+                            secret_rotated_at: string | null;
+                            /** @description Until when an earlier secret still signs beside the current one (after a rotation); null if none does. */
+                            previous_secret_expires_at: string | null;
+                            created_at: string;
+                            updated_at: string;
+                        }[];
+                        total: number;
+                    };
+                };
+            };
+            /** @description The request breaks the schema (malformed JSON, missing or unknown fields, wrong types); `errors` lists each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or an unknown, revoked or expired one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token belongs to another organisation, or lacks this route's scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the create safe to retry: the same key and body within 24 hours returns the first answer and creates nothing new. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Where events are POSTed: `https://` (in AWS only https; under `npm start` also `http://127.0.0.1`, `http://localhost` and `http://[::1]`). No user or password in it; no loopback, private or link-local address. */
+                    url: string;
+                    /** @description Exact types (`appointment.cancelled`), family wildcards (`appointment.*`) or `*`. `webhook.test` always reaches the endpoint it is sent to. */
+                    event_types: string[];
+                    description?: (string & (unknown & unknown)) | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The endpoint, with its signing secret (shown only here) */
+            201: {
+                headers: {
+                    /** @description The new endpoint’s URL */
+                    Location?: string;
+                    /** @description Its version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        uuid: string;
+                        url: string;
+                        event_types: string[];
+                        description: string | null;
+                        active: boolean;
+                        /** @description Why the system disabled it (`gone`: the receiver answered 410; `failing`: it failed for three days); null when a person did, or while it is active. */
+                        disabled_reason: string | null;
+                        disabled_at: string | null;
+                        /** @description The first failed delivery since the last success; null while healthy. */
+                        failing_since: string | null;
+                        /** @description When the current secret replaced an earlier one; null if it never did. */
+                        secret_rotated_at: string | null;
+                        /** @description Until when an earlier secret still signs beside the current one (after a rotation); null if none does. */
+                        previous_secret_expires_at: string | null;
+                        created_at: string;
+                        updated_at: string;
+                        /** @description The signing secret (`whsec_…`, Standard Webhooks). Shown only in this answer: keep it. */
+                        secret: string;
+                    };
+                };
+            };
+            /** @description The request breaks the schema (malformed JSON, missing or unknown fields, wrong types); `errors` lists each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or an unknown, revoked or expired one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token belongs to another organisation, or lacks this route's scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is well-formed but cannot be carried out; `errors` lists the fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: string;
+                webhook_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint */
+            200: {
+                headers: {
+                    /** @description Its version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        uuid: string;
+                        url: string;
+                        event_types: string[];
+                        description: string | null;
+                        active: boolean;
+                        /** @description Why the system disabled it (`gone`: the receiver answered 410; `failing`: it failed for three days); null when a person did, or while it is active. */
+                        disabled_reason: string | null;
+                        disabled_at: string | null;
+                        /** @description The first failed delivery since the last success; null while healthy. */
+                        failing_since: string | null;
+                        /** @description When the current secret replaced an earlier one; null if it never did. */
+                        secret_rotated_at: string | null;
+                        /** @description Until when an earlier secret still signs beside the current one (after a rotation); null if none does. */
+                        previous_secret_expires_at: string | null;
+                        created_at: string;
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description The request breaks the schema (malformed JSON, missing or unknown fields, wrong types); `errors` lists each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or an unknown, revoked or expired one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token belongs to another organisation, or lacks this route's scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource in the path does not exist in this organisation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: string;
+                webhook_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request breaks the schema (malformed JSON, missing or unknown fields, wrong types); `errors` lists each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or an unknown, revoked or expired one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token belongs to another organisation, or lacks this route's scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource in the path does not exist in this organisation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from the last read; the change is refused with 412 if the appointment changed since. */
+                "if-match"?: string;
+            };
+            path: {
+                org_id: string;
+                webhook_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Where events are POSTed: `https://` (in AWS only https; under `npm start` also `http://127.0.0.1`, `http://localhost` and `http://[::1]`). No user or password in it; no loopback, private or link-local address. */
+                    url?: string;
+                    /** @description Exact types (`appointment.cancelled`), family wildcards (`appointment.*`) or `*`. `webhook.test` always reaches the endpoint it is sent to. */
+                    event_types?: string[];
+                    /** @description `null` clears it. */
+                    description?: (string & (unknown & unknown)) | null;
+                    /** @description `false` stops deliveries to the endpoint; `true` starts them again and clears why the system had disabled it (`disabled_reason`, `disabled_at`, `failing_since`). */
+                    active?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The endpoint, changed */
+            200: {
+                headers: {
+                    /** @description Its new version */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        uuid: string;
+                        url: string;
+                        event_types: string[];
+                        description: string | null;
+                        active: boolean;
+                        /** @description Why the system disabled it (`gone`: the receiver answered 410; `failing`: it failed for three days); null when a person did, or while it is active. */
+                        disabled_reason: string | null;
+                        disabled_at: string | null;
+                        /** @description The first failed delivery since the last success; null while healthy. */
+                        failing_since: string | null;
+                        /** @description When the current secret replaced an earlier one; null if it never did. */
+                        secret_rotated_at: string | null;
+                        /** @description Until when an earlier secret still signs beside the current one (after a rotation); null if none does. */
+                        previous_secret_expires_at: string | null;
+                        created_at: string;
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description The request breaks the schema (malformed JSON, missing or unknown fields, wrong types); `errors` lists each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or an unknown, revoked or expired one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token belongs to another organisation, or lacks this route's scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource in the path does not exist in this organisation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource changed since the ETag in If-Match. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is well-formed but cannot be carried out; `errors` lists the fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: string;
+                webhook_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description The new secret, and until when the previous one still signs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The new signing secret (`whsec_…`). Shown only in this answer. */
+                        secret: string;
+                        /** @description Until then the previous secret signs too (a second signature in `webhook-signature`). */
+                        previous_secret_expires_at: string;
+                    };
+                };
+            };
+            /** @description The request breaks the schema (malformed JSON, missing or unknown fields, wrong types); `errors` lists each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or an unknown, revoked or expired one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token belongs to another organisation, or lacks this route's scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource in the path does not exist in this organisation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    testWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: string;
+                webhook_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description The test event, on its way */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The `webhook.test` event; its delivery shows in the endpoint’s log. */
+                        event_id: string;
+                    };
+                };
+            };
+            /** @description The request breaks the schema (malformed JSON, missing or unknown fields, wrong types); `errors` lists each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or an unknown, revoked or expired one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token belongs to another organisation, or lacks this route's scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource in the path does not exist in this organisation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); for a status change, a transition that is not allowed, back to `scheduled` included (`status-conflict`, with `current_status` and `requested_status`); elsewhere, a value that must be unique is taken. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:problem-type:dental-booking:slot-conflict",
+                     *       "title": "The time window is already booked",
+                     *       "status": 409,
+                     *       "detail": "The provider d4e5f6a7-b8c9-0123-defa-234567890123 is already booked by appointment e5f6a7b8-c9d0-1234-efab-345678901234 at 2025-05-20T17:00:00Z.",
+                     *       "instance": "urn:request:5b1c0f7e-9a1d-4a3e-8f2b-1c2d3e4f5a6b",
+                     *       "conflicts": [
+                     *         {
+                     *           "resource": "provider",
+                     *           "resource_uuid": "d4e5f6a7-b8c9-0123-defa-234567890123",
+                     *           "appointment_uuid": "e5f6a7b8-c9d0-1234-efab-345678901234",
+                     *           "slot_start": "2025-05-20T17:00:00Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                org_id: string;
+                webhook_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of attempts, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            delivery_uuid: string;
+                            event_id: string;
+                            event_type: string;
+                            attempt: number;
+                            at: string;
+                            status_code: number | null;
+                            latency_ms: number;
+                            error_class: ("http_status" | "timeout" | "connection" | "dns" | "address_refused" | "endpoint_inactive" | "event_expired") | null;
+                            /** @description When the next attempt is due; null when there is none (delivered, or given up). */
+                            next_attempt_at: string | null;
+                        }[];
+                        page: number;
+                        page_size: number;
+                        /** @description Whether an older page exists. */
+                        has_more: boolean;
+                    };
+                };
+            };
+            /** @description The request breaks the schema (malformed JSON, missing or unknown fields, wrong types); `errors` lists each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or an unknown, revoked or expired one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token belongs to another organisation, or lacks this route's scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource in the path does not exist in this organisation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retryWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: string;
+                delivery_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description The retry is requested */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        delivery_uuid: string;
+                        /** @constant */
+                        state: "requested";
+                    };
+                };
+            };
+            /** @description The request breaks the schema (malformed JSON, missing or unknown fields, wrong types); `errors` lists each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or an unknown, revoked or expired one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token belongs to another organisation, or lacks this route's scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource in the path does not exist in this organisation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict: for a booking, the provider or operatory is already booked in the window (`slot-conflict`; `conflicts` names the resource and the appointment); for a deactivation, future appointments still use the provider or operatory (`has-appointments`, each named in `conflicts`); for a status change, a transition that is not allowed, back to `scheduled` included (`status-conflict`, with `current_status` and `requested_status`); elsewhere, a value that must be unique is taken. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:problem-type:dental-booking:slot-conflict",
+                     *       "title": "The time window is already booked",
+                     *       "status": 409,
+                     *       "detail": "The provider d4e5f6a7-b8c9-0123-defa-234567890123 is already booked by appointment e5f6a7b8-c9d0-1234-efab-345678901234 at 2025-05-20T17:00:00Z.",
+                     *       "instance": "urn:request:5b1c0f7e-9a1d-4a3e-8f2b-1c2d3e4f5a6b",
+                     *       "conflicts": [
+                     *         {
+                     *           "resource": "provider",
+                     *           "resource_uuid": "d4e5f6a7-b8c9-0123-defa-234567890123",
+                     *           "appointment_uuid": "e5f6a7b8-c9d0-1234-efab-345678901234",
+                     *           "slot_start": "2025-05-20T17:00:00Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: {
+                /** @description The `next_after` of the previous page (or any event id): only events after it. Absent: from the oldest kept. */
+                after?: string;
+                /** @description At most this many events per page. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Up to `limit` events after `after`, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "evt_01JTX9RBR0BPZQZF0EM8PW4BJT",
+                     *           "type": "appointment.booked",
+                     *           "timestamp": "2025-05-10T14:32:00.000Z",
+                     *           "org_id": "0d0e1f2a-3b4c-4d5e-8f60-718293a4b5c6",
+                     *           "data": {
+                     *             "appointment_uuid": "e5f6a7b8-c9d0-1234-efab-345678901234",
+                     *             "location_uuid": "c3d4e5f6-a7b8-9012-cdef-123456789012",
+                     *             "status": "scheduled",
+                     *             "previous_status": null,
+                     *             "version": "\"1\""
+                     *           }
+                     *         },
+                     *         {
+                     *           "id": "evt_01JV1WDBH085P3S78ZANAZPQA0",
+                     *           "type": "appointment.confirmed",
+                     *           "timestamp": "2025-05-12T09:15:00.000Z",
+                     *           "org_id": "0d0e1f2a-3b4c-4d5e-8f60-718293a4b5c6",
+                     *           "data": {
+                     *             "appointment_uuid": "e5f6a7b8-c9d0-1234-efab-345678901234",
+                     *             "location_uuid": "c3d4e5f6-a7b8-9012-cdef-123456789012",
+                     *             "status": "confirmed",
+                     *             "previous_status": "scheduled",
+                     *             "version": "\"2\""
+                     *           }
+                     *         }
+                     *       ],
+                     *       "next_after": "evt_01JV1WDBH085P3S78ZANAZPQA0"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Oldest first. */
+                        items: ({
+                            /** @description The event id (`evt_` + a ULID, so ids sort by when they were made); the same in the `webhook-id` header of every delivery attempt. */
+                            id: string;
+                            /** @description When the change was made, UTC. */
+                            timestamp: string;
+                            org_id: string;
+                            /** @enum {string} */
+                            type: "appointment.booked" | "appointment.rescheduled" | "appointment.updated" | "appointment.confirmed" | "appointment.arrived" | "appointment.completed" | "appointment.cancelled" | "appointment.no_show";
+                            data: {
+                                appointment_uuid: string;
+                                location_uuid: string;
+                                /** @description The status after the change. */
+                                status: string;
+                                /** @description The status before it; `null` for a booking. */
+                                previous_status: string | null;
+                                /** @description The appointment’s ETag after the change (such as `"2"`: what `GET …/appointments/{uuid}` answers in `ETag` then). Deliveries may arrive out of order; the number in it grows with every change. */
+                                version: string;
+                            };
+                        } | {
+                            /** @description The event id (`evt_` + a ULID, so ids sort by when they were made); the same in the `webhook-id` header of every delivery attempt. */
+                            id: string;
+                            /** @description When the change was made, UTC. */
+                            timestamp: string;
+                            org_id: string;
+                            /** @constant */
+                            type: "patient.created";
+                            data: {
+                                patient_uuid: string;
+                            };
+                        } | {
+                            /** @description The event id (`evt_` + a ULID, so ids sort by when they were made); the same in the `webhook-id` header of every delivery attempt. */
+                            id: string;
+                            /** @description When the change was made, UTC. */
+                            timestamp: string;
+                            org_id: string;
+                            /** @constant */
+                            type: "schedule.changed";
+                            data: {
+                                /** @enum {string} */
+                                change: "time_off.created" | "time_off.deleted" | "working_hours.updated";
+                                provider_uuid: string | null;
+                                operatory_uuid: string | null;
+                                location_uuid: string | null;
+                                /** @description The live appointments the change leaves inside a new block or outside new hours (as the change’s own answer reports them); none for a deleted block. */
+                                affected_appointment_uuids: string[];
+                            };
+                        })[];
+                        /** @description Pass as `after` for the next page. `null`: nothing new yet — ask again later with the same `after`. A page may hold fewer than `limit` events while more follow. */
+                        next_after: string | null;
+                    };
+                };
+            };
+            /** @description The request breaks the schema (malformed JSON, missing or unknown fields, wrong types); `errors` lists each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or an unknown, revoked or expired one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token belongs to another organisation, or lacks this route's scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description DynamoDB is throttling or unreachable, or the schedule kept changing: nothing was written; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {

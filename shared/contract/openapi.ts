@@ -27,6 +27,7 @@ const routeExamples: { [K in RouteName]?: { body?: unknown; responses?: Record<n
   bookAppointment: { body: examples.bookAppointment, responses: { 201: examples.appointment } },
   getAppointment: { responses: { 200: examples.appointment } },
   createAppointmentNote: { body: examples.createAppointmentNote, responses: { 201: examples.appointmentNote } },
+  listEvents: { responses: { 200: examples.eventFeed } },
 };
 
 type JsonSchema = Record<string, unknown>;

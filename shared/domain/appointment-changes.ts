@@ -6,7 +6,9 @@
  * (optimistic concurrency; `If-Match` makes a stale version a 412), plus exactly the slot locks that
  * must be released and taken. So the locks always match the active appointments: cancelling or a
  * no-show releases them in the same write that changes the status, and a move releases the granules
- * no longer covered and takes only the new ones — never conflicting with itself.
+ * no longer covered and takes only the new ones — never conflicting with itself. The same
+ * transaction puts the change's audit entry and its one event (appointment-events.ts), so a refused,
+ * failed or retried change writes neither.
  */
 import { keyOfPut, namedTransaction, type Cancellation, type TransactItem } from '../db/operations.ts';
 import { changeAppointment, changeStatus, nextVersion, type AppointmentChanges, type AppointmentRecord, type StatusChangeRecord } from '../db/repositories/appointments.ts';
@@ -21,6 +23,8 @@ import { toWallClock } from '../time/wall-clock.ts';
 import { examPin, NOT_AN_EXAMINER, assertScheduled, etagOf, loadReferences, relatedOf, toAppointment, type Related, planWindow, readAppointmentRecord, ScheduleChanged, scheduleKeptChanging } from './appointments.ts';
 import { GUARD_ATTEMPTS, guardBackoff } from './schedule-guard.ts';
 import { auditItem, type Actor } from './audit.ts';
+import { appointmentEvent, editEventType, statusEventType } from './appointment-events.ts';
+import { eventItem } from './events.ts';
 import { conflictsOf, lockDifference, lockRefs, locksOf } from './slot-locks.ts';
 import { examinerFits } from './bookable.ts';
 import { TRANSITIONS } from './status-transitions.ts';
@@ -58,7 +62,8 @@ function assertIfMatch(record: AppointmentRecord, ifMatch: string | undefined) {
 }
 
 /** A change's transaction: the appointment's update (named `appointment`), then the other items, by name. */
-type ChangeTransaction = ReturnType<typeof namedTransaction<'appointment' | 'release' | 'take' | 'guard' | 'audit'>>;
+type ChangeItem = 'appointment' | 'release' | 'take' | 'guard' | 'audit' | 'event';
+type ChangeTransaction = ReturnType<typeof namedTransaction<ChangeItem>>;
 
 /** The change's transaction failed because another change of the appointment got in (its version condition). */
 class VersionChanged extends Error {
@@ -116,19 +121,19 @@ export async function changeAppointmentStatus(
     const entry: StatusChangeRecord = { at: nowIso(now), token_id: actor.tokenId, from, to: change.status, reason: change.reason ?? null };
     const releases = RELEASES_TIME.has(change.status) ? locksOf(record).map((l) => releaseLock(orgId, l, appointmentId)) : [];
     const audit = auditItem(orgId, actor, 'appointment.status', 'appointment', appointmentId, now);
+    const updated: AppointmentRecord = { ...record, status: change.status, version: nextVersion(record), status_history: [...record.status_history, entry] };
+    const event = appointmentEvent(statusEventType(change.status), updated, from, etagOf(updated));
     // What the answer shows of the patient, type, location, provider and chair is read alongside the write.
     const related = relatedOf(orgId, record);
     related.catch(() => {});
-    const tx = namedTransaction<'appointment' | 'release' | 'take' | 'guard' | 'audit'>([
+    const tx = namedTransaction<ChangeItem>([
       ['appointment', changeStatus(orgId, record, entry)],
       ...releases.map((r) => ['release', r] as const),
       ['audit', audit],
+      ['event', eventItem(orgId, event, now)],
     ]);
     await commitChange(tx, audit);
-    return {
-      updated: { ...record, status: change.status, version: nextVersion(record), status_history: [...record.status_history, entry] },
-      related: await related,
-    };
+    return { updated, related: await related };
   });
 }
 
@@ -187,19 +192,6 @@ export async function updateAppointment(
     if (exam) guards.push(exam);
 
     const audit = auditItem(orgId, actor, 'appointment.update', 'appointment', appointmentId, now);
-    const tx = namedTransaction<'appointment' | 'release' | 'take' | 'guard' | 'audit'>([
-      ['appointment', changeAppointment(orgId, record, changes)],
-      ...locks.release.map((r) => ['release', r] as const),
-      ...locks.take.map((t) => ['take', t] as const),
-      ...guards.map((g) => ['guard', g] as const),
-      ['audit', audit],
-    ]);
-    await commitChange(tx, audit, (cancelled) => {
-      const conflicts = conflictsOf(cancelled);
-      if (conflicts.length > 0) throw slotConflict(conflicts);
-      // Only a guard failed: the provider's or chair's schedule changed since it was read.
-      if (cancelled.failed.size > 0 && [...cancelled.failed].every((name) => name === 'guard')) throw new ScheduleChanged();
-    });
     const updated: AppointmentRecord = {
       ...record,
       appointment_type_uuid: changes.appointment_type_uuid,
@@ -210,6 +202,21 @@ export async function updateAppointment(
     };
     if (changes.notes === null) delete updated.notes;
     else if (changes.notes !== undefined) updated.notes = changes.notes;
+    const event = appointmentEvent(editEventType(record, updated), updated, status, etagOf(updated));
+    const tx = namedTransaction<ChangeItem>([
+      ['appointment', changeAppointment(orgId, record, changes)],
+      ...locks.release.map((r) => ['release', r] as const),
+      ...locks.take.map((t) => ['take', t] as const),
+      ...guards.map((g) => ['guard', g] as const),
+      ['audit', audit],
+      ['event', eventItem(orgId, event, now)],
+    ]);
+    await commitChange(tx, audit, (cancelled) => {
+      const conflicts = conflictsOf(cancelled);
+      if (conflicts.length > 0) throw slotConflict(conflicts);
+      // Only a guard failed: the provider's or chair's schedule changed since it was read.
+      if (cancelled.failed.size > 0 && [...cancelled.failed].every((name) => name === 'guard')) throw new ScheduleChanged();
+    });
     return { updated, related: { patient: refs.patient, type: refs.type, location: refs.location, provider: refs.provider, operatory: refs.operatory! } };
   });
 }

@@ -2,10 +2,11 @@
  * Appointments: book and read.
  *
  * Booking is one TransactWriteItems: the appointment item plus a conditional put of a slot lock for
- * every granule of the provider and of the operatory (slot-locks.ts), plus the Idempotency-Key record
- * when there is one. If any granule is already held the whole transaction is cancelled — nothing is
- * written — and the held lock comes back in the cancellation reasons, so the 409 names the resource
- * and the appointment in the way without another read.
+ * every granule of the provider and of the operatory (slot-locks.ts), its audit entry and its event
+ * (`appointment.booked`, events.ts), plus the Idempotency-Key record when there is one. If any
+ * granule is already held the whole transaction is cancelled — nothing is written, no event either —
+ * and the held lock comes back in the cancellation reasons, so the 409 names the resource and the
+ * appointment in the way without another read.
  *
  * Access patterns: one appointment is a GetItem (`ORG#o#APPT#a`); its patient, type, location,
  * provider and operatory are one BatchGetItem; day views use the `appointments-by-start` and
@@ -34,6 +35,8 @@ import { planBookingWindow, type BookingWindow } from './booking-window.ts';
 import { idempotencyRecordRef, recall, recallFrom, rememberAnswer, rememberProblem, type IdempotencyRequest } from './idempotency.ts';
 import { timeOffOf } from './schedule-guard.ts';
 import { auditItem, type Actor } from './audit.ts';
+import { appointmentEvent } from './appointment-events.ts';
+import { eventItem } from './events.ts';
 import { activeOperatories } from './operatories.ts';
 import { byName } from './practice-rules.ts';
 import { examinerFits, firstHeld, freeOfTimeOff, withinWorkingHours } from './bookable.ts';
@@ -349,6 +352,8 @@ async function bookOnce(orgId: string, actor: Actor, input: BookAppointmentInput
       // Archived since the read? The patient item itself says so, inside the transaction.
       ['patient', patientBookable(orgId, input.patient_uuid)] as const,
       ['audit', auditItem(orgId, actor, 'appointment.create', 'appointment', appointmentId, now)] as const,
+      // The outbox: integrators hear of the booking exactly when it commits (events.ts).
+      ['event', eventItem(orgId, appointmentEvent('appointment.booked', record, null, etagOf(record)), now)] as const,
     ]);
     try {
       await tx.commit({ witness: appointmentWitness(orgId, appointmentId) });

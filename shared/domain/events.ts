@@ -11,9 +11,9 @@
  * not keep a map's key order, and a retry must send the bytes the first attempt signed.
  */
 import { randomBytes } from 'node:crypto';
-import { tableName } from '../db/client.ts';
 import { keys } from '../db/keys.ts';
 import type { Item, TransactItem } from '../db/operations.ts';
+import { putNewEvent } from '../db/repositories/events.ts';
 import { TTL_ATTRIBUTE } from '../db/table-definition.ts';
 
 export const EVENT_TYPES = [
@@ -124,7 +124,7 @@ export function eventRecord<T extends EventType>(orgId: string, draft: EventDraf
 
 /** The Put of a change's event, for the change's own transaction (beside its audit entry). */
 export function eventItem<T extends EventType>(orgId: string, draft: EventDraft<T>, now: Date = new Date()): TransactItem {
-  return { Put: { TableName: tableName, Item: eventRecord(orgId, draft, now), ConditionExpression: 'attribute_not_exists(pk)' } };
+  return putNewEvent(eventRecord(orgId, draft, now));
 }
 
 /** An event item as read back (the feed, a stream record's new image), or undefined if it is not one. */

@@ -41,6 +41,7 @@ import { indexWord, matchesAllWords, nameTokens, queryWords, sortName } from './
 import { dobLookup, emailLookup, lookupsOf, markersOf, phoneLookup, type Lookup, type Marker, type MarkerKind } from './patient-search.ts';
 import { recall, rememberAnswer, rememberProblem, type IdempotencyRequest } from './idempotency.ts';
 import { auditItem, recordReads, SYSTEM_ACTOR, type Actor } from './audit.ts';
+import { eventItem } from './events.ts';
 
 /** A search whose criterion matches more index items than this must be narrowed. */
 export const MAX_SEARCH_CANDIDATES = 5_000;
@@ -101,7 +102,8 @@ export async function createPatient(
   if (replay) return replay;
   // Without a key nothing was read yet: the actor's token must be verified before the items name it.
   await whenVerified();
-  const now = nowIso();
+  const at = new Date();
+  const now = nowIso(at);
   const fields: PatientRecord = {
     uuid: patientId,
     version: 1,
@@ -125,7 +127,9 @@ export async function createPatient(
     ['patient', items.patient] as const,
     ...items.search.map((t) => ['search', t] as const),
     ...claims(orgId, patientId, markers),
-    ['audit', auditItem(orgId, actor, 'patient.create', 'patient', patientId)] as const,
+    ['audit', auditItem(orgId, actor, 'patient.create', 'patient', patientId, at)] as const,
+    // Its event names the patient's uuid and nothing else of it (no name, birth date or contact).
+    ['event', eventItem(orgId, { type: 'patient.created', data: { patient_uuid: patientId } }, at)] as const,
   ]);
   try {
     await tx.commit({ witness: keyOfPut(items.patient) });

@@ -7,9 +7,14 @@
  *   all locations of a provider: one Query on that prefix.
  * - time off overlapping a range, per resource: one Query on the resource's time-off partition,
  *   sort key (UTC start) between range start − MAX_TIME_OFF_DAYS and range end.
+ *
+ * Events: a time off created or deleted and working hours PUT each put one `schedule.changed` event
+ * (events.ts) in their own transaction, naming the appointments the change reports as affected. The
+ * loading path (`putWorkingHours`: the demo clinic, test fixtures) puts none: it is not a change made
+ * through the API, reports no affected appointments and writes no audit entry either.
  */
 import { randomUUID } from 'node:crypto';
-import { namedTransaction } from '../db/operations.ts';
+import { keyOfPut, namedTransaction } from '../db/operations.ts';
 import { readList, readMany } from '../db/refs.ts';
 import { locationRef, readLocation } from '../db/repositories/locations.ts';
 import { orgRef } from '../db/repositories/orgs.ts';
@@ -27,6 +32,7 @@ import { resolveWallClock, toUtcIso, toWallClock } from '../time/wall-clock.ts';
 import { dayBefore, intervalsOf, localDate, periodsOf, schedulePeriods, sortedWeekly, toWorkingHours, type Period, type WeeklyByName } from './working-hours.ts';
 export { intervalsOf, schedulePeriods, toWorkingHours } from './working-hours.ts';
 import { GUARD_ATTEMPTS, guardBackoff, timeOffMap } from './schedule-guard.ts';
+import { eventItem, type ScheduleEventData } from './events.ts';
 import { liveAppointmentsHolding, toAffected, type AffectedAppointment, type HeldAppointment } from './schedule-impact.ts';
 
 function hoursRecord(providerId: string, locationId: string, zone: string, periods: Period[]): WorkingHoursRecord {
@@ -111,12 +117,22 @@ export async function replaceWorkingHours(
     const outside = held.filter((a) => a.location_uuid === locationId && !withinHours(hours, a, zone));
     // The periods were computed from the hours as read: the Put is conditioned on that version,
     // so a concurrent PUT makes this one read again instead of being overwritten.
+    const change: ScheduleEventData = {
+      change: 'working_hours.updated',
+      provider_uuid: providerId,
+      operatory_uuid: null,
+      location_uuid: locationId,
+      affected_appointment_uuids: outside.map((a) => a.uuid),
+    };
+    const event = eventItem(orgId, { type: 'schedule.changed', data: change }, now);
     const tx = namedTransaction([
       ['hours', putWorkingHoursVersioned(orgId, hours, current?.version)],
       ['guard', providerScheduleChange(orgId, provider)],
+      ['event', event],
     ]);
     try {
-      await tx.commit();
+      // The event is new with this transaction: it tells whether a write whose reply was lost committed.
+      await tx.commit({ witness: keyOfPut(event) });
     } catch (error) {
       if (tx.cancellation(error)) return again();
       throw error;
@@ -152,6 +168,7 @@ function toTimeOff(entry: TimeOffRecord): TimeOff {
 type TimeOffInput = { provider_uuid?: string; operatory_uuid?: string; location_uuid: string; start: string; end: string; reason?: string | null };
 
 export async function createTimeOff(orgId: string, input: TimeOffInput, timeOffId: string = randomUUID()): Promise<TimeOff> {
+  const now = new Date();
   const resource = input.provider_uuid ? ('provider' as const) : ('operatory' as const);
   const resourceId = (input.provider_uuid ?? input.operatory_uuid)!;
   const target: ResourceId = { resource, resourceId, locationId: input.location_uuid };
@@ -199,13 +216,14 @@ export async function createTimeOff(orgId: string, input: TimeOffInput, timeOffI
       end_utc: toUtcIso(end.instant),
       ...(input.reason !== undefined && input.reason !== null ? { reason: input.reason } : {}),
       affected_appointments: held.map(toAffected),
-      created_at: nowIso(),
+      created_at: nowIso(now),
     };
     const items = putNewTimeOff(orgId, entry);
     const tx = namedTransaction([
       ['entry', items.entry],
       ['copy', items.copy],
       ['guard', resourceScheduleChange(orgId, target, seen, { time_off: timeOffMap(seen, { uuid: timeOffId, span: [startUtc, entry.end_utc] }, new Date()) }, { sameSchedule: true })],
+      ['event', eventItem(orgId, { type: 'schedule.changed', data: timeOffChange('time_off.created', entry, held.map((a) => a.uuid)) }, now)],
     ]);
     try {
       await tx.commit({ witness: timeOffWitness(orgId, timeOffId) });
@@ -244,21 +262,40 @@ export async function listTimeOff(orgId: string, query: TimeOffQuery) {
   return { items, total: items.length };
 }
 
+/** A time off's `schedule.changed` event data. */
+function timeOffChange(change: 'time_off.created' | 'time_off.deleted', entry: TimeOffRecord, affected: string[]): ScheduleEventData {
+  return {
+    change,
+    provider_uuid: entry.resource_type === 'provider' ? entry.resource_uuid : null,
+    operatory_uuid: entry.resource_type === 'operatory' ? entry.resource_uuid : null,
+    location_uuid: entry.location_uuid,
+    affected_appointment_uuids: affected,
+  };
+}
+
+/**
+ * Deletes a time off. Its event names no appointment: freeing time leaves none outside the schedule
+ * (the API reports none), and the ones the block overlapped when it was made may have moved since.
+ */
 export async function deleteTimeOff(orgId: string, timeOffId: string): Promise<void> {
+  const now = new Date();
   return withRetries({ attempts: GUARD_ATTEMPTS, pause: guardBackoff, exhausted: keptChanging }, async () => {
     const entry = await readTimeOff(orgId, timeOffId);
     if (!entry) throw notFound(`No time off ${timeOffId} in this organisation.`);
     const target: ResourceId = { resource: entry.resource_type, resourceId: entry.resource_uuid, locationId: entry.location_uuid };
     const seen = await currentRecord(orgId, target);
     const items = deleteTimeOffItems(orgId, entry);
+    const event = eventItem(orgId, { type: 'schedule.changed', data: timeOffChange('time_off.deleted', entry, []) }, now);
     const tx = namedTransaction([
       ['entry', items.entry],
       ['copy', items.copy],
       // Only the resource's time-off map changes: no other schedule change may have rewritten it meanwhile.
       ['resource', resourceTimeOffChange(orgId, target, seen, timeOffMap(seen, { uuid: timeOffId }, new Date()))],
+      ['event', event],
     ]);
     try {
-      await tx.commit();
+      // A delete leaves nothing to read back: the event, new with it, tells whether a lost reply's write committed.
+      await tx.commit({ witness: keyOfPut(event) });
       return;
     } catch (error) {
       const cancelled = tx.cancellation(error);

@@ -106,4 +106,24 @@ export const examples = {
     reason: 'Wrong tooth number in the first note.',
     amended_by: [],
   },
+  /** A page of the event feed (GET …/events): the guide's appointment booked, then confirmed. */
+  eventFeed: {
+    items: [
+      {
+        id: 'evt_01JTX9RBR0BPZQZF0EM8PW4BJT',
+        type: 'appointment.booked',
+        timestamp: '2025-05-10T14:32:00.000Z',
+        org_id: '0d0e1f2a-3b4c-4d5e-8f60-718293a4b5c6',
+        data: { appointment_uuid: 'e5f6a7b8-c9d0-1234-efab-345678901234', location_uuid: 'c3d4e5f6-a7b8-9012-cdef-123456789012', status: 'scheduled', previous_status: null, version: '"1"' },
+      },
+      {
+        id: 'evt_01JV1WDBH085P3S78ZANAZPQA0',
+        type: 'appointment.confirmed',
+        timestamp: '2025-05-12T09:15:00.000Z',
+        org_id: '0d0e1f2a-3b4c-4d5e-8f60-718293a4b5c6',
+        data: { appointment_uuid: 'e5f6a7b8-c9d0-1234-efab-345678901234', location_uuid: 'c3d4e5f6-a7b8-9012-cdef-123456789012', status: 'confirmed', previous_status: 'scheduled', version: '"2"' },
+      },
+    ],
+    next_after: 'evt_01JV1WDBH085P3S78ZANAZPQA0',
+  },
 } as const;

@@ -101,7 +101,7 @@ export const DeliveriesQuery = z.strictObject({
   page_size: queryInt(1, 100, 20),
 });
 
-export const ERROR_CLASSES = ['http_status', 'timeout', 'connection', 'dns', 'address_refused', 'endpoint_inactive'] as const;
+export const ERROR_CLASSES = ['http_status', 'timeout', 'connection', 'dns', 'address_refused', 'endpoint_inactive', 'event_expired'] as const;
 
 export const DeliveryAttempt = z.object({
   delivery_uuid: z.string(),

@@ -16,13 +16,14 @@ export const ALLOWED_GRANULARITIES = [5, 10, 15] as const;
 /**
  * One transaction holds at most 100 items. The largest write is a reschedule to a window that shares
  * nothing with the old one: it deletes the old locks and puts the new ones, for the provider and the
- * operatory (4 per granule), and holds 5 more items — the appointment's update, the provider's and
+ * operatory (4 per granule), and holds 6 more items — the appointment's update, the provider's and
  * the operatory's schedule guards, the exam pin (a provider who cannot examine pins the type's
- * `requires_exam`) and its audit entry — so a booking may cover at most 23 lock granules: 5 h 45 min
- * at 15-minute locks, 1 h 55 min at 5. (A sixth item would still fit: 4 × 23 + 6 = 98.)
+ * `requires_exam`), its audit entry and its event (the outbox, events.ts) — so a booking may cover
+ * at most 23 lock granules: 5 h 45 min at 15-minute locks, 1 h 55 min at 5 (4 × 23 + 6 = 98; two
+ * more items would still fit, a 24th granule would not).
  */
 export const MAX_TRANSACTION_ITEMS = 100;
-export const RESERVED_TRANSACTION_ITEMS = 5;
+export const RESERVED_TRANSACTION_ITEMS = 6;
 export const MAX_GRANULES_PER_BOOKING = Math.floor((MAX_TRANSACTION_ITEMS - RESERVED_TRANSACTION_ITEMS) / 4);
 
 /** Longest appointment at a lock granule (longer visits are booked as several appointments). */

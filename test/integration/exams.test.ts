@@ -225,6 +225,24 @@ describe('moves and type changes of existing appointments', () => {
   });
 });
 
+/** The TransactWriteItems the API sends until the test ends: how many items each holds, and how many of them are events. */
+function transactionSizes() {
+  const sizes: { items: number; events: number }[] = [];
+  const name = 'exams-transaction-sizes';
+  db.middlewareStack.add(
+    (next, context) => (args) => {
+      if (context.commandName === 'TransactWriteItemsCommand') {
+        const items = (args.input as { TransactItems?: { Put?: { Item?: Record<string, unknown> } }[] }).TransactItems ?? [];
+        sizes.push({ items: items.length, events: items.filter((i) => i.Put?.Item?.entity === 'event').length });
+      }
+      return next(args);
+    },
+    { step: 'initialize', name, override: true },
+  );
+  onTestFinished(() => void db.middlewareStack.remove(name));
+  return sizes;
+}
+
 describe('the largest move still fits one transaction with the exam pin', () => {
   it('moves a 5 h 45 min appointment of a provider who cannot examine to a disjoint window (100 items at most), and refuses 6 hours', async () => {
     const hygienist = await newProvider('Longest', false);
@@ -235,9 +253,12 @@ describe('the largest move still fits one transaction with the exam pin', () => 
     expect(sixHours.body.errors).toEqual([expect.objectContaining({ path: 'body.scheduled_end' })]);
     const appt = await book(day, '05:00', '10:45', longest);
     // The move deletes 46 locks and puts 46 (provider and chair), updates the appointment, raises both
-    // guards, pins the type's requires_exam (the provider cannot examine) and puts the audit entry: 98 items.
+    // guards, pins the type's requires_exam (the provider cannot examine), puts the audit entry and
+    // its event: 98 items, in one transaction.
+    const sent = transactionSizes();
     const moved = await http.call('PATCH', `${base}/appointments/${appt.uuid}`, { body: { scheduled_start: `${day}T12:00:00`, scheduled_end: `${day}T17:45:00` } });
     expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    expect(sent).toEqual([{ items: 98, events: 1 }]);
     const held = (await providerLocks(clinic.orgId, hygienist.uuid)).filter((l) => l.appointment_uuid === appt.uuid);
     expect(held).toHaveLength(23);
   });

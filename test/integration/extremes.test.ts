@@ -53,6 +53,7 @@ const FIXTURES: Partial<Record<RouteName, (r: Refs) => Fixture>> = {
   listAudit: (r) => ({ query: { entity_uuid: r.patient } }),
   listAppointmentNotes: (r) => ({ params: { appointment_uuid: r.appointment } }),
   listWebhookDeliveries: (r) => ({ params: { webhook_uuid: r.webhook } }),
+  listEvents: () => ({}),
 };
 
 /** The widest date_from..date_to range of each route that takes one, counting both days. */
@@ -201,7 +202,7 @@ describe('extreme dates and ranges on every route (generated from the route tabl
     expect(withDates.map((r) => r.name)).toEqual(
       expect.arrayContaining(['createPatient', 'listAppointments', 'getAvailability', 'listTimeOff', 'bookAppointment', 'updateAppointment', 'createTimeOff', 'putWorkingHours']),
     );
-    expect(withIntegers.map((r) => r.name)).toEqual(expect.arrayContaining(['searchPatients', 'listAppointments', 'listPatientAppointments', 'listAudit']));
+    expect(withIntegers.map((r) => r.name)).toEqual(expect.arrayContaining(['searchPatients', 'listAppointments', 'listPatientAppointments', 'listAudit', 'listEvents']));
     const needed = [...new Set([...withDates, ...withIntegers].map((r) => r.name))].sort();
     expect(Object.keys(FIXTURES).sort()).toEqual(needed);
     const ranged = withDates.filter((r) => dateInputs(r).some((d) => d.where === 'query' && d.name === 'date_from')).map((r) => r.name);

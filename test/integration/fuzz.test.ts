@@ -81,6 +81,7 @@ const FIXTURES: Record<RouteName, (a: Ids) => Request> = {
   testWebhook: (a) => ({ params: { webhook_uuid: a.webhook }, body: {} }),
   listWebhookDeliveries: (a) => ({ params: { webhook_uuid: a.webhook }, query: { page: '1' } }),
   retryWebhookDelivery: (a) => ({ params: { delivery_uuid: a.delivery }, body: {} }),
+  listEvents: () => ({ query: { limit: '10' } }),
   getOpenApiDocument: () => ({}),
   getDocsPage: () => ({}),
   getDocsAsset: () => ({ params: { asset: 'swagger-ui.css' } }),
@@ -468,6 +469,7 @@ async function snapshot() {
     partition(keys.resourceTimeOffs(ids.org, 'provider', ids.provider).pk),
     partition(keys.appointmentNoteCount(ids.org, ids.appointment).pk),
     partition(keys.webhookDelivery(ids.org, ids.delivery).pk),
+    // The outbox: a refused change puts no event.
     partition(keys.events(ids.org).pk),
   ]);
   return { gets, stored };

@@ -81,6 +81,7 @@ const FIXTURES: Record<Exclude<RouteName, 'getOpenApiDocument' | 'getDocsPage' |
   testWebhook: (a) => ({ params: { webhook_uuid: a.webhook }, body: {} }),
   listWebhookDeliveries: (a) => ({ params: { webhook_uuid: a.webhook } }),
   retryWebhookDelivery: (a) => ({ params: { delivery_uuid: a.delivery }, body: {} }),
+  listEvents: () => ({ query: { limit: '100' } }),
 };
 
 const api = useLocalApi();

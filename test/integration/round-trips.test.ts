@@ -161,6 +161,15 @@ describe('sequential DynamoDB stages per request (token lookup included)', () =>
     console.log(`webhooks: create ${create.stages}, read ${read.stages}, list ${list.stages} ${JSON.stringify(list.calls)}, log ${log.stages} ${JSON.stringify(log.calls)}, change ${change.stages}, rotate ${rotate.stages}, test ${test.stages}, delete ${remove.stages}`);
   });
 
+  it('the event feed: 1 (one Query of the outbox, the token read beside it), with a cursor too', async () => {
+    const first = await measure(200, () => http.get(`${base}/events?limit=100`));
+    expect(first.stages).toBeLessThanOrEqual(1);
+    expect(first.calls).toEqual({ GetItemCommand: 1, QueryCommand: 1 });
+    const after = await measure(200, () => http.get(`${base}/events?after=evt_01JTX9RBR0BPZQZF0EM8PW4BJT&limit=1`));
+    expect(after.stages).toBeLessThanOrEqual(1);
+    console.log(`events ${first.stages} ${JSON.stringify(first.calls)}, with a cursor ${after.stages}`);
+  });
+
   it('whoami: 2 (the token, then its organisation), with no org in the path', async () => {
     const who = await measure(200, () => http.get(routes.whoami.path));
     expect(who.stages).toBeLessThanOrEqual(2);

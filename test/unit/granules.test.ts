@@ -37,10 +37,10 @@ describe('slot granules', () => {
   it('bounds a booking so that even a move to a disjoint window fits one transaction', () => {
     for (const g of [5, 10, 15]) {
       const granules = maxDurationMinutes(g) / g;
-      // delete old + put new locks, for provider and operatory, plus the appointment, two guards, the exam pin and the audit entry
+      // delete old + put new locks, for provider and operatory, plus the appointment, two guards, the exam pin, the audit entry and the event
       expect(4 * granules + RESERVED_TRANSACTION_ITEMS).toBeLessThanOrEqual(MAX_TRANSACTION_ITEMS);
     }
-    expect(RESERVED_TRANSACTION_ITEMS).toBe(5);
+    expect(RESERVED_TRANSACTION_ITEMS).toBe(6);
     expect(maxDurationMinutes(15)).toBe(5 * 60 + 45);
     expect(maxDurationMinutes(5)).toBe(MAX_GRANULES_PER_BOOKING * 5);
     expect(maxDurationMinutes(5)).toBe(115);
