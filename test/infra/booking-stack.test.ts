@@ -966,6 +966,7 @@ describe('functions', () => {
     expect(tableless.size).toBe(tablelessRoutes.length);
     const auditing = new Set(auditRoutes.map((r) => wiringOfRoute(dev.json, routeKeyOf(r)).functionId));
     expect(auditing.size).toBeGreaterThan(0);
+    const keyed = new Set(routeList.filter((r) => r.webhookKey).map((r) => wiringOfRoute(dev.json, routeKeyOf(r)).functionId));
     // The route functions (webhooks.test.ts checks the webhook functions).
     for (const [id, fn] of resourcesOfType(dev.json, 'AWS::Lambda::Function').filter(([id]) => !isWebhooks(id))) {
       expect(fn.Properties, id).toMatchObject({
@@ -979,6 +980,8 @@ describe('functions', () => {
       expect(fn.Properties.Environment?.Variables ?? {}, id).toEqual({
         ...(tableless.has(id) ? {} : { TABLE_NAME: { Ref: tableId } }),
         ...(auditing.has(id) ? { AUDIT_RETENTION_DAYS: '2190' } : {}),
+        // The routes that seal or open webhook secrets: the key parameter's name (webhooks.test.ts).
+        ...(keyed.has(id) ? { WEBHOOK_KEY_PARAMETER: '/dental-booking/dev/webhook-key' } : {}),
       });
     }
   });
