@@ -95,9 +95,18 @@ async function call(dev: Dev, method: string, path: string, body?: unknown) {
   return { status: res.status, body: (await res.json()) as any };
 }
 
-/** Books Jane Smith with Dr Chen, an hour at 10:00 on a day `daysAhead` from now (the demo clinic). */
-async function book(dev: Dev, daysAhead: number) {
-  const day = DateTime.now().setZone('America/Los_Angeles').plus({ days: daysAhead }).toISODate();
+/** The n-th weekday (Dr Chen works Monday to Friday) from two weeks ahead, at the demo clinic. */
+function weekday(n: number): string {
+  const days: string[] = [];
+  for (let d = DateTime.now().setZone('America/Los_Angeles').plus({ days: 14 }); days.length <= n; d = d.plus({ days: 1 })) {
+    if (d.weekday <= 5) days.push(d.toISODate()!);
+  }
+  return days[n]!;
+}
+
+/** Books Jane Smith with Dr Chen, an hour at 10:00 on the n-th weekday from two weeks ahead (the demo clinic). */
+async function book(dev: Dev, n: number) {
+  const day = weekday(n);
   const res = await call(dev, 'POST', '/appointments', {
     patient_uuid: 'a1b2c3d4-e5f6-7890-abcd-ef1234567890',
     appointment_type_uuid: 'b2c3d4e5-f6a7-8901-bcde-f12345678901',
@@ -137,7 +146,7 @@ describe('webhooks under `npm start`', () => {
 
     // 1. Booked: the listener gets it, signed.
     let listener = await startListener(port, secret);
-    await book(api.dev, 15);
+    await book(api.dev, 0);
     const [first] = await waitFor('the first delivery', () => eventLines(listener).length >= 1 && eventLines(listener));
     expect(first).toMatchObject({ type: 'appointment.booked', verified: true });
     expect(first!.id).toMatch(/^evt_/);
@@ -146,7 +155,7 @@ describe('webhooks under `npm start`', () => {
 
     // 2. The listener down: the attempt fails and a retry is due; the listener back: the retry arrives.
     await stop(listener);
-    await book(api.dev, 16);
+    await book(api.dev, 1);
     const failed = await waitFor('a failed attempt with a next attempt', async () =>
       (await attempts(api.dev, endpoint)).find((a) => a.attempt === 1 && a.error_class === 'connection' && a.next_attempt_at !== null),
     );
@@ -160,7 +169,7 @@ describe('webhooks under `npm start`', () => {
 
     // 3. A retry pending when npm start stops: after a restart it still arrives.
     await stop(listener);
-    await book(api.dev, 17);
+    await book(api.dev, 2);
     const pending = await waitFor('the third booking\'s failed attempt', async () =>
       (await attempts(api.dev, endpoint)).find((a) => a.delivery_uuid !== failed.delivery_uuid && a.attempt === 1 && a.error_class === 'connection' && a.next_attempt_at !== null),
     );
