@@ -22,15 +22,16 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption, type CfnTable } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption, type CfnTable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { INDEXES, KEY, TTL_ATTRIBUTE } from '#shared/db/table-definition.ts';
+import { INDEXES, KEY, STREAM_VIEW_TYPE, TTL_ATTRIBUTE } from '#shared/db/table-definition.ts';
 import { routeList } from '#shared/routes.ts';
 import { RouteFunction } from './constructs/route-function.ts';
+import { WEBHOOK_FUNCTIONS, Webhooks, type WebhookFunctionName } from './constructs/webhooks.ts';
 
 export {
   AUDIT_WRITE_ACTIONS,
@@ -155,6 +156,8 @@ export class BookingStack extends Stack {
   readonly apiStage: HttpStage;
   /** The function of each route, by route name. */
   readonly functions: ReadonlyMap<string, LambdaFunction>;
+  /** Webhook delivery: the stream's dispatcher, retries, the webhook key (infra/constructs/webhooks.ts). */
+  readonly webhooks: Webhooks;
 
   constructor(scope: Construct, id: string, props: BookingStackProps) {
     super(scope, id, props);
@@ -173,6 +176,13 @@ export class BookingStack extends Stack {
     this.table = this.createTable(isProd, removalPolicy);
     this.logKey = this.createLogKey(removalPolicy);
     const logs = { retention: logRetention, removalPolicy, encryptionKey: this.logKey };
+    this.webhooks = new Webhooks(this, 'Webhooks', {
+      table: this.table,
+      stage: props.stage,
+      logs,
+      removalPolicy,
+      stub: (name: WebhookFunctionName) => bundled !== undefined && !bundled.has(name),
+    });
 
     // Routes are created explicitly below, so no default stage: the one stage is created with access
     // logging and throttling (the stage HttpApi would create has neither).
@@ -196,7 +206,7 @@ export class BookingStack extends Stack {
     const functions = new Map<string, LambdaFunction>();
     for (const route of routeList) {
       const id = pascalCase(route.name);
-      const { function: fn } = new RouteFunction(this, id, {
+      const { function: fn, policy } = new RouteFunction(this, id, {
         route,
         table: this.table,
         environment: route.audit ? { AUDIT_RETENTION_DAYS: String(auditRetentionDays) } : {},
@@ -204,6 +214,7 @@ export class BookingStack extends Stack {
         stub: bundled !== undefined && !bundled.has(route.name),
       });
       functions.set(route.name, fn);
+      if (route.webhookKey) this.webhooks.grantKeyRead(fn, policy);
       const httpRoute = new HttpRoute(this, `${id}Route`, {
         httpApi: this.api,
         routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
@@ -260,6 +271,8 @@ export class BookingStack extends Stack {
       // Security pack asks for encryption at rest, not for a customer managed key.
       encryption: TableEncryption.AWS_MANAGED,
       timeToLiveAttribute: TTL_ATTRIBUTE,
+      // The webhook dispatcher's source (infra/constructs/webhooks.ts).
+      stream: StreamViewType[STREAM_VIEW_TYPE],
       deletionProtection: isProd,
       removalPolicy,
     });
@@ -348,7 +361,7 @@ export function validateCorsOrigins(origins: readonly string[]): string[] {
 function testCodeBundles(testCode: TestCode | undefined): ReadonlySet<string> | undefined {
   if (testCode === undefined) return undefined;
   if (process.env.CDK_OUTDIR !== undefined) throw new Error('testCode (stub functions) is for tests only, never under the CDK CLI');
-  const unknown = testCode.bundle.filter((name) => !routeList.some((route) => route.name === name));
+  const unknown = testCode.bundle.filter((name) => !routeList.some((route) => route.name === name) && !(name in WEBHOOK_FUNCTIONS));
   if (unknown.length > 0) throw new Error(`testCode.bundle: no such route ${unknown.join(', ')}`);
   return new Set(testCode.bundle);
 }

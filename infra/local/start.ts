@@ -3,16 +3,21 @@
  *
  *   DynamoDB Local (started here, data kept in .local/dynamodb) -> the table, from the stack's own
  *   definition -> the demo clinic -> the local API Gateway on http://127.0.0.1:$PORT.
+ *   Webhooks: the table's stream -> the dispatcher (infra/local/event-stream.ts), retries as timers
+ *   (infra/local/local-scheduler.ts); the webhook key in .local/webhook.key; http://127.0.0.1 targets allowed.
  *
  * Flags: `--fresh` drops the local data first. `DYNAMODB_ENDPOINT` uses an existing DynamoDB instead
  * of starting one (and supervises nothing). Ctrl-C, SIGTERM or a crash stops DynamoDB Local too; a
  * DynamoDB Local that exits on its own is started again on the same port and data (one line says
  * so), until it crashes several times in a row — then `npm start` stops with the reason.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
+import type { EventStream } from './event-stream.ts';
+import type { LocalScheduler } from './local-scheduler.ts';
 
 const { values: flags } = parseArgs({
   options: { fresh: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
@@ -28,11 +33,15 @@ const devFile = join(stateDir, 'dev.json');
 const port = Number(process.env.PORT ?? 3000);
 
 let dynamo: DynamoDbLocal | undefined;
+let eventStream: EventStream | undefined;
+let retries: LocalScheduler | undefined;
 let shuttingDown = false;
 
 async function shutdown(code: number) {
   if (shuttingDown) return;
   shuttingDown = true;
+  retries?.stop();
+  await eventStream?.stop().catch(() => undefined);
   await dynamo?.stop();
   process.exit(code);
 }
@@ -86,6 +95,10 @@ async function main() {
 
   process.env.TABLE_NAME ||= 'dental-booking-local';
   process.env.AWS_REGION ||= 'local';
+  // Webhooks: the key that seals the endpoints' signing secrets, made once and kept (also by
+  // --fresh), so the secrets stored by an earlier start still open; and receivers on this machine.
+  process.env.WEBHOOK_KEY ||= webhookKey(join(stateDir, 'webhook.key'));
+  process.env.WEBHOOKS_ALLOW_LOCAL_HTTP ||= 'true';
 
   // Modules that read the environment load only now that it is set.
   const { createClient } = await import('#shared/db/client-factory.ts');
@@ -94,7 +107,8 @@ async function main() {
   const { createToken, tokenExists, ALL_SCOPES } = await import('#shared/domain/tokens.ts');
   const { createLocalApi, listen } = await import('./api-gateway.ts');
 
-  await ensureTable(createClient(process.env.DYNAMODB_ENDPOINT, process.env.AWS_REGION), process.env.TABLE_NAME);
+  const client = createClient(process.env.DYNAMODB_ENDPOINT, process.env.AWS_REGION);
+  await ensureTable(client, process.env.TABLE_NAME);
   await loadDemoClinic();
 
   const previous = existsSync(devFile) ? (JSON.parse(readFileSync(devFile, 'utf8')) as { api_token?: string; org_id?: string }) : {};
@@ -106,6 +120,23 @@ async function main() {
   const server = createLocalApi();
   const actualPort = await listen(server, port);
   const apiUrl = `http://127.0.0.1:${actualPort}`;
+
+  // Webhooks as in AWS: the table's stream feeds the same dispatcher; retries are timers, re-armed
+  // from the table (a retry pending when `npm start` stopped still happens).
+  const { dispatchItems, runRetry, pendingRetries } = await import('#shared/webhooks/dispatcher.ts');
+  const { localScheduler } = await import('./local-scheduler.ts');
+  const { startEventStream } = await import('./event-stream.ts');
+  const scheduler = localScheduler({ run: (job) => runRetry(job, deps) });
+  const deps = { now: () => new Date(), scheduler, allowLocalHttp: true };
+  retries = scheduler;
+  eventStream = await startEventStream({
+    client,
+    endpoint: process.env.DYNAMODB_ENDPOINT,
+    region: process.env.AWS_REGION,
+    tableName: process.env.TABLE_NAME,
+    onItems: (items) => dispatchItems(items, deps),
+  });
+  await scheduler.rearm(await pendingRetries(PENDING_RETRIES_AT_START));
   writeFileSync(devFile, `${JSON.stringify(
       // dynamodb_endpoint and table_name: for `npm run admin -- <command> --local`.
       { api_url: apiUrl, org_id: DEMO.orgId, api_token: apiToken, dynamodb_endpoint: process.env.DYNAMODB_ENDPOINT, table_name: process.env.TABLE_NAME },
@@ -126,6 +157,21 @@ Try:
   README.md walks through the booking guide.
 
 Ctrl-C stops the API and DynamoDB Local.`);
+}
+
+/** At most this many pending retries are re-armed at start (bounded work; the rest wait for a later start). */
+const PENDING_RETRIES_AT_START = 1000;
+
+/** The local webhook key (base64 of 32 random bytes), from its file, made on first use. */
+function webhookKey(file: string): string {
+  if (existsSync(file)) {
+    const key = readFileSync(file, 'utf8').trim();
+    if (Buffer.from(key, 'base64').length === 32) return key;
+    throw new Error(`${file} is not a webhook key (base64 of 32 bytes): delete it to make a new one (stored webhook secrets will no longer open)`);
+  }
+  const key = randomBytes(32).toString('base64');
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return key;
 }
 
 main().catch((error: unknown) => {

@@ -43,3 +43,10 @@ export const KEY_ATTRIBUTES: readonly string[] = [
   KEY.sort,
   ...Object.values(INDEXES).flatMap((i) => [i.partitionKey, i.sortKey]),
 ];
+
+/**
+ * The table's stream: what the webhook dispatcher reads (in AWS through a Lambda event source, under
+ * `npm start` through infra/local/event-stream.ts). New images are all it needs: it reacts to items
+ * as written (shared/webhooks/stream-filter.ts says which).
+ */
+export const STREAM_VIEW_TYPE = 'NEW_IMAGE' as const;

@@ -253,9 +253,19 @@ function memo<T>(make: () => T): () => T {
 /** A resource's properties as CloudFormation will get them (tokens resolved), without synthesizing. */
 const resolved = (stack: Stack, value: unknown) => stack.resolve(value) as Json;
 
+/**
+ * Webhook delivery (infra/constructs/webhooks.ts, checked in webhooks.test.ts): its three functions
+ * (dispatch, retry, key) and four roles (theirs and EventBridge Scheduler's) are the only ones that
+ * are not a route's. Their logical ids start with the construct's id.
+ */
+const WEBHOOK_FUNCTION_COUNT = 3;
+const WEBHOOK_ROLE_COUNT = 4;
+const isWebhooks = (logicalId: string) => logicalId.startsWith('Webhooks');
+
 describe('one function and one route per route-table entry', () => {
-  it('has one Lambda function per route, and nothing else', () => {
-    dev.template.resourceCountIs('AWS::Lambda::Function', routeList.length);
+  it('has one Lambda function per route, and besides them only the webhook functions', () => {
+    dev.template.resourceCountIs('AWS::Lambda::Function', routeList.length + WEBHOOK_FUNCTION_COUNT);
+    expect(resourcesOfType(dev.json, 'AWS::Lambda::Function').filter(([id]) => isWebhooks(id))).toHaveLength(WEBHOOK_FUNCTION_COUNT);
   });
 
   it('has exactly the routes of the route table', () => {
@@ -654,7 +664,7 @@ describe('least privilege', () => {
     }
   });
 
-  it('no policy anywhere has a wildcard action or resource, and no role has a managed policy', () => {
+  it('no policy anywhere has a wildcard action or resource (but the two AWS forces on the webhook functions), and no role has a managed policy', () => {
     const policies = [
       ...resourcesOfType(dev.json, 'AWS::IAM::Role').flatMap(([, r]) => (r.Properties.Policies ?? []).map((p: Json) => p.PolicyDocument)),
       ...resourcesOfType(dev.json, 'AWS::IAM::Policy').map(([, p]) => p.Properties.PolicyDocument),
@@ -668,7 +678,12 @@ describe('least privilege', () => {
     // actions and covers its own streams only, which Lambda names at run time.)
     const strings = (value: unknown): string[] =>
       typeof value === 'string' ? [value] : value && typeof value === 'object' ? Object.values(value).flatMap(strings) : [];
-    expect(statements.flatMap((s) => strings(s.Resource)).filter((r) => r.includes('*'))).toEqual([]);
+    // The webhook functions' two (webhooks.test.ts holds them and their cdk-nag acknowledgements):
+    // dynamodb:ListStreams, which takes no resource, and the run-time names of their own schedules.
+    const forced = (s: Statement) =>
+      (isDeepStrictEqual(s.Action, 'dynamodb:ListStreams') && s.Resource === '*') || isDeepStrictEqual(s.Action, 'scheduler:CreateSchedule');
+    expect(statements.filter(forced)).toHaveLength(3);
+    expect(statements.filter((s) => !forced(s)).flatMap((s) => strings(s.Resource)).filter((r) => r.includes('*'))).toEqual([]);
     // Nor an allow-by-exclusion.
     expect(statements.filter((s) => ['NotAction', 'NotResource', 'NotPrincipal'].some((k) => k in s))).toEqual([]);
     for (const [roleId, role] of resourcesOfType(dev.json, 'AWS::IAM::Role')) {
@@ -678,7 +693,7 @@ describe('least privilege', () => {
 
   it('grants through one customer managed policy per role: no inline policy, no policy shared by two roles', () => {
     const roles = resourcesOfType(dev.json, 'AWS::IAM::Role');
-    expect(roles).toHaveLength(routeList.length);
+    expect(roles).toHaveLength(routeList.length + WEBHOOK_ROLE_COUNT);
     for (const [roleId, role] of roles) expect(role.Properties.Policies, roleId).toBeUndefined();
     expect(resourcesOfType(dev.json, 'AWS::IAM::Policy')).toEqual([]);
     const managed = resourcesOfType(dev.json, 'AWS::IAM::ManagedPolicy');
@@ -817,8 +832,14 @@ describe('item-level least privilege (dynamodb:LeadingKeys)', () => {
     it('only the roles of routes that take a token can touch a TOKEN# item, only to read it, and none can write one', () => {
       const json = template();
       const roles = resourcesOfType(json, 'AWS::IAM::Role').map(([id]) => id);
-      expect(roles.sort()).toEqual(functionsOf(json).map((f) => f.roleId).sort());
-      const touching = roles.filter((roleId) => actionsOnPartition(json, roleId, tokenKey).length > 0);
+      expect(roles.filter((id) => !isWebhooks(id)).sort()).toEqual(functionsOf(json).map((f) => f.roleId).sort());
+      expect(roles.filter(isWebhooks)).toHaveLength(WEBHOOK_ROLE_COUNT);
+      // Reading the table's stream (the webhook dispatcher's event source) is no request on an item:
+      // those actions take no key, so no LeadingKeys condition applies to them (webhooks.test.ts holds
+      // them to the stream's ARN). Every item action stays limited by partition.
+      const STREAM_ACTIONS = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'];
+      const onItems = (roleId: string) => actionsOnPartition(json, roleId, tokenKey).filter((a) => !STREAM_ACTIONS.includes(a));
+      const touching = roles.filter((roleId) => onItems(roleId).length > 0);
       expect(touching.sort()).toEqual(tenantRoutes.map((route) => wiringOfRoute(json, routeKeyOf(route)).roleId).sort());
       for (const roleId of touching) expect(actionsOnPartition(json, roleId, tokenKey), roleId).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem']);
       const writing = roles.flatMap((roleId) =>
@@ -899,11 +920,13 @@ describe('table', () => {
       'KeySchema',
       'PointInTimeRecoverySpecification',
       'SSESpecification',
+      'StreamSpecification',
       'TimeToLiveSpecification',
     ]);
-    // No stream (there never was one) and a generated name: setting either would replace the table.
+    // A generated name: setting one would replace the table. (Enabling the stream, for webhooks, is an
+    // update without interruption; changing its view type later would make a new stream.)
     expect(properties.TableName).toBeUndefined();
-    expect(properties.StreamSpecification).toBeUndefined();
+    expect(properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_IMAGE' });
     expect(properties.AttributeDefinitions).toHaveLength(2 + 2 * Object.keys(INDEXES).length);
   });
 
@@ -943,7 +966,9 @@ describe('functions', () => {
     expect(tableless.size).toBe(tablelessRoutes.length);
     const auditing = new Set(auditRoutes.map((r) => wiringOfRoute(dev.json, routeKeyOf(r)).functionId));
     expect(auditing.size).toBeGreaterThan(0);
-    for (const [id, fn] of resourcesOfType(dev.json, 'AWS::Lambda::Function')) {
+    const keyed = new Set(routeList.filter((r) => r.webhookKey).map((r) => wiringOfRoute(dev.json, routeKeyOf(r)).functionId));
+    // The route functions (webhooks.test.ts checks the webhook functions).
+    for (const [id, fn] of resourcesOfType(dev.json, 'AWS::Lambda::Function').filter(([id]) => !isWebhooks(id))) {
       expect(fn.Properties, id).toMatchObject({
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
@@ -955,6 +980,8 @@ describe('functions', () => {
       expect(fn.Properties.Environment?.Variables ?? {}, id).toEqual({
         ...(tableless.has(id) ? {} : { TABLE_NAME: { Ref: tableId } }),
         ...(auditing.has(id) ? { AUDIT_RETENTION_DAYS: '2190' } : {}),
+        // The routes that seal or open webhook secrets: the key parameter's name (webhooks.test.ts).
+        ...(keyed.has(id) ? { WEBHOOK_KEY_PARAMETER: '/dental-booking/dev/webhook-key' } : {}),
       });
     }
   });
@@ -975,7 +1002,7 @@ describe('functions', () => {
     const logGroupIds = resourcesOfType(dev.json, 'AWS::Lambda::Function').map(([, fn]) =>
       referencedId(fn.Properties.LoggingConfig.LogGroup),
     );
-    expect(new Set(logGroupIds).size).toBe(routeList.length);
+    expect(new Set(logGroupIds).size).toBe(routeList.length + WEBHOOK_FUNCTION_COUNT);
     for (const id of logGroupIds) expect(dev.json.Resources[id].Properties.RetentionInDays).toBe(30);
   });
 });
@@ -991,7 +1018,7 @@ describe('log encryption', () => {
     const [keyId, key] = keyOf(dev.json);
     expect(key.Properties.EnableKeyRotation).toBe(true);
     const logGroups = resourcesOfType(dev.json, 'AWS::Logs::LogGroup');
-    expect(logGroups).toHaveLength(routeList.length + 1);
+    expect(logGroups).toHaveLength(routeList.length + WEBHOOK_FUNCTION_COUNT + 1);
     for (const [id, group] of logGroups) expect(group.Properties.KmsKeyId, id).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
   });
 
@@ -1162,7 +1189,8 @@ describe('cdk-nag (AWS Solutions and HIPAA Security)', () => {
     '%s: acknowledges exactly the listed findings, each on the narrowest construct, with its reason',
     (stage) => {
       const { app, stack } = stage === 'dev' ? dev : prod;
-      const acknowledged = acknowledgementsOf(app);
+      // The webhook construct's own acknowledgements are webhooks.test.ts's.
+      const acknowledged = acknowledgementsOf(app).filter((a) => !a.construct.node.path.startsWith(`${stack.webhooks.node.path}/`));
       const byRule = (rule: string) => acknowledged.filter((a) => a.rule === rule);
       const hipaaFunctionRules = Object.keys(FUNCTION_ACKNOWLEDGEMENTS).sort();
       expect(hipaaFunctionRules).toEqual([
