@@ -87,7 +87,9 @@ afterAll(async () => {
 
 describe('the booking guide against `npm start`', () => {
   let bookedId = '';
-  const day = DateTime.now().setZone('America/Los_Angeles').plus({ days: 14 }).toISODate();
+  // Two weeks ahead, moved to a weekday: the demo's Dr. Chen works Monday to Friday (a run on a weekend would book a Saturday or Sunday).
+  const twoWeeks = DateTime.now().setZone('America/Los_Angeles').plus({ days: 14 });
+  const day = twoWeeks.plus({ days: twoWeeks.weekday > 5 ? 8 - twoWeeks.weekday : 0 }).toISODate();
 
   it('runs the four steps as the guide writes them', async () => {
     const { proc, dev, output } = await start();
