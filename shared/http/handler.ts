@@ -15,6 +15,7 @@ import type * as z from 'zod/mini';
 import { ApiError, invalidRequest, type FieldError } from '../errors.ts';
 import { acceptedScopes, type RouteSpec } from '../routes/spec.ts';
 import { logger } from '../observability/logger.ts';
+import { requestMetrics } from '../observability/metrics.ts';
 import type { Principal } from './auth.ts';
 import { authorize, TOKEN_ORG, type Identity } from '../domain/auth.ts';
 import { bearerVerification } from '../domain/tokens.ts';
@@ -78,6 +79,8 @@ export function apiHandler<R extends RouteSpec>(route: R, action: (request: ApiR
   const scope = acceptedScopes(route);
   return middy<ApiEvent, ApiResult, Error, Context>()
     .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
+    // Outside the problem+json middleware, so it counts the final status (observability/metrics.ts).
+    .use(requestMetrics(route))
     .use(accessLog(route))
     .use(problemErrors())
     .handler(async (event, context) => {

@@ -5,6 +5,7 @@ import type { Context } from 'aws-lambda';
 import { ApiError, type FieldError } from '../errors.ts';
 import type { RouteSpec } from '../routes/spec.ts';
 import { logger } from '../observability/logger.ts';
+import { requestMetrics } from '../observability/metrics.ts';
 import { accessLog, assertBodySize, parsePart, problemErrors, type ApiEvent, type ApiResult, type Parsed } from './middleware.ts';
 import { API_SECURITY_HEADERS, PAGE_SECURITY_HEADERS } from './security-headers.ts';
 
@@ -18,6 +19,8 @@ export function publicHandler<R extends RouteSpec>(
 ) {
   return middy<ApiEvent, ApiResult, Error, Context>()
     .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
+    // Outside the problem+json middleware, so it counts the final status (observability/metrics.ts).
+    .use(requestMetrics(route))
     .use(accessLog(route))
     .use(problemErrors())
     .handler(async (event) => {
