@@ -1,5 +1,6 @@
 /**
- * Builds the CDK app: reads the stage, throttling, audit retention and CORS origins from context,
+ * Builds the CDK app: reads the stage, throttling, audit retention, CORS origins and the operations
+ * choices (infra/stage-options.ts: log key, alarms, dashboard, tracing, route throttles) from context,
  * creates `DentalBooking-<stage>`, and registers cdk-nag's AWS Solutions and HIPAA Security checks so
  * that an unacknowledged finding of either fails synthesis.
  * Separate from app.ts (which only calls this and synthesizes) so tests can build the same app.
@@ -14,6 +15,7 @@ import {
   type TestCode,
   type ThrottleSettings,
 } from './booking-stack.ts';
+import { readStageOptions } from './stage-options.ts';
 
 export const DEFAULT_STAGE = 'dev';
 
@@ -43,6 +45,7 @@ export function createBookingApp(props: AppProps = {}, options: { testCode?: Tes
     throttle: readThrottle(app),
     auditRetentionDays: readPositiveInteger(app, 'auditRetentionDays', DEFAULT_AUDIT_RETENTION_DAYS),
     corsOrigins: readCorsOrigins(app),
+    options: readStageOptions(app.node, stage),
     ...(options.testCode ? { testCode: options.testCode } : {}),
   });
   // verbose: findings come with the rule's explanation, not just its title.
