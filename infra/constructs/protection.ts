@@ -21,8 +21,8 @@ export const ROUTE_CLASSES: readonly RouteClass[] = ['read', 'write', 'booking',
 
 export type ThrottleSettings = { rateLimit: number; burstLimit: number };
 
-/** The routes that take or move slot locks: a flood of them is the most expensive to the table. */
-export const BOOKING_ROUTE_NAMES: readonly string[] = ['bookAppointment', 'updateAppointment'];
+/** The routes (by handler) that take or move slot locks: a flood of them is the most expensive to the table. */
+export const BOOKING_ROUTE_HANDLERS: readonly string[] = ['book-appointment', 'update-appointment'];
 
 /**
  * Limits per route of each class (requests per second, burst), unless context overrides them:
@@ -40,9 +40,9 @@ export const DEFAULT_ROUTE_THROTTLES: Readonly<Record<RouteClass, ThrottleSettin
 };
 
 /** A route's class, from its entry in the route table. */
-export function routeClass(route: Pick<RouteSpec, 'scope' | 'table' | 'method'> & { name: string }): RouteClass {
+export function routeClass(route: Pick<RouteSpec, 'scope' | 'table' | 'method' | 'handler'>): RouteClass {
   if (route.scope === 'public') return 'public';
-  if (BOOKING_ROUTE_NAMES.includes(route.name)) return 'booking';
+  if (BOOKING_ROUTE_HANDLERS.includes(route.handler)) return 'booking';
   if (route.table === 'read-write' || route.method !== 'GET') return 'write';
   return 'read';
 }
@@ -59,7 +59,7 @@ export const throttleContextKeys = (cls: RouteClass) => {
  */
 export function applyRouteThrottles(
   stage: HttpStage,
-  routes: ReadonlyArray<{ route: Pick<RouteSpec, 'scope' | 'table' | 'method' | 'path'> & { name: string }; construct: IConstruct }>,
+  routes: ReadonlyArray<{ route: Pick<RouteSpec, 'scope' | 'table' | 'method' | 'path' | 'handler'>; construct: IConstruct }>,
   limits: Readonly<Record<RouteClass, ThrottleSettings>>,
 ): Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> {
   const settings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
