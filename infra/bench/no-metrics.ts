@@ -3,6 +3,6 @@
  * metrics)`): the same exports, doing nothing and importing nothing, so the bench shows what
  * Powertools metrics add to a function's bundle and init.
  */
-export const requestMetrics = () => ({});
+export const requestMetrics = () => ({ before: async () => {} });
 export const recordWebhookAttempt = () => {};
 export const functionMetrics = () => undefined;
