@@ -31,6 +31,7 @@ import type { Construct, IConstruct } from 'constructs';
 import { INDEXES, KEY, TTL_ATTRIBUTE } from '#shared/db/table-definition.ts';
 import { metricNamespace } from '#shared/observability/metrics.ts';
 import { routeList } from '#shared/routes.ts';
+import { Edge, type EdgeDomain } from './constructs/edge.ts';
 import { Observability } from './constructs/observability.ts';
 import { applyRouteThrottles } from './constructs/protection.ts';
 import { RouteFunction } from './constructs/route-function.ts';
@@ -97,6 +98,13 @@ export interface BookingStackProps extends StackProps {
    * read from context by booking-app.ts. Default: defaultStageOptions(stage).
    */
   options?: StageOptions;
+  /**
+   * With `options.waf`: the ARN of the stage's web ACL (infra/waf-stack.ts, us-east-1), which the
+   * CloudFront distribution in front of the API attaches (infra/constructs/edge.ts).
+   */
+  webAclArn?: string;
+  /** With `options.waf`: a custom domain and its us-east-1 certificate for the distribution (TLS 1.2+). */
+  edgeDomain?: EdgeDomain;
   /** Tests only; see TestCode. */
   testCode?: TestCode;
 }
@@ -177,6 +185,8 @@ export class BookingStack extends Stack {
   /** The HTTP route of each route, by route name. */
   readonly routes: ReadonlyMap<string, HttpRoute>;
   readonly observability: Observability;
+  /** CloudFront and its web ACL in front of the API (context `waf=true`), else none. */
+  readonly edge?: Edge;
   readonly api: HttpApi;
   readonly apiStage: HttpStage;
   /** The function of each route, by route name. */
@@ -224,6 +234,13 @@ export class BookingStack extends Stack {
         : {}),
     });
 
+    if (options.waf) {
+      if (props.webAclArn === undefined) throw new Error('waf: the stack needs the ARN of its web ACL (infra/waf-stack.ts, created by infra/booking-app.ts)');
+      this.edge = new Edge(this, 'Edge', { stage: props.stage, api: this.api, webAclArn: props.webAclArn, ...(props.edgeDomain ? { domain: props.edgeDomain } : {}) });
+    } else if (props.webAclArn !== undefined || props.edgeDomain !== undefined) {
+      throw new Error('webAclArn and edgeDomain are for a stage with the WAF (options.waf) only');
+    }
+
     const functions = new Map<string, LambdaFunction>();
     const httpRoutes = new Map<string, HttpRoute>();
     for (const route of routeList) {
@@ -234,6 +251,8 @@ export class BookingStack extends Stack {
         environment: {
           // Where the function publishes its metrics (shared/observability/metrics.ts): none without it.
           POWERTOOLS_METRICS_NAMESPACE: namespace,
+          // Behind CloudFront: refuse what went around it (shared/http/middleware.ts assertViaEdge).
+          ...(this.edge ? this.edge.functionEnvironment() : {}),
           ...(route.audit ? { AUDIT_RETENTION_DAYS: String(auditRetentionDays) } : {}),
         },
         logs,
@@ -290,7 +309,11 @@ export class BookingStack extends Stack {
       production: isProd,
     });
 
-    new CfnOutput(this, 'ApiUrl', { value: this.apiStage.url, description: 'Base URL of the API' });
+    new CfnOutput(this, 'ApiUrl', {
+      // Behind the WAF, the API Gateway address refuses every request: only CloudFront's is published.
+      value: this.edge ? `${this.edge.baseUrl}/` : this.apiStage.url,
+      description: this.edge ? 'Base URL of the API (CloudFront, behind AWS WAF)' : 'Base URL of the API',
+    });
     new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'The single DynamoDB table' });
   }
 

@@ -11,9 +11,12 @@
  * | `alarmEmail` | none | none | — (SNS email is free at this volume) |
  * | `latencyAlarms` | `route` (p99 per route) | `route` | per alarm metric |
  * | `tracing` | off | off | per trace recorded |
+ * | `waf` | off | off | web ACL, each rule, the origin secret |
+ * | `wafRateLimit` | 1000 per 5 min per IP | same | — |
  * | throttles | per route class | per route class | — |
  */
 import type { Node } from 'constructs';
+import { DEFAULT_WAF_RATE_LIMIT, MIN_WAF_RATE_LIMIT } from './waf-stack.ts';
 import { DEFAULT_ROUTE_THROTTLES, ROUTE_CLASSES, throttleContextKeys, type RouteClass, type ThrottleSettings } from './constructs/protection.ts';
 
 export type LatencyAlarms = 'route' | 'api';
@@ -35,6 +38,13 @@ export type StageOptions = {
   tracing: boolean;
   /** Throttle of each route, by the route's class. */
   routeThrottles: Record<RouteClass, ThrottleSettings>;
+  /**
+   * CloudFront in front of the API with an AWS WAF web ACL (in us-east-1, infra/waf-stack.ts); the
+   * functions then refuse requests that did not come through it (infra/constructs/edge.ts).
+   */
+  waf: boolean;
+  /** Requests one source IP may send in 5 minutes before the WAF blocks it (with `waf`). */
+  wafRateLimit: number;
 };
 
 /** Defaults of a stage (no context). */
@@ -48,6 +58,8 @@ export function defaultStageOptions(stage: string): StageOptions {
     latencyAlarms: 'route',
     tracing: false,
     routeThrottles: { ...DEFAULT_ROUTE_THROTTLES },
+    waf: false,
+    wafRateLimit: DEFAULT_WAF_RATE_LIMIT,
   };
 }
 
@@ -62,12 +74,10 @@ export function readStageOptions(node: Node, stage: string): StageOptions {
         'encrypted with KMS). Turn it off only on a stage that is not production.',
     );
   }
-  if (readBoolean(node, 'waf')) {
-    throw new Error(
-      'Context waf=true: AWS WAF cannot be attached to an API Gateway HTTP API (only to REST APIs, CloudFront, ' +
-        'load balancers and a few others). README.md, "Protection", says what protects the API instead.',
-    );
-  }
+  const waf = readBoolean(node, 'waf') ?? false;
+  const wafRateLimit = readPositiveInteger(node, 'wafRateLimit') ?? DEFAULT_WAF_RATE_LIMIT;
+  if (wafRateLimit < MIN_WAF_RATE_LIMIT) throw new Error(`Context wafRateLimit must be at least ${MIN_WAF_RATE_LIMIT} (AWS WAF's least rate limit), got ${wafRateLimit}`);
+  if (!waf && node.tryGetContext('wafRateLimit') !== undefined) throw new Error('Context wafRateLimit is set but waf is off (waf=false): there is no web ACL to apply it.');
   const alarmEmail = readString(node, 'alarmEmail');
   if (alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(alarmEmail)) throw new Error(`Context alarmEmail is not an email address: ${JSON.stringify(alarmEmail)}`);
   const alarms = readBoolean(node, 'alarms') ?? defaults.alarms;
@@ -89,6 +99,8 @@ export function readStageOptions(node: Node, stage: string): StageOptions {
     latencyAlarms,
     tracing: readBoolean(node, 'tracing') ?? false,
     routeThrottles,
+    waf,
+    wafRateLimit,
   };
 }
 

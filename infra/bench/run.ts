@@ -17,7 +17,7 @@
  * 4. cold requests: a fresh node process imports a function's bundle and serves its first request
  *    end to end against DynamoDB Local, against the client-only bundle making one GetItem;
  * 5. prices it all from infra/bench/prices.json;
- * 6. fixed: synthesizes the dev and prod stacks (and prod with latencyAlarms=api) and prices what they
+ * 6. fixed: synthesizes the dev and prod stacks (and prod with latencyAlarms=api, and with waf=true) and prices what they
  *    deploy that is billed by the month (infra/cost/fixed-cost.ts): what a stage costs while idle.
  * Writes .local/bench/latest.json and prints tables. Not part of `npm test`.
  * BENCH_BOOKINGS, BENCH_SECONDS and BENCH_OP_REPEATS shorten it; BENCH_ONLY=bundles,cold (any of
@@ -35,7 +35,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../local/dynamodb-local.ts';
 import { countStages } from '#shared/db/stage-counter.ts';
 import { BUNDLE_ALIASES } from '../constructs/route-function.ts';
-import type { FixedCost, FixedPrices } from '../cost/fixed-cost.ts';
+import type { FixedCost, FixedPrices, Template } from '../cost/fixed-cost.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const OUT_DIR = join(ROOT, '.local', 'bench');
@@ -264,14 +264,15 @@ const FIXED_STAGES: ReadonlyArray<{ label: string; stage: string; context: Obj }
   { label: 'dev', stage: 'dev', context: {} },
   { label: 'prod', stage: 'prod', context: {} },
   { label: 'prod, latencyAlarms=api', stage: 'prod', context: { latencyAlarms: 'api' } },
+  // Both of its stacks: the stage's and its web ACL's (us-east-1).
+  { label: 'prod, waf=true', stage: 'prod', context: { waf: 'true', region: 'us-east-1' } },
 ];
 
 type FixedResult = { stage: string; options: Obj; cost: FixedCost };
 
 async function fixedCosts(): Promise<FixedResult[]> {
   const { App } = await import('aws-cdk-lib');
-  const { BookingStack } = await import('../booking-stack.ts');
-  const { readStageOptions } = await import('../stage-options.ts');
+  const { createStageStacks } = await import('../booking-app.ts');
   const { fixedMonthlyCost } = await import('../cost/fixed-cost.ts');
   const cdkContext = (JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { context: Obj }).context;
   const results: FixedResult[] = [];
@@ -279,12 +280,13 @@ async function fixedCosts(): Promise<FixedResult[]> {
     const outdir = mkdtempSync(join(tmpdir(), 'bench-fixed-'));
     try {
       const app = new App({ outdir, context: { ...cdkContext, ...context, stage, 'aws:cdk:bundling-stacks': [] } });
-      const options = readStageOptions(app.node, stage);
-      const stack = new BookingStack(app, `DentalBooking-${stage}`, { stage, options });
-      const template = app.synth().getStackByName(stack.stackName).template as Parameters<typeof fixedMonthlyCost>[0];
-      const shown: Obj = { ...options };
+      const { stack, wafStack } = createStageStacks(app);
+      const assembly = app.synth();
+      const templates = [stack, ...(wafStack ? [wafStack] : [])].map((s) => assembly.getStackByName(s.stackName).template as Template);
+      const shown: Obj = { ...stack.options };
       delete shown.routeThrottles;
-      results.push({ stage: label, options: shown, cost: fixedMonthlyCost(template, PRICES.fixed_monthly) });
+      if (!stack.options.waf) delete shown.wafRateLimit;
+      results.push({ stage: label, options: shown, cost: fixedMonthlyCost(templates, PRICES.fixed_monthly) });
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }

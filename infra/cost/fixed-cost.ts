@@ -1,13 +1,14 @@
 /**
  * What a stage costs a month while nobody uses it: the resources of its synthesized template that are
- * billed by the month (keys, alarms, dashboards, web ACLs, advanced parameters), priced with the dated
+ * billed by the month (keys, alarms, dashboards, web ACLs and their rules, secrets, advanced parameters), priced with the dated
  * list prices of infra/bench/prices.json (`fixed_monthly`). `npm run bench` prints it per stage; the
  * README's cost lines are its output; a test holds dev at $0.00.
  *
  * Every resource type must be either priced here or listed as free while idle (`free_when_idle`): a
  * new type fails the calculation until someone decides which it is. What is billed by use only —
  * requests, invocations, stored data and log bytes, custom metrics (billed only for the hours they
- * receive data), traces — is the per-request cost model's, not this.
+ * receive data), traces — is the per-request cost model's, not this. A stage with `waf=true` has two
+ * stacks (its web ACL's is in us-east-1): fixedMonthlyCost takes every template of the stage.
  */
 
 export type FixedPrices = {
@@ -22,6 +23,7 @@ export type FixedPrices = {
   waf_web_acl_usd: number;
   waf_rule_usd: number;
   ssm_advanced_parameter_usd: number;
+  secrets_manager_secret_usd: number;
   free_when_idle: readonly string[];
 };
 
@@ -40,7 +42,7 @@ export type CostLine = {
 export type FixedCost = { lines: CostLine[]; total_usd: number };
 
 type Resource = { Type: string; Properties?: Record<string, unknown> };
-type Template = { Resources?: Record<string, Resource> };
+export type Template = { Resources?: Record<string, Resource> };
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
@@ -53,7 +55,7 @@ export function alarmMetrics(properties: Record<string, unknown>): { count: numb
 }
 
 /** The fixed monthly cost of a synthesized template (CloudFormation JSON). */
-export function fixedMonthlyCost(template: Template, prices: FixedPrices): FixedCost {
+export function fixedMonthlyCost(templates: Template | readonly Template[], prices: FixedPrices): FixedCost {
   const free = new Set(prices.free_when_idle);
   let keys = 0;
   let rotatedKeys = 0;
@@ -64,9 +66,11 @@ export function fixedMonthlyCost(template: Template, prices: FixedPrices): Fixed
   let webAcls = 0;
   let wafRules = 0;
   let advancedParameters = 0;
+  let secrets = 0;
   const unknown: string[] = [];
 
-  for (const [id, resource] of Object.entries(template.Resources ?? {})) {
+  const resources = ([] as Template[]).concat(templates).flatMap((template) => Object.entries(template.Resources ?? {}));
+  for (const [id, resource] of resources) {
     const p = resource.Properties ?? {};
     switch (resource.Type) {
       case 'AWS::KMS::Key':
@@ -90,6 +94,9 @@ export function fixedMonthlyCost(template: Template, prices: FixedPrices): Fixed
       case 'AWS::DynamoDB::Table':
         // Provisioned capacity is billed by the hour whatever the traffic: not a choice this project makes.
         if (p.BillingMode !== 'PAY_PER_REQUEST') throw new Error(`${id}: a table with provisioned capacity has a fixed cost this calculation does not price`);
+        break;
+      case 'AWS::SecretsManager::Secret':
+        secrets++;
         break;
       case 'AWS::SSM::Parameter':
         if (p.Tier === 'Advanced') advancedParameters++;
@@ -127,8 +134,9 @@ export function fixedMonthlyCost(template: Template, prices: FixedPrices): Fixed
   line('CloudWatch alarm metrics', alarmMetricCount, prices.alarm_metric_usd, { context: 'alarms, latencyAlarms', note: `${alarms} alarms; a math alarm counts each metric it reads` });
   line('CloudWatch high-resolution alarm metrics', highResolutionAlarmMetrics, prices.alarm_metric_high_resolution_usd, { context: 'alarms' });
   line('CloudWatch dashboard', dashboards, prices.dashboard_usd, { context: 'dashboard' });
-  line('WAF web ACL', webAcls, prices.waf_web_acl_usd);
-  line('WAF rules', wafRules, prices.waf_rule_usd);
+  line('WAF web ACL (us-east-1, for CloudFront)', webAcls, prices.waf_web_acl_usd, { context: 'waf' });
+  line('WAF rules', wafRules, prices.waf_rule_usd, { context: 'waf', note: 'a managed rule group counts as one rule' });
+  line('Secrets Manager secret (CloudFront origin header)', secrets, prices.secrets_manager_secret_usd, { context: 'waf' });
   line('SSM advanced parameters', advancedParameters, prices.ssm_advanced_parameter_usd);
   return { lines, total_usd: round2(lines.reduce((sum, l) => sum + l.usd, 0)) };
 }

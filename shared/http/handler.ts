@@ -23,7 +23,7 @@ import type { Actor } from '../domain/audit.ts';
 import { withRequestGate } from '../db/request-gate.ts';
 import { API_SECURITY_HEADERS } from './security-headers.ts';
 import { tokenLookupProblem } from './problem.ts';
-import { accessLog, assertBodySize, parsePart, problemErrors, type ApiEvent, type ApiResult, type Parsed, type Reply } from './middleware.ts';
+import { accessLog, assertBodySize, assertViaEdge, parsePart, problemErrors, type ApiEvent, type ApiResult, type Parsed, type Reply } from './middleware.ts';
 
 export { MAX_BODY_BYTES, created, noContent, ok, type ApiEvent, type ApiResult, type Reply } from './middleware.ts';
 export { publicHandler } from './public-handler.ts';
@@ -84,6 +84,7 @@ export function apiHandler<R extends RouteSpec>(route: R, action: (request: ApiR
     .use(accessLog(route))
     .use(problemErrors())
     .handler(async (event, context) => {
+      assertViaEdge(event);
       assertBodySize(event);
       // A route about the caller (whoami) names no organisation: the token's own is the route's.
       const orgFromToken = route.org === 'token';

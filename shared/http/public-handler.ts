@@ -6,7 +6,7 @@ import { ApiError, type FieldError } from '../errors.ts';
 import type { RouteSpec } from '../routes/spec.ts';
 import { logger } from '../observability/logger.ts';
 import { requestMetrics } from '../observability/metrics.ts';
-import { accessLog, assertBodySize, parsePart, problemErrors, type ApiEvent, type ApiResult, type Parsed } from './middleware.ts';
+import { accessLog, assertBodySize, assertViaEdge, parsePart, problemErrors, type ApiEvent, type ApiResult, type Parsed } from './middleware.ts';
 import { API_SECURITY_HEADERS, PAGE_SECURITY_HEADERS } from './security-headers.ts';
 
 /**
@@ -24,6 +24,7 @@ export function publicHandler<R extends RouteSpec>(
     .use(accessLog(route))
     .use(problemErrors())
     .handler(async (event) => {
+      assertViaEdge(event);
       assertBodySize(event);
       const errors: FieldError[] = [];
       const params = parsePart<R['request']['params']>('path', route.request.params, event.pathParameters ?? {}, errors);

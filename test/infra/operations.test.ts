@@ -118,7 +118,8 @@ describe('dev (not production): $0.00 while idle', () => {
     [{ alarmEmail: 'it@clinic.example' }, /alarms are off/],
     [{ latencyAlarms: 'function' }, /latencyAlarms must be route or api/],
     [{ throttleReadRate: '0' }, /throttleReadRate must be a positive integer/],
-    [{ waf: 'true' }, /WAF cannot be attached to an API Gateway HTTP API/],
+    [{ waf: 'true', wafRateLimit: '9', region: 'eu-west-1' }, /wafRateLimit must be at least 10/],
+    [{ wafRateLimit: '2000' }, /waf is off/],
   ])('refuses %j', (context, error) => {
     expect(() => buildApp('dev', { context })).toThrow(error);
   });

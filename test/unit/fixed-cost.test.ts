@@ -22,7 +22,7 @@ const mathAlarm = (metrics: number) => ({
 
 describe('fixed monthly cost', () => {
   it('uses the dated list prices (2025-06-01, us-east-1)', () => {
-    expect(prices).toMatchObject({ as_of: '2025-06-01', region: 'us-east-1', kms_key_usd: 1, alarm_metric_usd: 0.1, dashboard_usd: 3, waf_web_acl_usd: 5, waf_rule_usd: 1 });
+    expect(prices).toMatchObject({ as_of: '2025-06-01', region: 'us-east-1', kms_key_usd: 1, alarm_metric_usd: 0.1, dashboard_usd: 3, waf_web_acl_usd: 5, waf_rule_usd: 1, secrets_manager_secret_usd: 0.4 });
   });
 
   it('is $0.00 for what is billed only by use: functions, routes, on-demand table, log groups without a key, topics, queues', () => {
@@ -64,12 +64,38 @@ describe('fixed monthly cost', () => {
       ['CloudWatch alarm metrics', 10, 1],
       ['CloudWatch high-resolution alarm metrics', 1, 0.3],
       ['CloudWatch dashboard', 1, 3],
-      ['WAF web ACL', 1, 5],
+      ['WAF web ACL (us-east-1, for CloudFront)', 1, 5],
       ['WAF rules', 2, 2],
       ['SSM advanced parameters', 1, 0.05],
     ]);
     expect(cost.total_usd).toBe(12.35);
     expect(cost.lines[0]!.note).toMatch(/up to \$3\.00 a key from the third year/);
+  });
+
+  it('prices a stage of two stacks (waf=true) together: the web ACL and its rules in one, the origin secret in the other; CloudFront free', () => {
+    const stage = {
+      Resources: {
+        D: { Type: 'AWS::CloudFront::Distribution' },
+        S: { Type: 'AWS::SecretsManager::Secret', Properties: { GenerateSecretString: {} } },
+        F: { Type: 'AWS::Lambda::Function', Properties: {} },
+      },
+    };
+    const waf = {
+      Resources: {
+        W: { Type: 'AWS::WAFv2::WebACL', Properties: { Rules: [{ Name: 'rate' }, { Name: 'common' }, { Name: 'bad-inputs' }] } },
+        L: { Type: 'AWS::WAFv2::LoggingConfiguration' },
+        G: { Type: 'AWS::Logs::LogGroup', Properties: {} },
+      },
+    };
+    const cost = fixedMonthlyCost([stage, waf], prices);
+    expect(cost.lines.map((l) => [l.item, l.count, l.usd, l.context])).toEqual([
+      ['WAF web ACL (us-east-1, for CloudFront)', 1, 5, 'waf'],
+      ['WAF rules', 3, 3, 'waf'],
+      ['Secrets Manager secret (CloudFront origin header)', 1, 0.4, 'waf'],
+    ]);
+    expect(cost.total_usd).toBe(8.4);
+    expect(fixedMonthlyCost([stage], prices).total_usd).toBe(0.4);
+    expect(fixedMonthlyCost([], prices)).toEqual({ lines: [], total_usd: 0 });
   });
 
   it('counts alarm metrics as CloudWatch bills them', () => {
