@@ -9,8 +9,9 @@
  * cannot reserve any and the deploy would fail; in a larger account every reserved unit is taken
  * from the account's pool even while idle. These throttles bound each route instead.
  *
- * Throttles count every caller together: one client can use up a route's rate for everyone. The WAF
- * option (per source IP) is not here: AWS WAF cannot be attached to an HTTP API (README, Protection).
+ * Throttles count every caller together: one client can use up a route's rate for everyone. A limit
+ * per source IP takes the optional WAF (context `waf=true`): AWS WAF cannot be attached to an HTTP
+ * API, so it sits on a CloudFront distribution in front of it (infra/waf-stack.ts, infra/constructs/edge.ts).
  */
 import type { CfnRoute, CfnStage, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { IConstruct } from 'constructs';
