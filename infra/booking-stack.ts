@@ -8,7 +8,7 @@
  * (shared/http/handler.ts), with one strongly consistent GetItem of the token item sent together with
  * the route's first read — one Lambda invocation and one cold start per request, not two.
  */
-import { Aws, CfnOutput, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Aspects, Aws, CfnOutput, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import {
   CorsHttpMethod,
   HttpApi,
@@ -26,12 +26,17 @@ import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, Tabl
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { Construct } from 'constructs';
+import { CfnLogGroup, LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct, IConstruct } from 'constructs';
 import { INDEXES, KEY, STREAM_VIEW_TYPE, TTL_ATTRIBUTE } from '#shared/db/table-definition.ts';
+import { metricNamespace } from '#shared/observability/metrics.ts';
 import { routeList } from '#shared/routes.ts';
+import { Edge, type EdgeDomain } from './constructs/edge.ts';
+import { Observability } from './constructs/observability.ts';
+import { applyRouteThrottles } from './constructs/protection.ts';
 import { RouteFunction } from './constructs/route-function.ts';
 import { WEBHOOK_FUNCTIONS, Webhooks, type WebhookFunctionName } from './constructs/webhooks.ts';
+import { defaultStageOptions, type StageOptions } from './stage-options.ts';
 
 export {
   AUDIT_WRITE_ACTIONS,
@@ -89,6 +94,18 @@ export interface BookingStackProps extends StackProps {
    * default): no CORS configuration at all, so browsers on other origins cannot read any response.
    */
   corsOrigins?: readonly string[];
+  /**
+   * Operations choices (log key, alarms, dashboard, tracing, route throttles): infra/stage-options.ts,
+   * read from context by booking-app.ts. Default: defaultStageOptions(stage).
+   */
+  options?: StageOptions;
+  /**
+   * With `options.waf`: the ARN of the stage's web ACL (infra/waf-stack.ts, us-east-1), which the
+   * CloudFront distribution in front of the API attaches (infra/constructs/edge.ts).
+   */
+  webAclArn?: string;
+  /** With `options.waf`: a custom domain and its us-east-1 certificate for the distribution (TLS 1.2+). */
+  edgeDomain?: EdgeDomain;
   /** Tests only; see TestCode. */
   testCode?: TestCode;
 }
@@ -116,6 +133,16 @@ export const TOKEN_ROUTE_REASON =
   'sends any write. A Lambda authorizer would add a second invocation and cold start to every request, ' +
   'and API Gateway cannot shape an authorizer\'s denials; a JWT authorizer cannot check these opaque, ' +
   'revocable tokens.';
+
+/**
+ * Why a log group of a stage that is not production has no customer managed key
+ * (HIPAA.Security-CloudWatchLogGroupEncrypted, on each such log group only).
+ */
+export const LOG_KEY_REASON =
+  'Not a production stage: CloudWatch Logs encrypts this log group at rest with its own keys; no customer ' +
+  'managed KMS key is deployed, so an idle stage costs $0.00 (a key is about $1 a month). The logs carry ' +
+  'ids, routes, statuses and timings, never patient data. A production stage always has the key ' +
+  '(context production, logKey).';
 
 /** Why the table has no AWS Backup plan (HIPAA.Security-DynamoDBInBackupPlan, on the table only). */
 export const TABLE_BACKUP_REASON =
@@ -150,8 +177,17 @@ const ACCESS_LOG_FIELDS = {
 export class BookingStack extends Stack {
   readonly stage: string;
   readonly table: Table;
-  /** Customer managed key of every log group of the stack (function logs and API access logs). */
-  readonly logKey: Key;
+  /**
+   * Customer managed key of every log group of the stack (function logs and API access logs), and of
+   * the alarm topic; none on a stage without it (context logKey; production stages always have it).
+   */
+  readonly logKey?: Key;
+  readonly options: StageOptions;
+  /** The HTTP route of each route, by route name. */
+  readonly routes: ReadonlyMap<string, HttpRoute>;
+  readonly observability: Observability;
+  /** CloudFront and its web ACL in front of the API (context `waf=true`), else none. */
+  readonly edge?: Edge;
   readonly api: HttpApi;
   readonly apiStage: HttpStage;
   /** The function of each route, by route name. */
@@ -162,7 +198,9 @@ export class BookingStack extends Stack {
   constructor(scope: Construct, id: string, props: BookingStackProps) {
     super(scope, id, props);
     this.stage = props.stage;
-    const isProd = props.stage === 'prod';
+    const options = props.options ?? defaultStageOptions(props.stage);
+    this.options = options;
+    const isProd = options.production;
     // Data (and, in prod, its audit trail) outlives the stack; a dev stack cleans up after itself.
     const removalPolicy = isProd ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
@@ -174,13 +212,17 @@ export class BookingStack extends Stack {
     const bundled = testCodeBundles(props.testCode);
 
     this.table = this.createTable(isProd, removalPolicy);
-    this.logKey = this.createLogKey(removalPolicy);
-    const logs = { retention: logRetention, removalPolicy, encryptionKey: this.logKey };
+    if (options.logKey) this.logKey = this.createLogKey(removalPolicy);
+    else if (isProd) throw new Error('A production stage keeps its log key (see infra/stage-options.ts)');
+    else Aspects.of(this).add({ visit: acknowledgeLogGroupWithoutKey });
+    const logs = { retention: logRetention, removalPolicy, ...(this.logKey ? { encryptionKey: this.logKey } : {}) };
+    const namespace = metricNamespace(props.stage);
     this.webhooks = new Webhooks(this, 'Webhooks', {
       table: this.table,
       stage: props.stage,
       logs,
       removalPolicy,
+      metricNamespace: namespace,
       stub: (name: WebhookFunctionName) => bundled !== undefined && !bundled.has(name),
     });
 
@@ -203,14 +245,29 @@ export class BookingStack extends Stack {
         : {}),
     });
 
+    if (options.waf) {
+      if (props.webAclArn === undefined) throw new Error('waf: the stack needs the ARN of its web ACL (infra/waf-stack.ts, created by infra/booking-app.ts)');
+      this.edge = new Edge(this, 'Edge', { stage: props.stage, api: this.api, webAclArn: props.webAclArn, ...(props.edgeDomain ? { domain: props.edgeDomain } : {}) });
+    } else if (props.webAclArn !== undefined || props.edgeDomain !== undefined) {
+      throw new Error('webAclArn and edgeDomain are for a stage with the WAF (options.waf) only');
+    }
+
     const functions = new Map<string, LambdaFunction>();
+    const httpRoutes = new Map<string, HttpRoute>();
     for (const route of routeList) {
       const id = pascalCase(route.name);
       const { function: fn, policy } = new RouteFunction(this, id, {
         route,
         table: this.table,
-        environment: route.audit ? { AUDIT_RETENTION_DAYS: String(auditRetentionDays) } : {},
+        environment: {
+          // Where the function publishes its metrics (shared/observability/metrics.ts): none without it.
+          POWERTOOLS_METRICS_NAMESPACE: namespace,
+          // Behind CloudFront: refuse what went around it (shared/http/middleware.ts assertViaEdge).
+          ...(this.edge ? this.edge.functionEnvironment() : {}),
+          ...(route.audit ? { AUDIT_RETENTION_DAYS: String(auditRetentionDays) } : {}),
+        },
         logs,
+        tracing: options.tracing,
         stub: bundled !== undefined && !bundled.has(route.name),
       });
       functions.set(route.name, fn);
@@ -231,8 +288,10 @@ export class BookingStack extends Stack {
         id: 'AwsSolutions-APIG4',
         reason: route.scope === 'public' ? PUBLIC_ROUTE_REASON : TOKEN_ROUTE_REASON,
       });
+      httpRoutes.set(route.name, httpRoute);
     }
     this.functions = functions;
+    this.routes = httpRoutes;
 
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', logs);
     this.apiStage = new HttpStage(this, 'DefaultStage', {
@@ -246,7 +305,33 @@ export class BookingStack extends Stack {
       },
     });
 
-    new CfnOutput(this, 'ApiUrl', { value: this.apiStage.url, description: 'Base URL of the API' });
+    // Each route's own throttle, by its class in the route table (infra/constructs/protection.ts).
+    applyRouteThrottles(this.apiStage, routeList.map((route) => ({ route, construct: httpRoutes.get(route.name)! })), options.routeThrottles);
+    this.observability = new Observability(this, 'Observability', {
+      stage: props.stage,
+      namespace,
+      api: this.api,
+      table: this.table,
+      routes: routeList.map((route) => ({ route, fn: functions.get(route.name)! })),
+      alarms: options.alarms,
+      dashboard: options.dashboard,
+      latencyAlarms: options.latencyAlarms,
+      ...(options.alarmEmail ? { alarmEmail: options.alarmEmail } : {}),
+      ...(this.logKey ? { topicKey: this.logKey } : {}),
+      production: isProd,
+      extraFunctions: [
+        { label: 'webhook dispatch', fn: this.webhooks.dispatchFunction },
+        { label: 'webhook retry', fn: this.webhooks.retryFunction },
+      ],
+      deadLetterQueues: [{ label: 'webhooks', queue: this.webhooks.deadLetterQueue }],
+      webhookMetrics: true,
+    });
+
+    new CfnOutput(this, 'ApiUrl', {
+      // Behind the WAF, the API Gateway address refuses every request: only CloudFront's is published.
+      value: this.edge ? `${this.edge.baseUrl}/` : this.apiStage.url,
+      description: this.edge ? 'Base URL of the API (CloudFront, behind AWS WAF)' : 'Base URL of the API',
+    });
     new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'The single DynamoDB table' });
   }
 
@@ -364,6 +449,16 @@ function testCodeBundles(testCode: TestCode | undefined): ReadonlySet<string> | 
   const unknown = testCode.bundle.filter((name) => !routeList.some((route) => route.name === name) && !(name in WEBHOOK_FUNCTIONS));
   if (unknown.length > 0) throw new Error(`testCode.bundle: no such route ${unknown.join(', ')}`);
   return new Set(testCode.bundle);
+}
+
+/**
+ * On a stage without the log key (never production): acknowledges the HIPAA finding on each log group
+ * that has no key — every log group of the stack, whichever construct made it — and on nothing else.
+ */
+function acknowledgeLogGroupWithoutKey(node: IConstruct) {
+  if (node instanceof CfnLogGroup && node.kmsKeyId === undefined) {
+    Validations.of(node).acknowledge({ id: 'HIPAA.Security-CloudWatchLogGroupEncrypted', reason: LOG_KEY_REASON });
+  }
 }
 
 /** `searchPatients` -> `SearchPatients`, for construct ids. */

@@ -24,6 +24,7 @@
 import { realpathSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { quietSdkNodeNotice } from '../local/node-support.ts';
 import { resolveTarget, TargetNotFoundError, TargetUsageError, type Target } from './target.ts';
 
 const USAGE = `Usage: npm run admin -- <command> (--stage <name> | --local | --table <name> [--endpoint <url>]) [options]
@@ -263,6 +264,8 @@ function isEntryPoint(): boolean {
   }
 }
 if (isEntryPoint()) {
+  // The SDK's Node version notice asks nothing of an operator today (infra/local/node-support.ts).
+  quietSdkNodeNotice();
   const code = await main(process.argv.slice(2));
   if (code !== 0) process.exit(code);
 }

@@ -16,10 +16,12 @@
  *    request (the route's function verifies its token);
  * 4. cold requests: a fresh node process imports a function's bundle and serves its first request
  *    end to end against DynamoDB Local, against the client-only bundle making one GetItem;
- * 5. prices it all from infra/bench/prices.json.
+ * 5. prices it all from infra/bench/prices.json;
+ * 6. fixed: synthesizes the dev and prod stacks (and prod with latencyAlarms=api, and with waf=true) and prices what they
+ *    deploy that is billed by the month (infra/cost/fixed-cost.ts): what a stage costs while idle.
  * Writes .local/bench/latest.json and prints tables. Not part of `npm test`.
  * BENCH_BOOKINGS, BENCH_SECONDS and BENCH_OP_REPEATS shorten it; BENCH_ONLY=bundles,cold (any of
- * throughput, operations, bundles, cold) runs only those parts.
+ * throughput, operations, bundles, cold, fixed) runs only those parts.
  */
 import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
@@ -33,6 +35,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../local/dynamodb-local.ts';
 import { countStages } from '#shared/db/stage-counter.ts';
 import { BUNDLE_ALIASES } from '../constructs/route-function.ts';
+import type { FixedCost, FixedPrices, Template } from '../cost/fixed-cost.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const OUT_DIR = join(ROOT, '.local', 'bench');
@@ -46,7 +49,7 @@ const THROUGHPUT_ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 10));
 const OP_REPEATS = Number(process.env.BENCH_OP_REPEATS ?? 10);
 const INIT_RUNS = 5;
 const COLD_RUNS = 3;
-const PARTS = ['throughput', 'operations', 'bundles', 'cold'] as const;
+const PARTS = ['throughput', 'operations', 'bundles', 'cold', 'fixed'] as const;
 type Part = (typeof PARTS)[number];
 const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map((p) => p.trim()).filter(Boolean);
 for (const part of ONLY) if (!PARTS.includes(part as Part)) throw new Error(`BENCH_ONLY: no part ${part} (${PARTS.join(', ')})`);
@@ -54,6 +57,7 @@ const runs = (part: Part) => ONLY.length === 0 || ONLY.includes(part);
 const BEFORE = JSON.parse(readFileSync(join(import.meta.dirname, 'before.json'), 'utf8')) as Before;
 
 type Prices = {
+  fixed_monthly: FixedPrices & { custom_metric_usd: number; xray_usd_per_million_traces: number };
   as_of: string;
   region: string;
   sources: string[];
@@ -254,6 +258,53 @@ function runFresh(script: string, env: NodeJS.ProcessEnv): { ok: true; out: stri
 }
 
 // ---------------------------------------------------------------------------------------------
+// Fixed monthly cost of each stage, from its synthesized template (no bundling, no cdk-nag).
+
+const FIXED_STAGES: ReadonlyArray<{ label: string; stage: string; context: Obj }> = [
+  { label: 'dev', stage: 'dev', context: {} },
+  { label: 'prod', stage: 'prod', context: {} },
+  { label: 'prod, latencyAlarms=api', stage: 'prod', context: { latencyAlarms: 'api' } },
+  // Both of its stacks: the stage's and its web ACL's (us-east-1).
+  { label: 'prod, waf=true', stage: 'prod', context: { waf: 'true', region: 'us-east-1' } },
+];
+
+type FixedResult = { stage: string; options: Obj; cost: FixedCost };
+
+async function fixedCosts(): Promise<FixedResult[]> {
+  const { App } = await import('aws-cdk-lib');
+  const { createStageStacks } = await import('../booking-app.ts');
+  const { fixedMonthlyCost } = await import('../cost/fixed-cost.ts');
+  const cdkContext = (JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { context: Obj }).context;
+  const results: FixedResult[] = [];
+  for (const { label, stage, context } of FIXED_STAGES) {
+    const outdir = mkdtempSync(join(tmpdir(), 'bench-fixed-'));
+    try {
+      const app = new App({ outdir, context: { ...cdkContext, ...context, stage, 'aws:cdk:bundling-stacks': [] } });
+      const { stack, wafStack } = createStageStacks(app);
+      const assembly = app.synth();
+      const templates = [stack, ...(wafStack ? [wafStack] : [])].map((s) => assembly.getStackByName(s.stackName).template as Template);
+      const shown: Obj = { ...stack.options };
+      delete shown.routeThrottles;
+      if (!stack.options.waf) delete shown.wafRateLimit;
+      results.push({ stage: label, options: shown, cost: fixedMonthlyCost(templates, PRICES.fixed_monthly) });
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  }
+  return results;
+}
+
+/** Custom metrics the functions can publish (each billed only for the hours it receives data). */
+async function customMetricCount(): Promise<{ per_route: number; problems: number; stage_wide: number; total: number }> {
+  const { routeList } = await import('#shared/routes.ts');
+  const { PROBLEM_TYPES } = await import('#shared/errors.ts');
+  const perRoute = 3 * routeList.length; // Latency, Fault, ClientError
+  const problems = Object.values(PROBLEM_TYPES).filter((p) => p.status < 500).length + 1; // + other
+  const stageWide = 6; // ColdStart, Bookings, Conflicts, Cancellations, WebhookDeliveries, WebhookFailures
+  return { per_route: perRoute, problems, stage_wide: stageWide, total: perRoute + problems + stageWide };
+}
+
+// ---------------------------------------------------------------------------------------------
 
 let dynamo: DynamoDbLocal | undefined;
 let server: Server | undefined;
@@ -313,6 +364,13 @@ const CLIENT_ONLY = '(client only)';
  * exactly as the functions are (the stack's BUNDLE_ALIASES), so the ratios count only our own code.
  */
 const CLIENT_ONLY_SDK_CHAIN = '(client only, SDK chain)';
+/**
+ * The booking function without Powertools metrics (the module replaced by infra/bench/no-metrics.ts)
+ * and with the Powertools tracer (infra/bench/with-tracer.ts): what metrics add, and what in-code
+ * tracing would add, to a bundle and its init.
+ */
+const NO_METRICS = '(book-appointment without metrics)';
+const WITH_TRACER = '(book-appointment with tracer)';
 /** The functions whose cold request is measured (their first requests are made in main). */
 const COLD_FUNCTIONS: readonly string[] = ['get-settings', 'list-appointment-types', 'search-patients', 'get-availability', 'book-appointment'];
 
@@ -354,6 +412,13 @@ async function main() {
       ...(runs('bundles')
         ? [{ name: CLIENT_ONLY_SDK_CHAIN, table: 'read', file: join(import.meta.dirname, 'client-only.ts'), environment: { TABLE_NAME: 'bench', ...(baselineOptions ? { NODE_OPTIONS: baselineOptions } : {}) } as Obj }]
         : []),
+      ...(runs('bundles')
+        ? [NO_METRICS, WITH_TRACER].map((name) => {
+            const booking = deployed.find((d) => d.handler === 'book-appointment')!;
+            const file = name === WITH_TRACER ? join(import.meta.dirname, 'with-tracer.ts') : join(ROOT, 'functions', 'book-appointment.ts');
+            return { name, table: booking.table, file, environment: booking.environment };
+          })
+        : []),
     ];
 
     console.log(`Bundling ${entries.length} functions…`);
@@ -373,10 +438,13 @@ async function main() {
     }));
     // As the stack bundles each function (infra/constructs/route-function.ts, BUNDLING), in one esbuild
     // run per source-map and alias setting.
-    for (const [sourceMap, aliases] of [[false, true], [true, true], [false, false]] as const) {
-      const group = built.filter((b) => b.sourceMap === sourceMap && b.aliases === aliases);
+    for (const [sourceMap, aliases, noMetrics] of [[false, true, false], [true, true, false], [false, false, false], [false, true, true]] as const) {
+      const group = built.filter((b) => b.sourceMap === sourceMap && b.aliases === aliases && (b.name === NO_METRICS) === noMetrics);
       if (group.length === 0) continue;
       await build({
+        plugins: noMetrics
+          ? [{ name: 'no-metrics', setup: (b) => b.onResolve({ filter: /observability\/metrics\.ts$/ }, () => ({ path: join(import.meta.dirname, 'no-metrics.ts') })) }]
+          : [],
         absWorkingDir: ROOT,
         alias: aliases ? { ...BUNDLE_ALIASES } : {},
         entryPoints: group.map((b) => ({ in: entries.find((e) => e.name === b.name)!.file, out: relative(BUNDLE_DIR, b.outfile).replace(/\.mjs$/, '') })),
@@ -403,7 +471,7 @@ async function main() {
       // Round-robin, so background load spreads over every bundle; the baseline runs three times a round.
       for (let r = 0; r < INIT_RUNS; r++) {
         for (const b of built) {
-          const times = b.name === CLIENT_ONLY || b.name === CLIENT_ONLY_SDK_CHAIN ? 3 : 1;
+          const times = b.name === CLIENT_ONLY || b.name === CLIENT_ONLY_SDK_CHAIN || b.name === NO_METRICS || b.name === WITH_TRACER ? 3 : 1;
           for (let i = 0; i < times && !b.error; i++) {
             const run = runFresh(initScript(b.outfile), childEnv(b.environment, {}));
             if (run.ok) {
@@ -857,8 +925,14 @@ process.exit(0);`;
     for (const [name, share] of Object.entries(rc.other_calls_mix)) addMonthly(name, rc.other_calls_per_month * share);
   }
   const monthlyRounded = Object.fromEntries(Object.entries(monthly).map(([k, v]) => [k, round(v, 4)]));
+  let fixed: FixedResult[] = [];
+  if (runs('fixed')) {
+    console.log('Synthesizing the stages for their fixed monthly cost…');
+    fixed = await fixedCosts();
+  }
+  const customMetrics = await customMetricCount();
 
-  const isBaseline = (name: string) => name === CLIENT_ONLY || name === CLIENT_ONLY_SDK_CHAIN;
+  const isBaseline = (name: string) => [CLIENT_ONLY, CLIENT_ONLY_SDK_CHAIN, NO_METRICS, WITH_TRACER].includes(name);
   const dataBundles = bundles.filter((b) => b.table !== 'none' && !isBaseline(b.function));
   const timedData = dataBundles.filter((b) => !b.error);
   const clientBundle = bundles.find((b) => b.function === CLIENT_ONLY);
@@ -907,6 +981,8 @@ process.exit(0);`;
           reference_clinic: { ...rc, usd_per_month: monthlyRounded },
         }
       : undefined,
+    fixed_monthly_cost: fixed.length > 0 ? { prices_as_of: p.fixed_monthly.as_of, region: p.fixed_monthly.region, stages: fixed } : undefined,
+    custom_metrics: { ...customMetrics, usd_per_metric_month: p.fixed_monthly.custom_metric_usd },
     before: BEFORE,
     runtime_seconds: runtimeSeconds,
   };
@@ -1021,6 +1097,32 @@ process.exit(0);`;
       `Reference clinic (${rc.providers} providers, ${rc.operatories} chairs, ${rc.bookings_per_month} bookings + ${rc.other_calls_per_month} other calls a month): $${round(monthly.total, 4)}/month (was $${B.cost.reference_clinic_usd_per_month}) ${JSON.stringify(monthlyRounded)}`,
     );
   }
+  if (bundles.length > 0) {
+    const booking = bundles.find((b) => b.function === 'book-appointment');
+    const without = bundles.find((b) => b.function === NO_METRICS);
+    const traced = bundles.find((b) => b.function === WITH_TRACER);
+    if (booking && without && traced) {
+      console.log(
+        `\nPowertools metrics in book-appointment: +${round(booking.kib - without.kib, 1)} KiB (${without.kib} → ${booking.kib}), init ${without.init_ms} → ${booking.init_ms} ms (CPU ${without.init_cpu_ms} → ${booking.init_cpu_ms} ms). ` +
+          `The Powertools tracer on top (not shipped): +${round(traced.kib - booking.kib, 1)} KiB, init ${traced.init_ms} ms (CPU ${traced.init_cpu_ms} ms).`,
+      );
+    }
+  }
+  if (fixed.length > 0) {
+    console.log(`\nFixed monthly cost while idle (list prices as of ${p.fixed_monthly.as_of}, ${p.fixed_monthly.region}, before free tiers; infra/cost/fixed-cost.ts)`);
+    console.log(
+      table(
+        fixed.flatMap((f) => [
+          ...f.cost.lines.map((l) => ({ stage: f.stage, item: l.item, count: l.count, 'each $': l.unit_usd.toFixed(2), '$/month': l.usd.toFixed(2), 'turned off by': l.context ?? '', note: l.note ?? '' })),
+          { stage: f.stage, item: 'total', count: '', 'each $': '', '$/month': f.cost.total_usd.toFixed(2), 'turned off by': '', note: '' },
+        ]),
+      ),
+    );
+  }
+  console.log(
+    `Custom metrics (billed only for the hours they receive data, $${p.fixed_monthly.custom_metric_usd} a metric-month): at most ${customMetrics.total} ` +
+      `(${customMetrics.per_route} per route, ${customMetrics.problems} problem types, ${customMetrics.stage_wide} stage-wide): $0.00 idle, at most $${round(customMetrics.total * p.fixed_monthly.custom_metric_usd, 2)} a month if every one had data every hour.`,
+  );
   console.log(`\nWrote ${join(OUT_DIR, 'latest.json')} — bench took ${runtimeSeconds} s`);
 }
 

@@ -10,7 +10,7 @@ import { Duration, Validations, type RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Architecture, Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Code, Function as LambdaFunction, Runtime, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type BundlingOptions, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -81,9 +81,11 @@ const KEYED_ACTIONS: ReadonlySet<string> = new Set([...READ_ACTIONS, ...WRITE_AC
  */
 export const FUNCTION_ACKNOWLEDGEMENTS = {
   'HIPAA.Security-LambdaConcurrency':
-    'No reserved concurrency: it would cap this on-demand API per route and take concurrency from the ' +
-    'account pool even while idle. Request volume is bounded in front of the functions by the API ' +
-    "stage's throttling (rate and burst limits), which is what protects the table and the account.",
+    'No reserved concurrency: Lambda keeps at least 100 of an account\'s concurrency unreserved, so an ' +
+    'account at the default quota of a new account (10) cannot reserve any and the deploy would fail; in a ' +
+    'larger account each reserved unit is taken from the account pool even while idle. Request volume is ' +
+    "bounded in front of the functions by the API stage's throttling, per route (rate and burst limits by " +
+    'route class, infra/constructs/protection.ts), and every request\'s work is bounded (page sizes, limits).',
   'HIPAA.Security-LambdaDLQ':
     'Invoked only synchronously, by API Gateway: a failure is returned to the caller as an error ' +
     'response and logged, never retried in the background, so a dead-letter queue (which applies to ' +
@@ -93,6 +95,12 @@ export const FUNCTION_ACKNOWLEDGEMENTS = {
     'TLS authorised by its IAM role; there is no resource in a VPC to reach. A VPC would add NAT or ' +
     'endpoints and cold-start cost without narrowing network access to anything.',
 } as const;
+
+/** What X-Ray active tracing needs (context `tracing=true`); X-Ray has no resource-level permissions. */
+export const TRACING_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'] as const;
+export const TRACING_REASON =
+  'X-Ray tracing (context tracing=true): xray:PutTraceSegments and xray:PutTelemetryRecords do not support ' +
+  'resource-level permissions, so they are granted on "*"; they only send trace data of this function.';
 
 /** Repository root, from which `functions/<handler>.ts` entries are resolved (independent of the cwd). */
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -146,7 +154,13 @@ export interface RouteFunctionProps {
   table: ITable;
   /** Extra environment variables. */
   environment?: Record<string, string>;
-  logs: { retention: RetentionDays; removalPolicy: RemovalPolicy; encryptionKey: IKey };
+  /** Without `encryptionKey` (a stage without the log key), CloudWatch Logs' own encryption. */
+  logs: { retention: RetentionDays; removalPolicy: RemovalPolicy; encryptionKey?: IKey };
+  /**
+   * X-Ray active tracing (context `tracing=true`): the function's role may then send trace segments
+   * (`xray:PutTraceSegments`/`PutTelemetryRecords`, which have no resource-level permissions).
+   */
+  tracing?: boolean;
   /**
    * Tests only (see BookingStackProps.testCode): a stub instead of the esbuild bundle — the same
    * function, role and settings, only the code differs. Never for `cdk synth` or `cdk deploy`.
@@ -180,8 +194,10 @@ export class RouteFunction extends Construct {
         // The log group's ARN attribute is `arn:...:log-group:<name>:*`: its own streams only.
         new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
         ...routeStatements(route, table),
+        ...(props.tracing ? [new PolicyStatement({ actions: [...TRACING_ACTIONS], resources: ['*'] })] : []),
       ],
     });
+    if (props.tracing) Validations.of(this.policy).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: TRACING_REASON });
 
     const entry = functionEntry(route.handler);
     const settings = {
@@ -215,6 +231,8 @@ export class RouteFunction extends Construct {
         },
       });
     }
+    // Set on the resource rather than through CDK's `tracing`, which would add the X-Ray grant as an inline policy.
+    if (props.tracing) (this.function.node.defaultChild as CfnFunction).tracingConfig = { mode: 'Active' };
     for (const [rule, reason] of Object.entries(FUNCTION_ACKNOWLEDGEMENTS)) Validations.of(this.function).acknowledge({ id: rule, reason });
   }
 }

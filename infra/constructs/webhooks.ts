@@ -120,7 +120,9 @@ export interface WebhooksProps {
   table: ITable;
   /** The stage (parameter name). */
   stage: string;
-  logs: { retention: RetentionDays; removalPolicy: RemovalPolicy; encryptionKey: IKey };
+  logs: { retention: RetentionDays; removalPolicy: RemovalPolicy; encryptionKey?: IKey };
+  /** Where the dispatch and retry functions publish their delivery metrics (shared/observability/metrics.ts). */
+  metricNamespace?: string;
   /** Whether the key (and schedules) outlive the stack: the same as the table's. */
   removalPolicy: RemovalPolicy;
   /** Tests only: these functions get stub code (see BookingStackProps.testCode). */
@@ -203,7 +205,12 @@ export class Webhooks extends Construct {
       }),
       new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }),
     ];
-    const environment = { TABLE_NAME: table.tableName, [WEBHOOK_KEY_ENV]: this.keyParameterName, ...schedulerEnv };
+    const environment = {
+      TABLE_NAME: table.tableName,
+      [WEBHOOK_KEY_ENV]: this.keyParameterName,
+      ...schedulerEnv,
+      ...(props.metricNamespace ? { POWERTOOLS_METRICS_NAMESPACE: props.metricNamespace } : {}),
+    };
 
     const dispatch = this.bundledFunction('Dispatch', 'webhookDispatch', props, {
       description: 'Webhooks: event items from the table stream -> deliveries and first attempts',

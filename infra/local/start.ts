@@ -18,6 +18,10 @@ import { parseArgs } from 'node:util';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import type { EventStream } from './event-stream.ts';
 import type { LocalScheduler } from './local-scheduler.ts';
+import { nodeVersionNote, quietSdkNodeNotice } from './node-support.ts';
+
+// Before any SDK client exists: its Node version notice asks nothing of us today (node-support.ts).
+quietSdkNodeNotice();
 
 const { values: flags } = parseArgs({
   options: { fresh: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
@@ -144,9 +148,17 @@ async function main() {
       2,
     )}\n`);
 
+  // DynamoDB Local has no loopback-only option: it accepts connections on every interface.
+  const exposure = dynamo
+    ? `\n  Note: DynamoDB Local listens on every network interface (port ${dynamo.port}; it cannot be limited to\n` +
+      '  this machine) and asks for no real credentials. On a shared network, block that port with a firewall\n' +
+      '  or run npm start on a machine only you can reach; keep real patient data out of it. The API above\n' +
+      '  listens on 127.0.0.1 only.'
+    : '';
+  const nodeNote = nodeVersionNote();
   console.log(`
 Dental booking API (local) is running at ${apiUrl}
-  DynamoDB:  ${process.env.DYNAMODB_ENDPOINT} (table ${process.env.TABLE_NAME})
+  DynamoDB:  ${process.env.DYNAMODB_ENDPOINT} (table ${process.env.TABLE_NAME})${exposure}
   org_id:    ${DEMO.orgId}
   api_token: ${apiToken}
   (also in ${devFile})
@@ -156,7 +168,7 @@ Try:
   open ${apiUrl}/docs for the API reference, ${apiUrl}/desk for the front desk (paste the api_token);
   README.md walks through the booking guide.
 
-Ctrl-C stops the API and DynamoDB Local.`);
+Ctrl-C stops the API and DynamoDB Local.${nodeNote ? `\n${nodeNote}` : ''}`);
 }
 
 /** At most this many pending retries are re-armed at start (bounded work; the rest wait for a later start). */

@@ -15,6 +15,7 @@ import type * as z from 'zod/mini';
 import { ApiError, invalidRequest, type FieldError } from '../errors.ts';
 import { acceptedScopes, type RouteSpec } from '../routes/spec.ts';
 import { logger } from '../observability/logger.ts';
+import { requestMetrics } from '../observability/metrics.ts';
 import type { Principal } from './auth.ts';
 import { authorize, TOKEN_ORG, type Identity } from '../domain/auth.ts';
 import { bearerVerification } from '../domain/tokens.ts';
@@ -22,7 +23,7 @@ import type { Actor } from '../domain/audit.ts';
 import { withRequestGate } from '../db/request-gate.ts';
 import { API_SECURITY_HEADERS } from './security-headers.ts';
 import { tokenLookupProblem } from './problem.ts';
-import { accessLog, assertBodySize, parsePart, problemErrors, type ApiEvent, type ApiResult, type Parsed, type Reply } from './middleware.ts';
+import { accessLog, assertBodySize, assertViaEdge, parsePart, problemErrors, type ApiEvent, type ApiResult, type Parsed, type Reply } from './middleware.ts';
 
 export { MAX_BODY_BYTES, created, noContent, ok, type ApiEvent, type ApiResult, type Reply } from './middleware.ts';
 export { publicHandler } from './public-handler.ts';
@@ -78,9 +79,12 @@ export function apiHandler<R extends RouteSpec>(route: R, action: (request: ApiR
   const scope = acceptedScopes(route);
   return middy<ApiEvent, ApiResult, Error, Context>()
     .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
+    // Outside the problem+json middleware, so it counts the final status (observability/metrics.ts).
+    .use(requestMetrics(route))
     .use(accessLog(route))
     .use(problemErrors())
     .handler(async (event, context) => {
+      assertViaEdge(event);
       assertBodySize(event);
       // A route about the caller (whoami) names no organisation: the token's own is the route's.
       const orgFromToken = route.org === 'token';

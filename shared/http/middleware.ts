@@ -5,8 +5,9 @@
  */
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type * as z from 'zod/mini';
-import { payloadTooLarge, type FieldError } from '../errors.ts';
+import { ApiError, payloadTooLarge, type FieldError } from '../errors.ts';
 import type { RouteSpec } from '../routes/spec.ts';
 import { logger } from '../observability/logger.ts';
 import { problemResult, toApiError } from './problem.ts';
@@ -36,6 +37,30 @@ export function assertBodySize(event: ApiEvent) {
   if (!event.body) return;
   const bytes = event.isBase64Encoded ? Buffer.byteLength(event.body, 'base64') : Buffer.byteLength(event.body, 'utf8');
   if (bytes > MAX_BODY_BYTES) throw payloadTooLarge(MAX_BODY_BYTES);
+}
+
+/**
+ * Behind the optional CloudFront distribution and its WAF (context `waf=true`, infra/constructs/edge.ts),
+ * the stack sets ORIGIN_VERIFY_SECRET on every function, and CloudFront sends that value in the
+ * ORIGIN_VERIFY_HEADER of every request it forwards. A request without it came to the API Gateway
+ * address directly, around the WAF: refused. Without the variable (every other stage, the local
+ * server) there is nothing to check.
+ */
+export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
+export const ORIGIN_VERIFY_ENV = 'ORIGIN_VERIFY_SECRET';
+/** The published base URL (the CloudFront address) where it is not the address requests arrive at. */
+export const PUBLIC_URL_ENV = 'PUBLIC_BASE_URL';
+
+/** 403 for a request that did not come through CloudFront, checked first on every route when the stage has the WAF. */
+export function assertViaEdge(event: ApiEvent) {
+  const expected = process.env[ORIGIN_VERIFY_ENV];
+  if (!expected) return;
+  const given = event.headers?.[ORIGIN_VERIFY_HEADER];
+  // Digests of equal length, compared in constant time: neither the value nor its length leaks by timing.
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  if (given === undefined || !timingSafeEqual(digest(given), digest(expected))) {
+    throw new ApiError('forbidden', 'Call this API at its published address (the stack output ApiUrl), not at its API Gateway address.');
+  }
 }
 
 export type Parsed<S extends z.ZodMiniType | undefined> = S extends z.ZodMiniType ? z.output<S> : undefined;

@@ -5,7 +5,8 @@ import type { Context } from 'aws-lambda';
 import { ApiError, type FieldError } from '../errors.ts';
 import type { RouteSpec } from '../routes/spec.ts';
 import { logger } from '../observability/logger.ts';
-import { accessLog, assertBodySize, parsePart, problemErrors, type ApiEvent, type ApiResult, type Parsed } from './middleware.ts';
+import { requestMetrics } from '../observability/metrics.ts';
+import { accessLog, assertBodySize, assertViaEdge, parsePart, problemErrors, type ApiEvent, type ApiResult, type Parsed } from './middleware.ts';
 import { API_SECURITY_HEADERS, PAGE_SECURITY_HEADERS } from './security-headers.ts';
 
 /**
@@ -18,9 +19,12 @@ export function publicHandler<R extends RouteSpec>(
 ) {
   return middy<ApiEvent, ApiResult, Error, Context>()
     .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
+    // Outside the problem+json middleware, so it counts the final status (observability/metrics.ts).
+    .use(requestMetrics(route))
     .use(accessLog(route))
     .use(problemErrors())
     .handler(async (event) => {
+      assertViaEdge(event);
       assertBodySize(event);
       const errors: FieldError[] = [];
       const params = parsePart<R['request']['params']>('path', route.request.params, event.pathParameters ?? {}, errors);

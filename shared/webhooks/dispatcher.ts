@@ -22,6 +22,7 @@
  * Logs carry ids, types, status codes and error classes: never a body, a URL or a secret.
  */
 import { logger } from '../observability/logger.ts';
+import { recordWebhookAttempt } from '../observability/metrics.ts';
 import { toEventRecord, type EventRecord } from '../domain/events.ts';
 import type { Item } from '../db/operations.ts';
 import {
@@ -172,6 +173,7 @@ async function attempt(delivery: DeliveryRecord, event: EventRecord | undefined,
     resolver: deps.resolver,
     now: deps.now,
   });
+  recordWebhookAttempt(outcome.ok);
   const at = deps.now();
   const plan = planAfterAttempt(delivery, endpoint, outcome, at, deps.random);
   const log = attemptRecord(
