@@ -223,6 +223,7 @@ export class BookingStack extends Stack {
       logs,
       removalPolicy,
       metricNamespace: namespace,
+      tracing: options.tracing,
       stub: (name: WebhookFunctionName) => bundled !== undefined && !bundled.has(name),
     });
 

@@ -34,7 +34,7 @@ export type StageOptions = {
   alarmEmail?: string;
   /** p99 latency: one alarm per route (`route`), or one on the API as a whole (`api`). */
   latencyAlarms: LatencyAlarms;
-  /** X-Ray active tracing of every function. */
+  /** X-Ray active tracing of every function that serves the stage: the routes' and webhook dispatch and retry (not the deploy-time webhook key function). */
   tracing: boolean;
   /** Throttle of each route, by the route's class. */
   routeThrottles: Record<RouteClass, ThrottleSettings>;

@@ -20,7 +20,12 @@
  * Least privilege: each function has its own role with one customer managed policy, and its role takes
  * no grants from CDK (withoutPolicyUpdates): every statement is written here, and the infra test holds
  * them. The only wildcards are those AWS forces, acknowledged on this construct's policies
- * (WILDCARD_REASONS).
+ * (WILDCARD_REASONS, and TRACING_REASON with tracing).
+ *
+ * Tracing (context `tracing=true`): the dispatch and retry functions are traced like the route
+ * functions (active X-Ray, the grant in their own managed policy). The key function is not: it runs
+ * once per deployment, as CloudFormation's custom resource, and a trace of it would say nothing about
+ * how the stage serves anyone.
  */
 import { Aws, CustomResource, Duration, Stack, Validations, type RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -29,6 +34,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import {
   Architecture,
   Code,
+  type CfnFunction,
   EventSourceMapping,
   FilterCriteria,
   Function as LambdaFunction,
@@ -46,7 +52,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SCHEDULER_ENV } from '#shared/webhooks/eventbridge-scheduler.ts';
 import { DISPATCH_FILTER_PATTERNS } from '#shared/webhooks/stream-filter.ts';
-import { BUNDLING, functionEntry, stubCode, TENANT_PARTITION_PATTERN } from './route-function.ts';
+import { BUNDLING, functionEntry, stubCode, TENANT_PARTITION_PATTERN, TRACING_ACTIONS, TRACING_REASON } from './route-function.ts';
 
 /** The functions of this construct, by name (what TestCode.bundle may name), and their modules. */
 export const WEBHOOK_FUNCTIONS = {
@@ -123,6 +129,12 @@ export interface WebhooksProps {
   logs: { retention: RetentionDays; removalPolicy: RemovalPolicy; encryptionKey?: IKey };
   /** Where the dispatch and retry functions publish their delivery metrics (shared/observability/metrics.ts). */
   metricNamespace?: string;
+  /**
+   * X-Ray active tracing of the dispatch and retry functions (context `tracing=true`, as the route
+   * functions): their policies then grant `xray:PutTraceSegments`/`PutTelemetryRecords` on "*".
+   * Never the key function (a deploy-time custom resource).
+   */
+  tracing?: boolean;
   /** Whether the key (and schedules) outlive the stack: the same as the table's. */
   removalPolicy: RemovalPolicy;
   /** Tests only: these functions get stub code (see BookingStackProps.testCode). */
@@ -224,6 +236,7 @@ export class Webhooks extends Construct {
       ],
       wildcards: [{ finding: 'Resource::*', reason: WILDCARD_REASONS.listStreams }, schedulesWildcard],
       dlqReason: DLQ_REASONS.dispatch,
+      tracing: props.tracing ?? false,
     });
     this.dispatchFunction = dispatch.fn;
     new EventSourceMapping(this, 'StreamSource', {
@@ -247,6 +260,7 @@ export class Webhooks extends Construct {
       statements: deliveryStatements,
       wildcards: [schedulesWildcard],
       deadLetterQueue: this.deadLetterQueue,
+      tracing: props.tracing ?? false,
     });
     this.retryFunction = retry.fn;
     // Scheduler retries a failed invocation itself (shared/webhooks/eventbridge-scheduler.ts); Lambda's
@@ -261,6 +275,8 @@ export class Webhooks extends Construct {
       statements: [new PolicyStatement({ actions: ['ssm:PutParameter', 'ssm:DeleteParameter'], resources: [this.keyParameterArn] })],
       wildcards: [],
       dlqReason: DLQ_REASONS.key,
+      // Never traced: it runs once per deployment, for CloudFormation (see the top of this file).
+      tracing: false,
     });
     this.keyFunction = key.fn;
     const keyResource = new CustomResource(this, 'KeyParameter', {
@@ -300,6 +316,8 @@ export class Webhooks extends Construct {
       wildcards: { finding: string; reason: string }[];
       deadLetterQueue?: Queue;
       dlqReason?: string;
+      /** X-Ray active tracing, its grant in the function's policy (as RouteFunction does). */
+      tracing: boolean;
     },
   ): { fn: LambdaFunction; policy: ManagedPolicy } {
     const handler = WEBHOOK_FUNCTIONS[name];
@@ -308,9 +326,18 @@ export class Webhooks extends Construct {
     const policy = new ManagedPolicy(this, `${id}Policy`, {
       description: `Access of ${handler}`,
       roles: [role],
-      statements: [new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }), ...options.statements],
+      statements: [
+        new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+        ...options.statements,
+        ...(options.tracing ? [new PolicyStatement({ actions: [...TRACING_ACTIONS], resources: ['*'] })] : []),
+      ],
     });
-    for (const { finding, reason } of options.wildcards) Validations.of(policy).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
+    const wildcards = options.tracing ? [...options.wildcards, { finding: 'Resource::*', reason: TRACING_REASON }] : options.wildcards;
+    // One acknowledgement per finding: statements with the same wildcard (ListStreams and X-Ray on "*")
+    // are one cdk-nag finding, acknowledged with every reason.
+    const reasons = new Map<string, string[]>();
+    for (const { finding, reason } of wildcards) reasons.set(finding, [...(reasons.get(finding) ?? []), reason]);
+    for (const [finding, list] of reasons) Validations.of(policy).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason: list.join(' ') });
     // Every grant is the policy above: what CDK would add on its own (event source, DLQ) is dropped.
     const fixedRole: IRole = role.withoutPolicyUpdates();
     const entry = functionEntry(handler);
@@ -340,6 +367,9 @@ export class Webhooks extends Construct {
         bundling: BUNDLING,
       });
     }
+    // Set on the resource rather than through CDK's `tracing`, which would grant X-Ray in an inline
+    // policy (the role takes no grants from CDK anyway: withoutPolicyUpdates).
+    if (options.tracing) (fn.node.defaultChild as CfnFunction).tracingConfig = { mode: 'Active' };
     // The role's policy is attached before the function can run (CloudFormation ordering).
     fn.node.addDependency(policy);
     for (const [rule, reason] of Object.entries(FUNCTION_REASONS)) Validations.of(fn).acknowledge({ id: rule, reason });

@@ -13,6 +13,7 @@ import { LOG_KEY_REASON } from '../../infra/booking-stack.ts';
 import { ALARM_THRESHOLDS, TABLE_OPERATIONS, TOPIC_KEY_REASON } from '../../infra/constructs/observability.ts';
 import { DEFAULT_ROUTE_THROTTLES, routeClass } from '../../infra/constructs/protection.ts';
 import { TRACING_ACTIONS, TRACING_REASON } from '../../infra/constructs/route-function.ts';
+import { WEBHOOK_FUNCTIONS, WILDCARD_REASONS } from '../../infra/constructs/webhooks.ts';
 import { fixedMonthlyCost, type FixedPrices } from '../../infra/cost/fixed-cost.ts';
 import { routeList, routes } from '#shared/routes.ts';
 import { buildApp, resourcesOfType, routeKeyOf, statementsOfRole, synthesize, type Json, type Synthesized } from './synth.ts';
@@ -42,6 +43,25 @@ const alarmNamed = (json: Json, id: string) => {
   return found[0]![1].Properties as Json;
 };
 
+/** The webhook construct's functions (dispatch, retry, key): every other function is a route's. */
+const WEBHOOK_FUNCTION_COUNT = Object.keys(WEBHOOK_FUNCTIONS).length;
+
+/**
+ * The alarms of webhook delivery (Observability's extraFunctions, deadLetterQueues, webhookMetrics),
+ * by construct id, with their thresholds: errors and throttles of the dispatch and retry functions
+ * (the key function runs at deploy only: a failure fails the deployment), messages in the dead-letter
+ * queue, and failed delivery attempts. One alarm metric each.
+ */
+const WEBHOOK_ALARMS = {
+  WebhookDispatchErrors: ALARM_THRESHOLDS.functionErrors,
+  WebhookDispatchThrottles: ALARM_THRESHOLDS.functionThrottles,
+  WebhookRetryErrors: ALARM_THRESHOLDS.functionErrors,
+  WebhookRetryThrottles: ALARM_THRESHOLDS.functionThrottles,
+  WebhooksDeadLetters: ALARM_THRESHOLDS.deadLetters,
+  WebhookFailures: ALARM_THRESHOLDS.webhookFailures,
+} as const;
+const WEBHOOK_ALARM_COUNT = Object.keys(WEBHOOK_ALARMS).length;
+
 let dev: Synthesized;
 let prod: Synthesized;
 /** A dev stage that asks for everything: alarms mailed to someone, the dashboard, tracing, other booking throttles. */
@@ -62,11 +82,14 @@ beforeAll(() => {
 
 describe('metrics configuration', () => {
   it.each(['dev', 'prod'])('%s: every function publishes to the stage’s own namespace, and has no permission to call CloudWatch (EMF: its log only)', (stage) => {
-    const { json } = stage === 'dev' ? dev : prod;
+    const { json, stack } = stage === 'dev' ? dev : prod;
     const functions = resourcesOfType(json, 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(routeList.length);
+    expect(functions).toHaveLength(routeList.length + WEBHOOK_FUNCTION_COUNT);
+    // The webhook key function makes the key at deploy and publishes no metric: no namespace (no environment at all).
+    const keyId = stack.getLogicalId(stack.webhooks.keyFunction.node.defaultChild as never);
     for (const [id, fn] of functions) {
-      expect(fn.Properties.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE, id).toBe(`DentalBooking/${stage}`);
+      if (id === keyId) expect(fn.Properties.Environment, id).toBeUndefined();
+      else expect(fn.Properties.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE, id).toBe(`DentalBooking/${stage}`);
       const actions = statementsOfRole(json, fn.Properties.Role['Fn::GetAtt'][0]).flatMap((s) => [s.Action].flat());
       expect(actions.filter((a) => a.startsWith('cloudwatch:')), id).toEqual([]);
     }
@@ -85,7 +108,8 @@ describe('dev (not production): $0.00 while idle', () => {
 
   it('its log groups use CloudWatch Logs’ encryption, each acknowledged on itself, with the reason', () => {
     const logGroups = resourcesOfType(dev.json, 'AWS::Logs::LogGroup');
-    expect(logGroups).toHaveLength(routeList.length + 1);
+    // Each function's (routes' and webhooks'), and the API's access logs.
+    expect(logGroups).toHaveLength(routeList.length + WEBHOOK_FUNCTION_COUNT + 1);
     for (const [id, group] of logGroups) expect(group.Properties.KmsKeyId, id).toBeUndefined();
     const acks = acknowledgements(dev.app).filter((a) => a.rule === 'HIPAA.Security-CloudWatchLogGroupEncrypted');
     expect(acks).toHaveLength(logGroups.length);
@@ -128,7 +152,8 @@ describe('dev (not production): $0.00 while idle', () => {
 describe('prod: the log key, the alarms and the dashboard', () => {
   it('lists each item of its fixed monthly cost', () => {
     const cost = fixedMonthlyCost(prod.json, prices);
-    const alarmMetrics = 2 /* 5xx rate: requests, 5xx */ + routeList.length /* p99 per route */ + 2 /* table throttles */ + TABLE_OPERATIONS.length; /* system errors */
+    const alarmMetrics =
+      2 /* 5xx rate: requests, 5xx */ + routeList.length /* p99 per route */ + 2 /* table throttles */ + TABLE_OPERATIONS.length /* system errors */ + WEBHOOK_ALARM_COUNT; /* one metric each */
     expect(cost.lines.map((l) => [l.item, l.count, l.usd, l.context])).toEqual([
       ['KMS customer managed key (log groups, alarm topic)', 1, 1, 'logKey (production stages keep it)'],
       ['CloudWatch alarm metrics', alarmMetrics, Math.round(alarmMetrics * 10) / 100, 'alarms, latencyAlarms'],
@@ -173,7 +198,7 @@ describe('prod: the log key, the alarms and the dashboard', () => {
     const ids = stack.observability.alarms.map((a) => a.node.id);
     expect(ids.filter((id) => id.startsWith('Latency'))).toEqual([]);
     expect(ids).toContain('ApiLatency');
-    expect(ids).toHaveLength(4);
+    expect(ids.sort()).toEqual(['ApiFaultRate', 'ApiLatency', 'TableSystemErrors', 'TableThrottles', ...Object.keys(WEBHOOK_ALARMS)].sort());
   });
 
   it('alarms on DynamoDB throttles (reads + writes, 5 in 5 minutes) and system errors (any, over every operation the functions use)', () => {
@@ -188,7 +213,27 @@ describe('prod: the log key, the alarms and the dashboard', () => {
 
   it('has exactly these alarms, each notifying the topic', () => {
     const alarms = resourcesOfType(prod.json, 'AWS::CloudWatch::Alarm');
-    expect(alarms).toHaveLength(3 + routeList.length);
+    // The 5xx rate, the p99 of each route, the table's throttles and system errors, and the webhook alarms.
+    expect(alarms).toHaveLength(3 + routeList.length + WEBHOOK_ALARM_COUNT);
+    expect(prod.stack.observability.alarms.map((a) => a.node.id).filter((id) => id.startsWith('Webhook')).sort()).toEqual(Object.keys(WEBHOOK_ALARMS).sort());
+    const w = prod.stack.webhooks;
+    const functionName = (fn: typeof w.dispatchFunction) => ({ Ref: prod.stack.getLogicalId(fn.node.defaultChild as never) });
+    const dimensions: Record<keyof typeof WEBHOOK_ALARMS, Json> = {
+      WebhookDispatchErrors: { Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: functionName(w.dispatchFunction) }] },
+      WebhookDispatchThrottles: { Namespace: 'AWS/Lambda', MetricName: 'Throttles', Dimensions: [{ Name: 'FunctionName', Value: functionName(w.dispatchFunction) }] },
+      WebhookRetryErrors: { Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: functionName(w.retryFunction) }] },
+      WebhookRetryThrottles: { Namespace: 'AWS/Lambda', MetricName: 'Throttles', Dimensions: [{ Name: 'FunctionName', Value: functionName(w.retryFunction) }] },
+      WebhooksDeadLetters: {
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [prod.stack.getLogicalId(w.deadLetterQueue.node.defaultChild as never), 'QueueName'] } }],
+      },
+      WebhookFailures: { Namespace: 'DentalBooking/prod', MetricName: 'WebhookFailures' },
+    };
+    for (const [name, threshold] of Object.entries(WEBHOOK_ALARMS) as Array<[keyof typeof WEBHOOK_ALARMS, number]>) {
+      expect(alarmNamed(prod.json, name), name).toMatchObject({ Threshold: threshold, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching', ...dimensions[name] });
+    }
+    expect(ALARM_THRESHOLDS).toMatchObject({ functionErrors: 1, functionThrottles: 1, deadLetters: 1, webhookFailures: 10 });
     const [topicId] = resourcesOfType(prod.json, 'AWS::SNS::Topic')[0]!;
     for (const [id, alarm] of alarms) {
       expect(alarm.Properties.AlarmActions, id).toEqual([{ Ref: topicId }]);
@@ -257,21 +302,36 @@ describe('a dev stage that asks for alarms, dashboard and tracing', () => {
   });
 
   it('traces every function with X-Ray (off by default), granted in its own managed policy and acknowledged there', () => {
-    for (const { json, on } of [
-      { json: asked.json, on: true },
-      { json: dev.json, on: false },
-      { json: prod.json, on: false },
+    for (const { s, on } of [
+      { s: asked, on: true },
+      { s: dev, on: false },
+      { s: prod, on: false },
     ]) {
-      for (const [id, fn] of resourcesOfType(json, 'AWS::Lambda::Function')) {
-        expect(fn.Properties.TracingConfig, id).toEqual(on ? { Mode: 'Active' } : undefined);
+      const { json, stack } = s;
+      // Not the webhook key function: a custom resource that runs once per deployment, for
+      // CloudFormation; its trace would say nothing about how the stage serves anyone.
+      const keyId = stack.getLogicalId(stack.webhooks.keyFunction.node.defaultChild as never);
+      const functions = resourcesOfType(json, 'AWS::Lambda::Function');
+      expect(functions).toHaveLength(routeList.length + WEBHOOK_FUNCTION_COUNT);
+      for (const [id, fn] of functions) {
+        const traced = on && id !== keyId;
+        expect(fn.Properties.TracingConfig, id).toEqual(traced ? { Mode: 'Active' } : undefined);
         const actions = statementsOfRole(json, fn.Properties.Role['Fn::GetAtt'][0]).flatMap((s) => [s.Action].flat());
-        expect(actions.filter((a) => a.startsWith('xray:')).sort(), id).toEqual(on ? [...TRACING_ACTIONS].sort() : []);
+        expect(actions.filter((a) => a.startsWith('xray:')).sort(), id).toEqual(traced ? [...TRACING_ACTIONS].sort() : []);
       }
       expect(resourcesOfType(json, 'AWS::IAM::Policy'), 'no inline policy').toEqual([]);
     }
+    // On each traced function's own policy: the routes' and the webhook retry's with the tracing reason;
+    // the dispatcher's `*` is one finding for ListStreams and X-Ray, acknowledged once with both reasons.
     const acks = acknowledgements(asked.app).filter((a) => a.rule === 'AwsSolutions-IAM5[Resource::*]');
-    expect(acks).toHaveLength(routeList.length);
-    for (const a of acks) expect(a.reason).toBe(TRACING_REASON);
+    const policies = asked.stack.webhooks.policies;
+    expect(acks).toHaveLength(routeList.length + 2);
+    for (const a of acks) {
+      if (a.construct === policies.dispatch) expect(a.reason).toBe(`${WILDCARD_REASONS.listStreams} ${TRACING_REASON}`);
+      else expect(a.reason, a.construct.node.path).toBe(TRACING_REASON);
+    }
+    expect(acks.filter((a) => a.construct === policies.dispatch || a.construct === policies.retry)).toHaveLength(2);
+    expect(acks.some((a) => a.construct === policies.key)).toBe(false);
   });
 });
 

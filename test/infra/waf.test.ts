@@ -14,7 +14,7 @@ import { fixedMonthlyCost, type FixedPrices } from '../../infra/cost/fixed-cost.
 import { DEFAULT_WAF_RATE_LIMIT, WAF_LOG_KEY_REASON, WAF_REGION, wafStackName } from '../../infra/waf-stack.ts';
 import { ORIGIN_VERIFY_ENV, ORIGIN_VERIFY_HEADER, PUBLIC_URL_ENV } from '#shared/http/middleware.ts';
 import { routeList } from '#shared/routes.ts';
-import { buildApp, resourcesOfType, synthesize, type Json } from './synth.ts';
+import { buildApp, resourcesOfType, routeKeyOf, synthesize, wiringOfRoute, type Json } from './synth.ts';
 
 const prices = (JSON.parse(readFileSync(new URL('../../infra/bench/prices.json', import.meta.url), 'utf8')) as { fixed_monthly: FixedPrices }).fixed_monthly;
 
@@ -23,6 +23,13 @@ const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
 const ALL_VIEWER_EXCEPT_HOST_HEADER = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
 
 type Stage = { app: App; stack: Stack; waf: Stack; main: Json; edge: Json };
+
+/**
+ * The functions behind the API (one per route, traced from its route): only they are reached through
+ * CloudFront, so only they check the origin header. The webhook functions are invoked by the table
+ * stream, EventBridge Scheduler and CloudFormation, never through the API.
+ */
+const routeFunctionIds = (json: Json) => routeList.map((route) => wiringOfRoute(json, routeKeyOf(route)).functionId);
 
 /** Synthesizes a stage with the WAF: both stacks, cdk-nag included. */
 function synthWaf(stage: string, context: Json): Stage {
@@ -62,8 +69,9 @@ describe('waf=false (the default)', () => {
     expect(plain.stack.options).toMatchObject({ waf: false, wafRateLimit: DEFAULT_WAF_RATE_LIMIT });
     expect(plain.stack.edge).toBeUndefined();
     for (const type of ['AWS::CloudFront::Distribution', 'AWS::WAFv2::WebACL', 'AWS::SecretsManager::Secret']) plain.template.resourceCountIs(type, 0);
+    // Any function: the webhook key function has no environment at all.
     for (const [id, fn] of resourcesOfType(plain.json, 'AWS::Lambda::Function')) {
-      const variables = Object.keys(fn.Properties.Environment.Variables as Json);
+      const variables = Object.keys((fn.Properties.Environment?.Variables ?? {}) as Json);
       expect(variables, id).not.toContain(ORIGIN_VERIFY_ENV);
       expect(variables, id).not.toContain(PUBLIC_URL_ENV);
     }
@@ -168,13 +176,22 @@ describe('waf=true', () => {
       const resolved = { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']] };
       const config = only(stage.main, 'AWS::CloudFront::Distribution').DistributionConfig as Json;
       expect(config.Origins[0].OriginCustomHeaders).toEqual([{ HeaderName: ORIGIN_VERIFY_HEADER, HeaderValue: resolved }]);
-      const functions = resourcesOfType(stage.main, 'AWS::Lambda::Function');
-      expect(functions).toHaveLength(routeList.length);
+      const routeFunctions = routeFunctionIds(stage.main);
+      expect(new Set(routeFunctions).size).toBe(routeList.length);
       const distributionId = resourcesOfType(stage.main, 'AWS::CloudFront::Distribution')[0]![0];
       const published = stage === prod ? 'https://api.clinic.example' : { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }]] };
-      for (const [id, fn] of functions) {
-        expect(fn.Properties.Environment.Variables[ORIGIN_VERIFY_ENV], id).toEqual(resolved);
-        expect(fn.Properties.Environment.Variables[PUBLIC_URL_ENV], id).toEqual(published);
+      for (const id of routeFunctions) {
+        const variables = stage.main.Resources[id].Properties.Environment.Variables as Json;
+        expect(variables[ORIGIN_VERIFY_ENV], id).toEqual(resolved);
+        expect(variables[PUBLIC_URL_ENV], id).toEqual(published);
+      }
+      // The other functions (webhooks) are not behind CloudFront: neither the secret nor the URL.
+      const others = resourcesOfType(stage.main, 'AWS::Lambda::Function').filter(([id]) => !routeFunctions.includes(id));
+      expect(others.length).toBeGreaterThan(0);
+      for (const [id, fn] of others) {
+        const variables = Object.keys((fn.Properties.Environment?.Variables ?? {}) as Json);
+        expect(variables, id).not.toContain(ORIGIN_VERIFY_ENV);
+        expect(variables, id).not.toContain(PUBLIC_URL_ENV);
       }
     }
     expect(JSON.stringify(dev.main.Outputs.ApiUrl.Value)).not.toContain('execute-api');

@@ -12,7 +12,7 @@ import { STREAM_VIEW_TYPE } from '#shared/db/table-definition.ts';
 import { routeList } from '#shared/routes.ts';
 import { SCHEDULER_ENV } from '#shared/webhooks/eventbridge-scheduler.ts';
 import { DISPATCH_FILTER_PATTERNS } from '#shared/webhooks/stream-filter.ts';
-import { TABLE_LOGICAL_ID } from '../../infra/booking-stack.ts';
+import { LOG_KEY_REASON, TABLE_LOGICAL_ID } from '../../infra/booking-stack.ts';
 import { STREAM_SOURCE, WEBHOOK_KEY_ENV, WILDCARD_REASONS } from '../../infra/constructs/webhooks.ts';
 import { asArray, referencedId, resourcesOfType, routeKeyOf, statementsOfRole, synthesize, wiringOfRoute, type Json, type Synthesized } from './synth.ts';
 
@@ -140,6 +140,8 @@ describe('functions and roles', () => {
         TABLE_NAME: { Ref: TABLE_LOGICAL_ID },
         [WEBHOOK_KEY_ENV]: parameterName,
         ...schedulerEnv,
+        // Where their delivery metrics go (the stage's namespace, as the route functions').
+        POWERTOOLS_METRICS_NAMESPACE: 'DentalBooking/dev',
       });
     }
     expect(dev.json.Resources[idOf(dev, w.keyFunction)].Properties.Environment).toBeUndefined();
@@ -248,12 +250,16 @@ describe('cdk-nag', () => {
   });
 
   it('acknowledges on the construct only: the two forced wildcards on the policies that have them, the DLQ rule, and the function rules with reasons', () => {
+    const acksOf = (s: Synthesized) => {
+      const w = s.stack.webhooks;
+      return w.node.findAll().flatMap((c) =>
+        c.node.metadata
+          .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+          .flatMap((m) => Object.entries(m.data as Record<string, string>).map(([rule, reason]) => ({ path: c.node.path.replace(`${w.node.path}/`, ''), rule: rule.replace(/^annotation::/i, ''), reason }))),
+      );
+    };
     const w = dev.stack.webhooks;
-    const acks = w.node.findAll().flatMap((c) =>
-      c.node.metadata
-        .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-        .flatMap((m) => Object.entries(m.data as Record<string, string>).map(([rule, reason]) => ({ path: c.node.path.replace(`${w.node.path}/`, ''), rule: rule.replace(/^annotation::/i, ''), reason }))),
-    );
+    const acks = acksOf(dev);
     const schedules = `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/DentalBooking-dev-webhook-retries/*]`;
     const wildcards = acks.filter((a) => a.rule.startsWith('AwsSolutions-IAM5'));
     expect(wildcards.map((a) => `${a.path} ${a.rule}`).sort()).toEqual(
@@ -265,7 +271,21 @@ describe('cdk-nag', () => {
     for (const rule of ['HIPAA.Security-LambdaConcurrency', 'HIPAA.Security-LambdaInsideVPC']) {
       expect(acks.filter((a) => a.rule === rule).map((a) => a.path).sort(), rule).toEqual(['Dispatch', 'Key', 'Retry']);
     }
+    // dev has no log key: the stack's aspect acknowledges each log group without one, here the three
+    // functions' (booking-stack.ts acknowledgeLogGroupWithoutKey); prod encrypts them with its key.
+    const logGroups = acks.filter((a) => a.rule === 'HIPAA.Security-CloudWatchLogGroupEncrypted');
+    expect(logGroups.map((a) => a.path).sort()).toEqual(['DispatchLogs/Resource', 'KeyLogs/Resource', 'RetryLogs/Resource']);
+    for (const a of logGroups) expect(a.reason).toBe(LOG_KEY_REASON);
+    expect(acksOf(prod).filter((a) => a.rule === 'HIPAA.Security-CloudWatchLogGroupEncrypted')).toEqual([]);
     expect([...new Set(acks.map((a) => a.rule.replace(/\[.*$/, '')))].sort()).toEqual([
+      'AwsSolutions-IAM5',
+      'AwsSolutions-SQS3',
+      'HIPAA.Security-CloudWatchLogGroupEncrypted',
+      'HIPAA.Security-LambdaConcurrency',
+      'HIPAA.Security-LambdaDLQ',
+      'HIPAA.Security-LambdaInsideVPC',
+    ]);
+    expect([...new Set(acksOf(prod).map((a) => a.rule.replace(/\[.*$/, '')))].sort()).toEqual([
       'AwsSolutions-IAM5',
       'AwsSolutions-SQS3',
       'HIPAA.Security-LambdaConcurrency',
