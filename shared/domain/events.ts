@@ -16,20 +16,9 @@ import type { Item, TransactItem } from '../db/operations.ts';
 import { putNewEvent } from '../db/repositories/events.ts';
 import { TTL_ATTRIBUTE } from '../db/table-definition.ts';
 
-export const EVENT_TYPES = [
-  'appointment.booked',
-  'appointment.rescheduled',
-  'appointment.updated',
-  'appointment.confirmed',
-  'appointment.arrived',
-  'appointment.completed',
-  'appointment.cancelled',
-  'appointment.no_show',
-  'patient.created',
-  'schedule.changed',
-  'webhook.test',
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+import { EVENT_TYPES, type EventType } from '../schemas/events.ts';
+/** The list lives with the contract (shared/schemas/events.ts), which the feed's schema and the OpenAPI document read without the outbox's code. */
+export { EVENT_TYPES, type EventType };
 
 /** How long an event (and the delivery log) is kept: the feed's and the retries' horizon. */
 export const EVENT_RETENTION_DAYS = 30;
