@@ -10,7 +10,7 @@
  *
  * The dispatcher reads endpoint items itself here (fan-out, health); the admin routes keep them.
  */
-import { listEndpointRecords } from './webhooks.ts';
+import { listEndpointRecords, toEndpointRecord } from './webhooks.ts';
 import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -64,10 +64,6 @@ export function toDeliveryRecord(item: Item | undefined): DeliveryRecord | undef
   return item as unknown as DeliveryRecord;
 }
 
-export function toEndpointRecord(item: Item | undefined): WebhookEndpointRecord | undefined {
-  if (!item || item.entity !== 'webhook-endpoint' || typeof item.uuid !== 'string') return undefined;
-  return item as unknown as WebhookEndpointRecord;
-}
 
 /** Creates a delivery unless it exists; when it does, returns the existing one (as the failed condition saw it). */
 export async function createDelivery(record: DeliveryRecord): Promise<{ created: true } | { created: false; existing: DeliveryRecord | undefined }> {

@@ -15,9 +15,13 @@ import { ref, type Ref } from '../refs.ts';
 import { TTL_ATTRIBUTE } from '../table-definition.ts';
 import type { AttemptRecord, DeliveryRecord, WebhookEndpointRecord } from '../../webhooks/model.ts';
 
-export const toEndpointRecord = (item: Item): WebhookEndpointRecord => item as unknown as WebhookEndpointRecord;
+/** An endpoint item as read back, or undefined if the item is not one (absent, or another entity). */
+export function toEndpointRecord(item: Item | undefined): WebhookEndpointRecord | undefined {
+  if (!item || item.entity !== 'webhook-endpoint' || typeof item.uuid !== 'string') return undefined;
+  return item as unknown as WebhookEndpointRecord;
+}
 
-export const endpointRef = (orgId: string, endpointId: string): Ref<WebhookEndpointRecord> => ref(keys.webhookEndpoint(orgId, endpointId), toEndpointRecord);
+export const endpointRef = (orgId: string, endpointId: string): Ref<WebhookEndpointRecord> => ref(keys.webhookEndpoint(orgId, endpointId), (item) => toEndpointRecord(item)!);
 
 /** The attribute of the org item that counts its endpoints. */
 const COUNT = 'webhook_count';
@@ -29,7 +33,7 @@ export async function listEndpointRecords(orgId: string, bound: number): Promise
     { KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix }, ConsistentRead: true, Limit: bound },
     bound,
   );
-  return items.slice(0, bound).map(toEndpointRecord);
+  return items.slice(0, bound).flatMap((item) => toEndpointRecord(item) ?? []);
 }
 
 /** The Put of a new endpoint, unless one with its key exists. */
