@@ -8,7 +8,7 @@
  * (shared/http/handler.ts), with one strongly consistent GetItem of the token item sent together with
  * the route's first read — one Lambda invocation and one cold start per request, not two.
  */
-import { Aspects, Aws, CfnOutput, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Aspects, CfnOutput, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import {
   CorsHttpMethod,
   HttpApi,
@@ -23,8 +23,8 @@ import {
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption, type CfnTable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import type { Key } from 'aws-cdk-lib/aws-kms';
+import { logsKey } from './constructs/logs-key.ts';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { CfnLogGroup, LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct, IConstruct } from 'constructs';
@@ -212,7 +212,7 @@ export class BookingStack extends Stack {
     const bundled = testCodeBundles(props.testCode);
 
     this.table = this.createTable(isProd, removalPolicy);
-    if (options.logKey) this.logKey = this.createLogKey(removalPolicy);
+    if (options.logKey) this.logKey = logsKey(this, `Encrypts the log groups of ${this.stackName}`, removalPolicy);
     else if (isProd) throw new Error('A production stage keeps its log key (see infra/stage-options.ts)');
     else Aspects.of(this).add({ visit: acknowledgeLogGroupWithoutKey });
     const logs = { retention: logRetention, removalPolicy, ...(this.logKey ? { encryptionKey: this.logKey } : {}) };
@@ -377,36 +377,6 @@ export class BookingStack extends Stack {
     (table.node.defaultChild as CfnTable).overrideLogicalId(TABLE_LOGICAL_ID);
     Validations.of(table).acknowledge({ id: 'HIPAA.Security-DynamoDBInBackupPlan', reason: TABLE_BACKUP_REASON });
     return table;
-  }
-
-  /**
-   * One KMS key (rotated yearly) for every log group: function logs may carry request details and
-   * access logs carry caller ids, so they are encrypted at rest with a key whose use CloudTrail shows.
-   * CloudWatch Logs of this account and region may use it, and only for log groups of this account
-   * and region (the encryption context CloudWatch Logs sets); the account root keeps administration.
-   */
-  private createLogKey(removalPolicy: RemovalPolicy): Key {
-    const key = new Key(this, 'LogsKey', {
-      description: `Encrypts the log groups of ${this.stackName}`,
-      enableKeyRotation: true,
-      // Retained log groups (prod) stay readable only while their key exists.
-      removalPolicy,
-    });
-    key.addToResourcePolicy(
-      new PolicyStatement({
-        sid: 'AllowCloudWatchLogsOfThisAccountAndRegion',
-        principals: [new ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
-        // The actions AWS documents for CloudWatch Logs encryption.
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: {
-          ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*`,
-          },
-        },
-      }),
-    );
-    return key;
   }
 }
 

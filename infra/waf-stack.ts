@@ -22,9 +22,9 @@
  * Logs bills them by the byte (nothing while idle). On a production stage a customer managed key of
  * this region encrypts them (a key cannot serve log groups of another region, so it is not the stage's log key).
  */
-import { Aws, RemovalPolicy, Stack, Validations, type StackProps, ArnFormat } from 'aws-cdk-lib';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import { RemovalPolicy, Stack, Validations, type StackProps, ArnFormat } from 'aws-cdk-lib';
+import type { Key } from 'aws-cdk-lib/aws-kms';
+import { logsKey } from './constructs/logs-key.ts';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnLoggingConfiguration, CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
@@ -117,7 +117,7 @@ export class WafStack extends Stack {
     });
 
     const removalPolicy = props.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
-    if (props.logKey) this.logKey = this.createLogKey(removalPolicy);
+    if (props.logKey) this.logKey = logsKey(this, `Encrypts the WAF log group of ${this.stackName}`, removalPolicy);
     else if (props.production) throw new Error('A production stage keeps its log key (see infra/stage-options.ts)');
     // AWS WAF writes only to log groups whose name starts with aws-waf-logs-.
     const logGroupName = `aws-waf-logs-dental-booking-${props.stage}`;
@@ -139,20 +139,5 @@ export class WafStack extends Stack {
       },
     });
     logging.node.addDependency(this.logGroup);
-  }
-
-  /** The stage's log-key policy (infra/booking-stack.ts createLogKey), for the log groups of this region. */
-  private createLogKey(removalPolicy: RemovalPolicy): Key {
-    const key = new Key(this, 'LogsKey', { description: `Encrypts the WAF log group of ${this.stackName}`, enableKeyRotation: true, removalPolicy });
-    key.addToResourcePolicy(
-      new PolicyStatement({
-        sid: 'AllowCloudWatchLogsOfThisAccountAndRegion',
-        principals: [new ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*` } },
-      }),
-    );
-    return key;
   }
 }
