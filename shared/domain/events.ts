@@ -16,8 +16,8 @@ import type { Item, TransactItem } from '../db/operations.ts';
 import { putNewEvent } from '../db/repositories/events.ts';
 import { TTL_ATTRIBUTE } from '../db/table-definition.ts';
 
-import { EVENT_TYPES, type EventType } from '../schemas/events.ts';
-/** The list lives with the contract (shared/schemas/events.ts), which the feed's schema and the OpenAPI document read without the outbox's code. */
+import { EVENT_TYPES, type EventType } from '../schemas/event-types.ts';
+/** The list is shared with the contract and the webhook subscriptions (shared/schemas/event-types.ts). */
 export { EVENT_TYPES, type EventType };
 
 /** How long an event (and the delivery log) is kept: the feed's and the retries' horizon. */

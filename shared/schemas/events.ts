@@ -1,10 +1,11 @@
 /**
  * Schemas of events (shared/domain/events.ts): the payloads webhooks send and the pull feed lists,
- * and the feed's query, with the one list of event types (the domain re-exports it), so the route
- * table and the OpenAPI document do not bundle the outbox's code.
+ * and the feed's query. The list of event types is ./event-types.ts (no schemas in it, so the
+ * functions that write events do not bundle these).
  */
 import * as z from 'zod/mini';
 import { queryInt } from './common.ts';
+import { EVENT_TYPES, type EventType } from './event-types.ts';
 
 /**
  * How old an event must be before the feed lists it: longer than any request that writes one can
@@ -17,20 +18,7 @@ export const FEED_SETTLE_SECONDS = 30;
 export const EVENT_ID_PATTERN = /^evt_[0-9A-HJKMNP-TV-Z]{26}$/;
 const EventId = z.string().check(z.regex(EVENT_ID_PATTERN, 'must be an event id: evt_ and 26 characters of 0-9 and A-Z without I, L, O or U'));
 
-export const EVENT_TYPES = [
-  'appointment.booked',
-  'appointment.rescheduled',
-  'appointment.updated',
-  'appointment.confirmed',
-  'appointment.arrived',
-  'appointment.completed',
-  'appointment.cancelled',
-  'appointment.no_show',
-  'patient.created',
-  'schedule.changed',
-  'webhook.test',
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+export { EVENT_TYPES, type EventType };
 type AppointmentEventType = Extract<EventType, `appointment.${string}`>;
 type FeedEventType = Exclude<EventType, 'webhook.test'>;
 

@@ -3,7 +3,7 @@
  * (`appointment.*`) or everything (`*`). `webhook.test` goes only to the endpoint it was sent for,
  * whatever it subscribes to.
  */
-import { EVENT_TYPES, type EventType } from '../schemas/events.ts';
+import { EVENT_TYPES, type EventType } from '../schemas/event-types.ts';
 
 const FAMILIES = [...new Set(EVENT_TYPES.map((t) => t.split('.')[0]!))];
 

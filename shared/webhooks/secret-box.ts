@@ -9,6 +9,9 @@
  *   under the account's `aws/ssm` key: no fixed monthly cost), read once per function instance.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+// Named imports, not `await import()`: a dynamic import keeps the bundler from dropping the client's
+// other ~150 commands (it doubled the size of the functions that seal or open secrets).
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 
 export const SECRET_PREFIX = 'whsec_';
 const IV_BYTES = 12;
@@ -37,7 +40,6 @@ async function loadKey(): Promise<Buffer> {
   if (local) return keyFrom(local, 'WEBHOOK_KEY');
   const name = process.env.WEBHOOK_KEY_PARAMETER;
   if (!name) throw new Error('Neither WEBHOOK_KEY nor WEBHOOK_KEY_PARAMETER is set: no key to seal webhook secrets with');
-  const { SSMClient, GetParameterCommand } = await import('@aws-sdk/client-ssm');
   const out = await new SSMClient({}).send(new GetParameterCommand({ Name: name, WithDecryption: true }));
   const value = out.Parameter?.Value;
   if (!value) throw new Error(`The webhook key parameter ${name} has no value`);
