@@ -12,16 +12,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import { keys } from '../db/keys.ts';
-import type { Item, TransactItem } from '../db/operations.ts';
-import { putNewEvent } from '../db/repositories/events.ts';
+import type { TransactItem } from '../db/operations.ts';
+import { EVENT_RETENTION_DAYS, putNewEvent, toEventRecord, type EventRecord } from '../db/repositories/events.ts';
 import { TTL_ATTRIBUTE } from '../db/table-definition.ts';
 
 import { EVENT_TYPES, type EventType } from '../schemas/event-types.ts';
 /** The list is shared with the contract and the webhook subscriptions (shared/schemas/event-types.ts). */
 export { EVENT_TYPES, type EventType };
+/** The stored item, its reader and its retention are the repository's (shared/db/repositories/events.ts). */
+export { EVENT_RETENTION_DAYS, toEventRecord, type EventRecord };
 
-/** How long an event (and the delivery log) is kept: the feed's and the retries' horizon. */
-export const EVENT_RETENTION_DAYS = 30;
 
 export type AppointmentEventData = {
   appointment_uuid: string;
@@ -57,19 +57,6 @@ export type EventPayload<T extends EventType = EventType> = { id: string; type: 
 /** A change's event, before it has an id. `only_endpoint`: delivered to that endpoint alone (webhook.test). */
 export type EventDraft<T extends EventType = EventType> = { type: T; data: EventData<T>; only_endpoint?: string };
 
-/** The stored outbox item (`entity: 'event'`; the stream filter matches on it). */
-export type EventRecord = {
-  pk: string;
-  sk: string;
-  entity: 'event';
-  event_id: string;
-  event_type: EventType;
-  org_id: string;
-  /** The payload's exact JSON text: what is signed and sent, every attempt. */
-  body: string;
-  only_endpoint?: string;
-  expires_at: number;
-};
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -116,11 +103,6 @@ export function eventItem<T extends EventType>(orgId: string, draft: EventDraft<
   return putNewEvent(eventRecord(orgId, draft, now));
 }
 
-/** An event item as read back (the feed, a stream record's new image), or undefined if it is not one. */
-export function toEventRecord(item: Item | undefined): EventRecord | undefined {
-  if (!item || item.entity !== 'event' || typeof item.body !== 'string' || typeof item.org_id !== 'string') return undefined;
-  return item as unknown as EventRecord;
-}
 
 /** The payload of an event item. */
 export function payloadOf(record: EventRecord): EventPayload {

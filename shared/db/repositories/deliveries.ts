@@ -18,8 +18,8 @@ import { db, tableName } from '../client.ts';
 import { keys } from '../keys.ts';
 import { conditionFailureItem, getMany, getOne, transactWrite, updateIf, type Item, type TransactItem } from '../operations.ts';
 import { TTL_ATTRIBUTE } from '../table-definition.ts';
-import { EVENT_RETENTION_DAYS, toEventRecord, type EventRecord } from '../../domain/events.ts';
-import type { AttemptRecord, DeliveryRecord, DeliveryState, ErrorClass, WebhookEndpointRecord } from '../../webhooks/model.ts';
+import { EVENT_RETENTION_DAYS, toEventRecord, type EventRecord } from './events.ts';
+import type { AttemptRecord, DeliveryRecord, DeliveryState, ErrorClass, WebhookEndpointRecord } from '../records/webhooks.ts';
 
 /** The most endpoints one organisation's event fans out to (the admin routes cap how many it may have). */
 export const MAX_FAN_OUT = 100;

@@ -6,6 +6,31 @@
 import { tableName } from '../client.ts';
 import { keys } from '../keys.ts';
 import { queryPage, type Item, type TransactItem } from '../operations.ts';
+import type { EventType } from '../../schemas/event-types.ts';
+
+/** How long an event (and the delivery log) is kept: the feed's and the retries' horizon. */
+export const EVENT_RETENTION_DAYS = 30;
+
+/** The stored outbox item (`entity: 'event'`; the stream filter matches on it). */
+export type EventRecord = {
+  pk: string;
+  sk: string;
+  entity: 'event';
+  event_id: string;
+  event_type: EventType;
+  org_id: string;
+  /** The payload's exact JSON text: what is signed and sent, every attempt. */
+  body: string;
+  only_endpoint?: string;
+  expires_at: number;
+};
+
+/** An event item as read back (the feed, a stream record's new image), or undefined if it is not one. */
+export function toEventRecord(item: Item | undefined): EventRecord | undefined {
+  if (!item || item.entity !== 'event' || typeof item.body !== 'string' || typeof item.org_id !== 'string') return undefined;
+  return item as unknown as EventRecord;
+}
+
 
 /** The Put of a new event item (its id is fresh: the condition only keeps a replay from overwriting it). */
 export function putNewEvent(item: Item): TransactItem {

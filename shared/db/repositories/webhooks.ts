@@ -13,7 +13,7 @@ import { keys } from '../keys.ts';
 import { conditionFailureItem, queryAll, type Item, type TransactItem } from '../operations.ts';
 import { ref, type Ref } from '../refs.ts';
 import { TTL_ATTRIBUTE } from '../table-definition.ts';
-import type { AttemptRecord, DeliveryRecord, WebhookEndpointRecord } from '../../webhooks/model.ts';
+import type { AttemptRecord, DeliveryRecord, WebhookEndpointRecord } from '../records/webhooks.ts';
 
 /** An endpoint item as read back, or undefined if the item is not one (absent, or another entity). */
 export function toEndpointRecord(item: Item | undefined): WebhookEndpointRecord | undefined {
